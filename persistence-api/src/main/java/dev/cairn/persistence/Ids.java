@@ -1,0 +1,86 @@
+package dev.cairn.persistence;
+
+import java.util.Objects;
+
+/**
+ * The one validator for every identifier Cairn stores: session ids, node ids, checkpoint slot names,
+ * idempotency keys and attribute keys (SPEC rule 18).
+ *
+ * <p>An id is 1 to {@value #MAX_LENGTH} characters of {@code [A-Za-z0-9._:@-]} and is neither
+ * {@code "."} nor {@code ".."}. So an id is always safe as a file name, a URL path segment and a
+ * log field.
+ */
+public final class Ids {
+    /** The longest id, in characters. */
+    public static final int MAX_LENGTH = 128;
+
+    /** What an id may be, for error messages. */
+    public static final String RULE =
+            "1 to " + MAX_LENGTH + " characters of [A-Za-z0-9._:@-], not '.' or '..'";
+
+    private Ids() {
+    }
+
+    /**
+     * Tells whether a string is a valid id.
+     *
+     * @param value the candidate, not null
+     * @return true if it follows {@link #RULE}
+     */
+    public static boolean isValid(String value) {
+        int n = value.length();
+        if (n == 0 || n > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '@' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return !value.equals(".") && !value.equals("..");
+    }
+
+    /**
+     * Returns the id if it is valid.
+     *
+     * @param what what the id names, for the message, e.g. {@code "session id"}
+     * @param value the candidate
+     * @return {@code value}
+     * @throws NullPointerException if {@code value} is null, naming {@code what}
+     * @throws InvalidRequestException if it does not follow {@link #RULE}
+     */
+    public static String require(String what, String value) {
+        Objects.requireNonNull(value, what);
+        if (!isValid(value)) {
+            throw new InvalidRequestException("Invalid " + what + " " + quote(value) + ": an id is " + RULE);
+        }
+        return value;
+    }
+
+    /**
+     * Quotes a string for an error message, escaping control characters and shortening long ones,
+     * so a bad id never breaks a log line.
+     *
+     * @param value any string
+     * @return a printable, quoted form
+     */
+    public static String quote(String value) {
+        StringBuilder sb = new StringBuilder("'");
+        int limit = Math.min(value.length(), 40);
+        for (int i = 0; i < limit; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (value.length() > limit) {
+            sb.append("...(").append(value.length()).append(" chars)");
+        }
+        return sb.append('\'').toString();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cairn.persistence;
+
+import java.util.Optional;
+
+/**
+ * Makes the per-session stores of one storage location, and is its catalogue. A host opens one
+ * factory at boot, with {@link SessionStores#open(String)} or a provider's constructor, and closes it
+ * at shutdown; closing it closes every store it made (SPEC rule 22).
+ *
+ * <p>Implementations are thread-safe and blocking.
+ */
+public interface SessionStoreFactory extends AutoCloseable {
+
+    /**
+     * Returns the store of a session, creating the session if needed. The metadata of the request
+     * seeds a new session; an existing session's metadata is never overwritten (rule 18).
+     *
+     * @param request the session id, parent, policy and seed metadata
+     * @return the store
+     */
+    RuntimePersistence createStore(SessionStoreCreateRequest request);
+
+    /**
+     * Returns the store of an existing session, with the default {@link StorePolicy}.
+     *
+     * @param sessionId the session's id
+     * @return the store, or empty if the session does not exist
+     */
+    Optional<RuntimePersistence> openExisting(String sessionId);
+
+    /**
+     * Lists sessions newest first (rule 19).
+     *
+     * @param query filters, page size and cursor
+     * @return one page
+     */
+    SessionPage listSessions(SessionQuery query);
+
+    /**
+     * Forks a session at a node (rule 20).
+     *
+     * @param request the source, the node, the new id
+     * @return the store of the new session
+     * @throws SessionNotFoundException if the source does not exist
+     * @throws InvalidRequestException if the node is not a live node of the source, or the new id is taken
+     */
+    RuntimePersistence forkSession(ForkRequest request);
+
+    /**
+     * Erases a session at once: nodes, ledger, metadata, idempotency keys and the blobs no other
+     * session references (rule 21).
+     *
+     * @param sessionId the session
+     * @return true if it existed
+     */
+    boolean deleteSession(String sessionId);
+
+    /** @return what the factory's stores promise about commits that returned */
+    Durability durability();
+
+    /** Closes the factory and every store it made. Closing twice is harmless. */
+    @Override
+    void close();
+}
