@@ -8,8 +8,9 @@ import java.util.Optional;
  * checkpoints, blobs and a token ledger. Obtained from a {@link SessionStoreFactory}.
  *
  * <p>Implementations are thread-safe and blocking. Every method throws
- * {@link StoreClosedException} after {@link #close()} (SPEC rule 22) and
- * {@link SessionNotFoundException} once the session was deleted. Rule numbers refer to
+ * {@link StoreClosedException} after {@link #close()} (SPEC rule 22). Once the session was deleted,
+ * the reads return empty and the writes ({@link #commitRuntimeState}, {@link #saveSessionMeta},
+ * {@link #tombstoneNodes}) throw {@link SessionNotFoundException} (rule 21). Rule numbers refer to
  * {@code docs/SPEC.md}.
  */
 public interface RuntimePersistence extends AutoCloseable {
