@@ -1,0 +1,209 @@
+package dev.cairn.persistence.memory;
+
+import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.NewBlob;
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.StorePolicy;
+import dev.cairn.persistence.TokenUsage;
+import dev.cairn.persistence.UsageRecord;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The checks of a commit against the stored session, with nothing written (SPEC rules 4 to 8).
+ * Called under the session's lock and the backend's read lock, so what they see stays true until
+ * the commit is applied.
+ */
+final class CommitChecks {
+    /** Above this many nodes in one commit, ids are looked up in a map instead of a scan. */
+    private static final int SCAN_LIMIT = 8;
+
+    private final SessionState session;
+    private final Map<ContentHash, byte[]> storedBlobs;
+    private final RuntimeCommit commit;
+    private final List<NewNode> nodes;
+    private Map<String, Integer> newIndex;
+
+    private CommitChecks(SessionState session, Map<ContentHash, byte[]> storedBlobs, RuntimeCommit commit) {
+        this.session = session;
+        this.storedBlobs = storedBlobs;
+        this.commit = commit;
+        this.nodes = commit.nodes();
+    }
+
+    /** Rule 8: payload and blob sizes, against the limits of the store handle. */
+    static void requireWithinLimits(RuntimeCommit commit, StorePolicy policy) {
+        List<NewNode> nodes = commit.nodes();
+        for (int i = 0, n = nodes.size(); i < n; i++) {
+            NewNode node = nodes.get(i);
+            if (node.payloadSize() > policy.maxPayloadBytes()) {
+                throw new InvalidRequestException("Payload of node " + Ids.quote(node.nodeId()) + " is "
+                        + node.payloadSize() + " bytes, over the store's limit maxPayloadBytes="
+                        + policy.maxPayloadBytes() + "; store large content as an attachment");
+            }
+        }
+        if (!commit.blobs().isEmpty()) {
+            for (NewBlob blob : commit.blobs().values()) {
+                if (blob.size() > policy.maxBlobBytes()) {
+                    throw new InvalidRequestException("Blob " + blob.hash() + " is " + blob.size()
+                            + " bytes, over the store's limit maxBlobBytes=" + policy.maxBlobBytes());
+                }
+            }
+        }
+    }
+
+    /**
+     * Rules 4 to 6 and the ledger's arithmetic.
+     *
+     * @return the session's usage total after the commit
+     * @throws InvalidRequestException for the first rule the commit breaks
+     */
+    static TokenUsage requireValid(SessionState session, Map<ContentHash, byte[]> storedBlobs, RuntimeCommit commit) {
+        CommitChecks checks = new CommitChecks(session, storedBlobs, commit);
+        checks.requireNodes();
+        checks.requireHead();
+        checks.requireBlobs();
+        return checks.requireUsage();
+    }
+
+    private void requireNodes() {
+        for (int i = 0, n = nodes.size(); i < n; i++) {
+            NewNode node = nodes.get(i);
+            Node taken = session.byId.get(node.nodeId());
+            if (taken != null) {
+                throw new InvalidRequestException("Node id " + Ids.quote(node.nodeId()) + " is already used in session "
+                        + Ids.quote(session.id) + " by a " + stateName(taken) + " node: node ids are unique within"
+                        + " a session, detached ones included until vacuum");
+            }
+            Optional<String> parentId = node.parentNodeId();
+            if (parentId.isPresent()) {
+                requireParent(node, parentId.get(), i);
+            }
+        }
+    }
+
+    private void requireParent(NewNode node, String parentId, int position) {
+        Node stored = session.byId.get(parentId);
+        if (stored != null) {
+            if (!stored.isLive()) {
+                throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
+                        + " is " + stateName(stored) + ": a parent must be a live node of the session");
+            }
+            return;
+        }
+        int at = indexOfNew(parentId);
+        if (at < 0) {
+            throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
+                    + " is not a node of session " + Ids.quote(session.id)
+                    + ": a parent is a live node, stored earlier or appended earlier in the same commit");
+        }
+        if (at > position) {
+            throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
+                    + " is appended later in the same commit: append a parent before its children");
+        }
+    }
+
+    private void requireHead() {
+        Optional<String> head = commit.head();
+        if (head.isPresent() && !isLiveOrNew(head.get())) {
+            throw new InvalidRequestException("Head " + Ids.quote(head.get()) + " is not a live node of session "
+                    + Ids.quote(session.id) + ": the head must be a live node, stored or appended in the commit");
+        }
+    }
+
+    private void requireBlobs() {
+        for (int i = 0, n = nodes.size(); i < n; i++) {
+            List<BlobRef> refs = nodes.get(i).attachments();
+            for (int j = 0, m = refs.size(); j < m; j++) {
+                requireBlob(refs.get(j), "attachment of node " + Ids.quote(nodes.get(i).nodeId()));
+            }
+        }
+        if (!commit.checkpoint().isEmpty()) {
+            if (commit.head().isEmpty() && session.head == null) {
+                throw new InvalidRequestException("A checkpoint needs a head: session " + Ids.quote(session.id)
+                        + " has none and the commit names none; set a head in the commit that carries the checkpoint");
+            }
+            for (Map.Entry<String, BlobRef> slot : commit.checkpoint().entrySet()) {
+                requireBlob(slot.getValue(), "checkpoint slot " + Ids.quote(slot.getKey()));
+            }
+        }
+    }
+
+    private void requireBlob(BlobRef ref, String what) {
+        NewBlob carried = commit.blobs().get(ref.hash());
+        long size;
+        if (carried != null) {
+            size = carried.size();
+        } else {
+            byte[] stored = storedBlobs.get(ref.hash());
+            if (stored == null) {
+                throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what
+                        + " is neither carried by the commit nor stored: attach its bytes in the commit");
+            }
+            size = stored.length;
+        }
+        if (size != ref.size()) {
+            throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what + " is " + size
+                    + " bytes, but the reference says " + ref.size() + ": use the BlobRef that attach() returned");
+        }
+    }
+
+    private TokenUsage requireUsage() {
+        List<UsageRecord> usage = commit.usage();
+        TokenUsage total = session.total;
+        for (int i = 0, n = usage.size(); i < n; i++) {
+            UsageRecord u = usage.get(i);
+            if (!isLiveOrNew(u.nodeId())) {
+                throw new InvalidRequestException("Usage record names node " + Ids.quote(u.nodeId())
+                        + ", which is not a live node of session " + Ids.quote(session.id)
+                        + ": usage belongs to a live node, stored or appended in the commit");
+            }
+            try {
+                total = total.plus(u.usage());
+            } catch (ArithmeticException e) {
+                throw new InvalidRequestException("Usage of node " + Ids.quote(u.nodeId())
+                        + " would overflow the session's token totals (over " + Long.MAX_VALUE + ")");
+            }
+        }
+        return total;
+    }
+
+    private boolean isLiveOrNew(String nodeId) {
+        Node stored = session.byId.get(nodeId);
+        return stored != null ? stored.isLive() : indexOfNew(nodeId) >= 0;
+    }
+
+    private int indexOfNew(String nodeId) {
+        int n = nodes.size();
+        if (n <= SCAN_LIMIT) {
+            for (int i = 0; i < n; i++) {
+                if (nodes.get(i).nodeId().equals(nodeId)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        if (newIndex == null) {
+            newIndex = new HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                newIndex.put(nodes.get(i).nodeId(), i);
+            }
+        }
+        Integer at = newIndex.get(nodeId);
+        return at == null ? -1 : at;
+    }
+
+    static String stateName(Node node) {
+        return switch (node.state) {
+            case Node.LIVE -> "live";
+            case Node.TOMBSTONED -> "tombstoned";
+            default -> "detached";
+        };
+    }
+}

@@ -1,0 +1,136 @@
+package dev.cairn.persistence.memory;
+
+import dev.cairn.persistence.Checkpoint;
+import dev.cairn.persistence.CheckpointSlot;
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.RuntimeCommitResult;
+import dev.cairn.persistence.SessionMeta;
+import dev.cairn.persistence.TokenUsage;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything of one session. Guarded by {@link #lock}, always taken inside the backend's read lock;
+ * gc, vacuum and delete hold the backend's write lock instead, which excludes every holder of
+ * {@link #lock}. {@link #meta} and {@link #deleted} are volatile so the catalogue can read them
+ * without either lock.
+ */
+final class SessionState {
+    /** Not {@code synchronized}: a virtual thread blocked on it would pin its carrier (JDK 21 to 23). */
+    final ReentrantLock lock = new ReentrantLock();
+    final String id;
+    volatile SessionMeta meta;
+    volatile boolean deleted;
+
+    long revision;
+    /** The head node, or null. */
+    Node head;
+    Optional<String> headId = Optional.empty();
+
+    /** Every node that vacuum has not removed, in commit order. */
+    Node[] nodes = new Node[16];
+    int size;
+    /** Live, tombstoned and detached nodes by id: ids stay taken until vacuum. */
+    final HashMap<String, Node> byId = new HashMap<>();
+    long nextSeq = 1;
+
+    /** Raised when slots change at a node that may have descendants; stales every cached checkpoint. */
+    long checkpointEpoch;
+    private Node[] scratch = new Node[16];
+
+    TokenUsage total = TokenUsage.ZERO;
+    final TreeMap<String, TokenUsage> byModel = new TreeMap<>();
+    long nextTurn;
+
+    /** Idempotency keys, made at the first keyed commit. */
+    private HashMap<String, KeyedResult> keys;
+
+    SessionState(SessionMeta meta) {
+        this.id = meta.sessionId();
+        this.meta = meta;
+    }
+
+    void add(Node node) {
+        if (size == nodes.length) {
+            nodes = Arrays.copyOf(nodes, size * 2);
+        }
+        nodes[size++] = node;
+        byId.put(node.id, node);
+    }
+
+    /** @return the live node with this id, or null */
+    Node live(String nodeId) {
+        Node n = byId.get(nodeId);
+        return n != null && n.isLive() ? n : null;
+    }
+
+    /**
+     * Resolves the checkpoint at a node: per slot, the one committed at the nearest node walking to
+     * the root (SPEC rule 11). Memoized per node, so appending under a resolved head costs one step.
+     */
+    Checkpoint resolve(Node leaf) {
+        if (leaf == null) {
+            return Checkpoint.EMPTY;
+        }
+        long epoch = checkpointEpoch;
+        int n = 0;
+        Node cur = leaf;
+        while (cur != null && cur.resolvedEpoch != epoch) {
+            if (n == scratch.length) {
+                scratch = Arrays.copyOf(scratch, n * 2);
+            }
+            scratch[n++] = cur;
+            cur = cur.parent;
+        }
+        Checkpoint base = cur == null ? Checkpoint.EMPTY : cur.resolved;
+        for (int i = n - 1; i >= 0; i--) {
+            Node node = scratch[i];
+            scratch[i] = null;
+            if (node.slots != null) {
+                Map<String, CheckpointSlot> merged = new HashMap<>(base.slots());
+                merged.putAll(node.slots);
+                base = new Checkpoint(merged);
+            }
+            node.resolved = base;
+            node.resolvedEpoch = epoch;
+        }
+        return base;
+    }
+
+    /** @return the recorded result for a key, or null */
+    KeyedResult keyed(String key) {
+        return keys == null ? null : keys.get(key);
+    }
+
+    void recordKey(String key, ContentHash fingerprint, RuntimeCommitResult result) {
+        if (keys == null) {
+            keys = new HashMap<>();
+        }
+        keys.put(key, new KeyedResult(fingerprint, result.asReplayed()));
+    }
+
+    /** Drops everything a deleted session held, so stale handles keep nothing alive. */
+    void erase() {
+        deleted = true;
+        nodes = new Node[0];
+        size = 0;
+        byId.clear();
+        head = null;
+        headId = Optional.empty();
+        keys = null;
+        byModel.clear();
+    }
+
+    /**
+     * The first result of an idempotency key, already marked as replayed.
+     *
+     * @param fingerprint the content of the first commit
+     * @param replay what a repeat returns
+     */
+    record KeyedResult(ContentHash fingerprint, RuntimeCommitResult replay) {
+    }
+}
