@@ -3,11 +3,13 @@ package dev.cairn.persistence.memory;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.VacuumReport;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ final class Maintenance {
         try {
             long detached = 0;
             Set<ContentHash> referenced = new HashSet<>();
+            Consumer<ContentHash> reference = referenced::add;
             for (SessionState s : backend.sessions.values()) {
                 for (int i = 0; i < s.size; i++) {
                     Node node = s.nodes[i];
@@ -34,7 +37,7 @@ final class Maintenance {
                         node.state = Node.DETACHED;
                         detached++;
                     } else if (node.isLive()) {
-                        node.forEachBlob(referenced::add);
+                        node.forEachBlob(reference);
                     }
                 }
             }
@@ -73,7 +76,7 @@ final class Maintenance {
                         s.nodes[kept++] = node;
                     }
                 }
-                java.util.Arrays.fill(s.nodes, kept, s.size, null);
+                Arrays.fill(s.nodes, kept, s.size, null);
                 s.size = kept;
             }
             LOG.debug("vacuum of {}: removed {} detached nodes ({} payload bytes)", backend.location, removed, bytes);
@@ -98,15 +101,17 @@ final class Maintenance {
             }
             SessionState s = removed.get();
             Set<ContentHash> candidates = new HashSet<>();
+            Consumer<ContentHash> candidate = candidates::add;
             for (int i = 0; i < s.size; i++) {
-                s.nodes[i].forEachBlob(candidates::add);
+                s.nodes[i].forEachBlob(candidate);
             }
+            Consumer<ContentHash> stillUsed = candidates::remove;
             for (Iterator<SessionState> it = backend.sessions.values().iterator(); it.hasNext() && !candidates.isEmpty(); ) {
                 SessionState other = it.next();
                 for (int i = 0; i < other.size; i++) {
                     Node node = other.nodes[i];
                     if (node.state != Node.DETACHED) {
-                        node.forEachBlob(candidates::remove);
+                        node.forEachBlob(stillUsed);
                     }
                 }
             }

@@ -68,8 +68,8 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
      */
     @Override
     public Optional<RuntimePersistence> openExisting(String sessionId) {
-        Ids.require("session id", sessionId);
         requireOpen();
+        Ids.require("session id", sessionId);
         backend.shared.lock();
         try {
             return Optional.ofNullable(backend.sessions.get(sessionId))
@@ -131,8 +131,8 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
      */
     @Override
     public boolean deleteSession(String sessionId) {
-        Ids.require("session id", sessionId);
         requireOpen();
+        Ids.require("session id", sessionId);
         return Maintenance.delete(backend, sessionId);
     }
 

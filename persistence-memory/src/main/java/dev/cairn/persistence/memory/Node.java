@@ -8,10 +8,12 @@ import dev.cairn.persistence.NewNode;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.SessionNode;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One stored node of one session. Mutable fields are guarded by the session's lock, or by the
@@ -109,8 +111,8 @@ final class Node {
         return v;
     }
 
-    /** @return the node as {@code fullGraphWithTombstones} returns it */
-    SessionNode viewForFullGraph() {
+    /** @return the node as reads return it: the cached view, or for a tombstoned node a flagged copy */
+    SessionNode readView() {
         SessionNode v = view();
         if (state == LIVE) {
             return v;
@@ -134,14 +136,14 @@ final class Node {
         if (t == null) {
             turns = new Turn[] {turn};
         } else {
-            Turn[] grown = java.util.Arrays.copyOf(t, t.length + 1);
+            Turn[] grown = Arrays.copyOf(t, t.length + 1);
             grown[t.length] = turn;
             turns = grown;
         }
     }
 
     /** Calls {@code sink} with the hash of every blob this node references. */
-    void forEachBlob(java.util.function.Consumer<ContentHash> sink) {
+    void forEachBlob(Consumer<ContentHash> sink) {
         for (int i = 0, n = attachments.size(); i < n; i++) {
             sink.accept(attachments.get(i).hash());
         }

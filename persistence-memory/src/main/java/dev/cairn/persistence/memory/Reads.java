@@ -46,7 +46,7 @@ final class Reads {
         }
         List<SessionNode> views = new ArrayList<>(nodes.size());
         for (int i = 0, n = nodes.size(); i < n; i++) {
-            views.add(nodes.get(i).viewForFullGraph());
+            views.add(nodes.get(i).readView());
         }
         UsageLedger usage = new UsageLedger(s.total, s.byModel, turns(nodes));
         return new PersistedSessionRead(s.meta, new SessionHead(s.headId, s.revision), views, s.resolve(leaf), usage);

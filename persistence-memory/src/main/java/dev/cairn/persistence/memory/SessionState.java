@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * without either lock.
  */
 final class SessionState {
+    private static final int SCRATCH = 16;
     /** Not {@code synchronized}: a virtual thread blocked on it would pin its carrier (JDK 21 to 23). */
     final ReentrantLock lock = new ReentrantLock();
     final String id;
@@ -40,7 +41,8 @@ final class SessionState {
 
     /** Raised when slots change at a node that may have descendants; stales every cached checkpoint. */
     long checkpointEpoch;
-    private Node[] scratch = new Node[16];
+    /** Reused by {@link #resolve}; shrunk again after a walk up a very deep path. */
+    private Node[] scratch = new Node[SCRATCH];
 
     TokenUsage total = TokenUsage.ZERO;
     final TreeMap<String, TokenUsage> byModel = new TreeMap<>();
@@ -97,6 +99,9 @@ final class SessionState {
             }
             node.resolved = base;
             node.resolvedEpoch = epoch;
+        }
+        if (scratch.length > 1024) {
+            scratch = new Node[SCRATCH];
         }
         return base;
     }
