@@ -1,0 +1,150 @@
+package dev.cairn.persistence.example.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.persistence.SessionReadScope;
+import dev.cairn.persistence.example.agent.TurnResult;
+import dev.cairn.persistence.example.product.ChatService;
+import dev.cairn.persistence.example.product.ChatSummary;
+import io.javalin.http.Context;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The route handlers: parse and check the request, call {@link ChatService}, write a view. */
+final class ChatHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatHandlers.class);
+    private static final int MAX_TITLE = 200;
+    private static final int MAX_PAGE = 100;
+
+    private final ChatService chats;
+    private final HttpSettings settings;
+    private final ObjectMapper json;
+
+    ChatHandlers(ChatService chats, HttpSettings settings, ObjectMapper json) {
+        this.chats = chats;
+        this.settings = settings;
+        this.json = json;
+    }
+
+    void health(Context ctx) {
+        ctx.json(new Views.Health("ok", settings.store(), settings.durability(), chats.core().model().name()));
+    }
+
+    void create(Context ctx) {
+        JsonNode body = Bodies.object(ctx, json, false);
+        String title = Bodies.text(body, "title").map(String::strip).filter(t -> !t.isEmpty()).orElse("New chat");
+        String owner = Bodies.text(body, "owner").map(String::strip).filter(t -> !t.isEmpty()).orElse("anonymous");
+        if (title.length() > MAX_TITLE || owner.length() > MAX_TITLE) {
+            throw new ApiException(400, "bad_request", "Title and owner are at most " + MAX_TITLE + " characters");
+        }
+        ChatSummary chat = chats.create(title, owner);
+        ctx.status(201).header("Location", "/api/chats/" + chat.chat().chatId()).json(Views.Chat.of(chat));
+    }
+
+    void list(Context ctx) {
+        int limit = 20;
+        String raw = ctx.queryParam("limit");
+        if (raw != null) {
+            try {
+                limit = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_PAGE) {
+                throw new ApiException(400, "bad_request", "limit must be 1 to " + MAX_PAGE);
+            }
+        }
+        ctx.json(Views.ChatList.of(chats.list(Optional.ofNullable(ctx.queryParam("owner")), limit,
+                Optional.ofNullable(ctx.queryParam("cursor")))));
+    }
+
+    void get(Context ctx) {
+        ctx.json(Views.Chat.of(chats.get(chatId(ctx))));
+    }
+
+    void delete(Context ctx) {
+        chats.delete(chatId(ctx));
+        ctx.status(204);
+    }
+
+    void send(Context ctx) {
+        String chatId = chatId(ctx);
+        JsonNode body = Bodies.object(ctx, json, true);
+        String text = Bodies.requiredText(body, "text");
+        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        if (size > settings.maxMessageBytes()) {
+            throw new ApiException(413, "payload_too_large", "The message is " + size + " bytes; the limit is "
+                    + settings.maxMessageBytes() + " bytes");
+        }
+        chats.get(chatId); // 404 before anything is streamed
+        if (wantsStream(ctx)) {
+            stream(ctx, chatId, text);
+        } else {
+            ctx.json(Views.Turn.of(chats.send(chatId, text, node -> { })));
+        }
+    }
+
+    private void stream(Context ctx, String chatId, String text) {
+        SseStream sse = SseStream.open(ctx, json);
+        try {
+            TurnResult r = chats.send(chatId, text, node -> sse.event("node", Views.Node.of(node)));
+            sse.event("done", Views.Turn.of(r));
+        } catch (UncheckedIOException e) {
+            LOG.debug("Chat {}: the stream's client went away; the turn was recorded", chatId);
+        } catch (RuntimeException e) {
+            try {
+                sse.event("error", Errors.map(e, "POST messages (stream)").body());
+            } catch (UncheckedIOException gone) {
+                LOG.debug("Chat {}: the stream's client went away", chatId);
+            }
+        }
+    }
+
+    void transcript(Context ctx) {
+        String scope = Optional.ofNullable(ctx.queryParam("scope")).orElse("active");
+        SessionReadScope s = switch (scope) {
+            case "active" -> SessionReadScope.activePath();
+            case "full" -> SessionReadScope.fullGraph();
+            default -> throw new ApiException(400, "bad_request", "scope must be 'active' or 'full'");
+        };
+        ctx.json(Views.TranscriptView.of(chats.transcript(chatId(ctx), s), scope));
+    }
+
+    void rewind(Context ctx) {
+        String chatId = chatId(ctx);
+        JsonNode body = Bodies.object(ctx, json, true);
+        String nodeId = Bodies.requiredText(body, "nodeId");
+        OptionalLong expected = Bodies.optionalLong(body, "expectedRevision");
+        ctx.json(Views.Head.of(chatId, chats.rewind(chatId, nodeId, expected)));
+    }
+
+    void fork(Context ctx) {
+        String chatId = chatId(ctx);
+        JsonNode body = Bodies.object(ctx, json, false);
+        Optional<String> title = Bodies.text(body, "title").map(String::strip).filter(t -> !t.isEmpty());
+        if (title.isPresent() && title.get().length() > MAX_TITLE) {
+            throw new ApiException(400, "bad_request", "The title is at most " + MAX_TITLE + " characters");
+        }
+        ChatSummary fork = chats.fork(chatId, Bodies.text(body, "nodeId"), title);
+        ctx.status(201).header("Location", "/api/chats/" + fork.chat().chatId()).json(Views.Chat.of(fork));
+    }
+
+    void usage(Context ctx) {
+        String chatId = chatId(ctx);
+        ctx.json(Views.ChatUsage.of(chatId, chats.usage(chatId)));
+    }
+
+    private static boolean wantsStream(Context ctx) {
+        String accept = ctx.header("Accept");
+        String q = ctx.queryParam("stream");
+        return (accept != null && accept.contains("text/event-stream")) || "true".equals(q) || "sse".equals(q);
+    }
+
+    private static String chatId(Context ctx) {
+        return ctx.pathParam("chatId");
+    }
+}

@@ -1,0 +1,237 @@
+package dev.cairn.persistence.example.product;
+
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.NodeKind;
+import dev.cairn.persistence.SessionHead;
+import dev.cairn.persistence.SessionMeta;
+import dev.cairn.persistence.SessionPage;
+import dev.cairn.persistence.SessionQuery;
+import dev.cairn.persistence.SessionReadScope;
+import dev.cairn.persistence.UsageLedger;
+import dev.cairn.persistence.example.agent.AgentCore;
+import dev.cairn.persistence.example.agent.AgentSession;
+import dev.cairn.persistence.example.agent.Transcript;
+import dev.cairn.persistence.example.agent.TurnListener;
+import dev.cairn.persistence.example.agent.TurnResult;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app's use cases over its two stores: the chats table (product data: title, owner, turn count)
+ * and the Cairn sessions (everything the agent did). A chat exists when it has a row; the row is
+ * written after its session is created and removed after its session is erased, so a crash between
+ * the two leaves at worst a session without a row, which the picker skips.
+ */
+public final class ChatService {
+    /** The session attribute that marks this app's sessions in a shared store. */
+    public static final String APP_ATTRIBUTE = "app";
+    /** Its value. */
+    public static final String APP = "cairn-host-example";
+    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
+
+    private final AgentCore core;
+    private final ChatDirectory directory;
+    private final Clock clock;
+
+    /**
+     * @param core the agent runtime
+     * @param directory the chats table
+     * @param clock the clock for creation times
+     */
+    public ChatService(AgentCore core, ChatDirectory directory, Clock clock) {
+        this.core = Objects.requireNonNull(core, "core");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** @return the agent runtime */
+    public AgentCore core() {
+        return core;
+    }
+
+    /** @return the chats table */
+    public ChatDirectory directory() {
+        return directory;
+    }
+
+    /**
+     * Creates a chat: its session (seeded with title, model, owner) and its row.
+     *
+     * @param title the title
+     * @param owner the owner
+     * @return the new chat
+     */
+    public ChatSummary create(String title, String owner) {
+        String chatId = "chat-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        try (AgentSession s = core.session(chatId).name(title).attribute(APP_ATTRIBUTE, APP)
+                .attribute("owner", owner).open()) {
+            ChatRecord row = new ChatRecord(chatId, title, owner, clock.instant(), 0, Optional.empty());
+            directory.put(row);
+            LOG.info("Created chat {}", chatId);
+            return new ChatSummary(row, s.meta().model(), 0, s.head());
+        }
+    }
+
+    /**
+     * Lists chats newest first, one page at a time (the resume picker), from the session catalogue
+     * joined with the chats table.
+     *
+     * @param owner only this owner's chats, if given
+     * @param limit the page size
+     * @param cursor the previous page's cursor, if any
+     * @return the page
+     */
+    public ChatPage list(Optional<String> owner, int limit, Optional<String> cursor) {
+        SessionQuery q = SessionQuery.all().withLimit(limit).withAttribute(APP_ATTRIBUTE, APP);
+        if (owner.isPresent()) {
+            q = q.withAttribute("owner", owner.get());
+        }
+        if (cursor.isPresent()) {
+            q = q.after(cursor.get());
+        }
+        SessionPage page = core.factory().listSessions(q);
+        List<ChatSummary> out = new ArrayList<>();
+        for (SessionMeta meta : page.sessions()) {
+            Optional<ChatRecord> row = directory.find(meta.sessionId());
+            if (row.isEmpty()) {
+                LOG.debug("Session {} has no chat row; skipped", meta.sessionId());
+                continue;
+            }
+            core.factory().openExisting(meta.sessionId()).ifPresent(store -> {
+                try (store) {
+                    store.loadSession(SessionReadScope.activePathTail(1)).ifPresent(read ->
+                            out.add(new ChatSummary(row.get(), meta.model(), read.usage().total().totalTokens(),
+                                    read.head())));
+                }
+            });
+        }
+        return new ChatPage(out, page.nextCursor());
+    }
+
+    /**
+     * @param chatId a chat
+     * @return the chat
+     * @throws ChatNotFoundException if there is no such chat
+     */
+    public ChatSummary get(String chatId) {
+        ChatRecord row = row(chatId);
+        return withSession(chatId, s -> {
+            UsageLedger usage = s.usage();
+            return new ChatSummary(row, s.meta().model(), usage.total().totalTokens(), s.head());
+        });
+    }
+
+    /**
+     * Runs a turn and counts it in the chat's row.
+     *
+     * @param chatId the chat
+     * @param text what the user said
+     * @param listener hears each node as it is committed
+     * @return what the turn did
+     */
+    public TurnResult send(String chatId, String text, TurnListener listener) {
+        row(chatId);
+        TurnResult result = withSession(chatId, s -> s.send(text, listener));
+        directory.update(chatId, r -> r.withTurns(r.turns() + 1));
+        return result;
+    }
+
+    /**
+     * @param chatId the chat
+     * @param scope the read scope
+     * @return the nodes of the scope
+     */
+    public Transcript transcript(String chatId, SessionReadScope scope) {
+        row(chatId);
+        return withSession(chatId, s -> s.read(scope));
+    }
+
+    /**
+     * @param chatId the chat
+     * @return its token ledger
+     */
+    public UsageLedger usage(String chatId) {
+        row(chatId);
+        return withSession(chatId, AgentSession::usage);
+    }
+
+    /**
+     * Moves the chat's head to a node and recounts its turns.
+     *
+     * @param chatId the chat
+     * @param nodeId a live node of the chat
+     * @param expectedRevision the revision the caller saw, if given
+     * @return the new head
+     */
+    public SessionHead rewind(String chatId, String nodeId, OptionalLong expectedRevision) {
+        row(chatId);
+        SessionHead head = withSession(chatId, s -> s.rewind(nodeId, expectedRevision));
+        recount(chatId);
+        return head;
+    }
+
+    /**
+     * Forks a chat at a node (its head when none is given) into a new chat.
+     *
+     * @param chatId the source chat
+     * @param nodeId the node to fork at, or empty for the source's head
+     * @param title the new chat's title, or empty for "fork of ..."
+     * @return the new chat
+     */
+    public ChatSummary fork(String chatId, Optional<String> nodeId, Optional<String> title) {
+        ChatRecord source = row(chatId);
+        String at = nodeId.orElseGet(() -> withSession(chatId, s -> s.head().nodeId().orElseThrow(() ->
+                new InvalidRequestException("Chat '" + chatId + "' has no messages to fork"))));
+        String newId = "chat-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        try (AgentSession fork = core.fork(chatId, at, newId)) {
+            ChatRecord row = new ChatRecord(newId, title.orElse("Fork of " + source.title()), source.owner(),
+                    clock.instant(), 0, Optional.of(chatId));
+            directory.put(row);
+            LOG.info("Forked chat {} at {} into {}", chatId, at, newId);
+            row = recount(newId).orElse(row);
+            return new ChatSummary(row, fork.meta().model(), fork.usage().total().totalTokens(), fork.head());
+        }
+    }
+
+    /**
+     * Erases a chat: its session (nodes, checkpoints, ledger, blobs) and its row.
+     *
+     * @param chatId the chat
+     * @throws ChatNotFoundException if there is no such chat
+     */
+    public void delete(String chatId) {
+        boolean hadRow = directory.find(chatId).isPresent();
+        boolean hadSession = Ids.isValid(chatId) && core.delete(chatId);
+        directory.remove(chatId);
+        if (!hadRow && !hadSession) {
+            throw new ChatNotFoundException(chatId);
+        }
+        LOG.info("Deleted chat {}", chatId);
+    }
+
+    private Optional<ChatRecord> recount(String chatId) {
+        int turns = withSession(chatId, s -> (int) s.read(SessionReadScope.activePath()).nodes().stream()
+                .filter(n -> n.kind().equals(NodeKind.USER_INPUT.name())).count());
+        return directory.update(chatId, r -> r.withTurns(turns));
+    }
+
+    private ChatRecord row(String chatId) {
+        return directory.find(chatId).orElseThrow(() -> new ChatNotFoundException(chatId));
+    }
+
+    private <T> T withSession(String chatId, Function<AgentSession, T> action) {
+        try (AgentSession s = core.session(chatId).openExisting().orElseThrow(() -> new ChatNotFoundException(chatId))) {
+            return action.apply(s);
+        }
+    }
+}
