@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         description = {"Print the timeline of a session: the active path (root to head) by default, every live node "
                 + "with --all-branches.",
             "Text mode pretty-prints JSON payloads, prints UTF-8 text as is and shows other payloads as size and hash; "
-                + "it lists attachments and the checkpoint slots resolved at the head."})
+                + "it lists attachments, and the checkpoint slots in effect at the head under the nodes that committed them."})
 final class ReplayCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "SESSION", description = "The session's id.")
     String sessionId;
@@ -147,8 +147,8 @@ final class ReplayCommand extends StoreCommand {
             n.attachments().forEach(a -> out.println("    attachment " + a.mediaType() + ", " + a.size() + " bytes, "
                     + a.hash()));
             read.checkpoint().slots().values().stream().filter(s -> s.nodeId().equals(n.nodeId()))
-                    .forEach(s -> out.println("    checkpoint " + s.slot() + ", " + s.blob().size() + " bytes, "
-                            + s.blob().hash()));
+                    .forEach(s -> out.println("    checkpoint " + s.slot() + " (in effect at the head), "
+                            + s.blob().size() + " bytes, " + s.blob().hash()));
         }
 
         private void indent(String text) {

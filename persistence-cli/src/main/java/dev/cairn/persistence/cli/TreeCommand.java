@@ -50,7 +50,7 @@ final class TreeCommand extends StoreCommand {
         SessionGraph graph = new SessionGraph(read.nodes());
         Optional<String> head = read.head().nodeId();
         out.println("Session " + read.meta().sessionId() + ": " + graph.liveCount() + " live nodes, "
-                + graph.tombstonedCount() + " tombstoned, " + graph.liveLeaves().size() + " branches; head "
+                + graph.tombstonedCount() + " tombstoned, " + plural(graph.liveLeaves().size(), "branch", "branches") + "; head "
                 + head.orElse("(none)") + " at revision " + read.head().revision());
         if (graph.nodes().isEmpty()) {
             out.println("(no nodes)");
@@ -78,6 +78,10 @@ final class TreeCommand extends StoreCommand {
                         f.childPrefix() + (last ? "    " : "│   ")));
             }
         }
+    }
+
+    static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String label(SessionNode n, boolean isHead, boolean ansi) {
