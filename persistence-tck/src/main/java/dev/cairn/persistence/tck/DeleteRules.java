@@ -1,0 +1,157 @@
+package dev.cairn.persistence.tck;
+
+import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.PersistedSessionRead;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimeCommitResult;
+import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionMeta;
+import dev.cairn.persistence.SessionNotFoundException;
+import dev.cairn.persistence.SessionQuery;
+import dev.cairn.persistence.SessionReadScope;
+import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.TokenUsage;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Rule 21: deleting sessions. */
+abstract class DeleteRules extends KitRules {
+    private static final byte[] OWN = Fx.utf8("only session d references this attachment");
+    private static final byte[] OWN_SLOT = Fx.utf8("only session d references this slot");
+    private static final byte[] SHARED = Fx.utf8("session d and session k both attach this");
+    private static final byte[] TOMB_SHARED = Fx.utf8("session d and a tombstoned node of session k attach this");
+
+    DeleteRules(RuntimePersistenceKit kit) {
+        super(kit);
+    }
+
+    /** Session d with its own blobs and blobs shared with session k (once by a live, once by a tombstoned node). */
+    private RuntimePersistence doomed() {
+        RuntimePersistence d = factory().createStore(SessionStoreCreateRequest.of("d").withName("doomed"));
+        RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
+        BlobRef own = b.attach(OWN, "text/plain");
+        BlobRef shared = b.attach(SHARED, "text/plain");
+        BlobRef tomb = b.attach(TOMB_SHARED, "text/plain");
+        commit(d, b.append(Fx.root("r", own, shared, tomb)).head("r").checkpoint("tool_state", OWN_SLOT)
+                .usage("r", "m", TokenUsage.of(5, 5)).idempotencyKey("turn-1"));
+        RuntimePersistence k = open("k");
+        commit(k, RuntimeCommit.expecting(0).append(Fx.root("k1", shared)).append(Fx.root("k2", tomb)).head("k1"));
+        checkEquals(1, k.tombstoneNodes(List.of("k2")), "tombstoneNodes([k2]) in session k");
+        return d;
+    }
+
+    @Test
+    void rule21_deleteErasesTheSessionAtOnce() {
+        RuntimePersistence d = doomed();
+        check(must("deleteSession(d)", () -> factory().deleteSession("d")), "deleteSession of an existing session"
+                + " returned false");
+        check(factory().openExisting("d").isEmpty(), "openExisting of a deleted session returned a store");
+        check(Snapshot.catalogue(factory()).stream().noneMatch(m -> m.contains("sessionId=d,")),
+                "listSessions still lists the deleted session: " + Snapshot.catalogue(factory()));
+        check(!factory().deleteSession("d"), "deleting a deleted session again returned true");
+        RuntimePersistence again = factory().createStore(SessionStoreCreateRequest.of("d").withName("reborn"));
+        PersistedSessionRead r = read(again, SessionReadScope.fullGraphWithTombstones());
+        checkEquals(0L, r.head().revision(), "revision of a session created again after delete");
+        check(r.nodes().isEmpty(), "a session created again after delete has the old nodes: " + Fx.ids(r.nodes()));
+        checkEquals(TokenUsage.ZERO, r.usage().total(), "usage of a session created again after delete");
+        checkEquals("reborn", r.meta().name(), "name of a session created again after delete (new seed metadata)");
+        check(d.sessionId().equals("d"), "sessionId() of the store of the deleted session");
+    }
+
+    @Test
+    void rule21_deleteErasesTheBlobsNoOtherSessionReferences() {
+        RuntimePersistence d = doomed();
+        RuntimePersistence k = factory().openExisting("k").orElseThrow();
+        factory().deleteSession("d");
+        check(k.loadBlob(ContentHash.of(OWN)).isEmpty(), "an attachment only the deleted session referenced is still"
+                + " loadable");
+        check(k.loadBlob(ContentHash.of(OWN_SLOT)).isEmpty(), "a checkpoint slot only the deleted session referenced is"
+                + " still loadable");
+        checkBytes(SHARED, k.loadBlob(ContentHash.of(SHARED)), "a blob that a live node of session k references",
+                "that deleteSession keeps blobs another session references");
+        checkBytes(TOMB_SHARED, k.loadBlob(ContentHash.of(TOMB_SHARED)), "a blob that a tombstoned (not detached) node"
+                + " of session k references", "that deleteSession counts references of every node that is not detached");
+        check(d.sessionId().equals("d"), "sessionId() of the store of the deleted session");
+    }
+
+    @Test
+    void rule21_deleteKeepsBlobsAForkReferences() {
+        RuntimePersistence d = doomed();
+        RuntimePersistence f = must("forkSession", () -> factory().forkSession(ForkRequest.of("d", "r", "f")));
+        factory().deleteSession("d");
+        checkBytes(OWN, f.loadBlob(ContentHash.of(OWN)), "the fork's attachment after the source was deleted", null);
+        checkBytes(OWN_SLOT, f.loadBlob(ContentHash.of(OWN_SLOT)), "the fork's slot after the source was deleted", null);
+        checkEquals(List.of("r"), ids(f, SessionReadScope.activePath()), "the fork's path after its source was deleted");
+        check(d.sessionId().equals("d"), "sessionId() of the store of the deleted session");
+    }
+
+    @Test
+    void rule21_storesOfADeletedSessionThrowSessionNotFound() {
+        RuntimePersistence d = doomed();
+        SessionMeta meta = d.loadSessionMeta().orElseThrow();
+        factory().deleteSession("d");
+        checkThrows(SessionNotFoundException.class, () -> d.commitRuntimeState(RuntimeCommit.unconditional()
+                .append(Fx.root("x")).build()), "commitRuntimeState through a store of the deleted session");
+        checkThrows(SessionNotFoundException.class, () -> d.tombstoneNodes(List.of("r")),
+                "tombstoneNodes through a store of the deleted session");
+        checkThrows(SessionNotFoundException.class, () -> {
+            d.saveSessionMeta(meta.withName("x"));
+            return null;
+        }, "saveSessionMeta through a store of the deleted session");
+        // reads: the spec allows "empty" (loadSession: empty when the session does not exist) or the exception
+        for (SessionReadScope scope : List.of(SessionReadScope.activePath(), SessionReadScope.fullGraph())) {
+            try {
+                Optional<PersistedSessionRead> r = d.loadSession(scope);
+                check(r.isEmpty(), "loadSession(" + scope + ") of a deleted session returned " + r);
+            } catch (SessionNotFoundException expected) {
+                // also allowed
+            }
+        }
+        try {
+            check(d.loadSessionMeta().isEmpty(), "loadSessionMeta of a deleted session returned metadata");
+            check(d.loadNode("r").isEmpty(), "loadNode of a node of a deleted session returned it");
+        } catch (SessionNotFoundException expected) {
+            // also allowed
+        }
+        check(factory().openExisting("d").isEmpty(), "openExisting of a deleted session returned a store");
+    }
+
+    @Test
+    void rule21_childSessionsKeepTheirParentSessionId() {
+        doomed();
+        factory().createStore(SessionStoreCreateRequest.of("child").withParent("d"));
+        must("forkSession", () -> factory().forkSession(ForkRequest.of("d", "r", "fork")));
+        factory().deleteSession("d");
+        checkEquals(Optional.of("d"), factory().openExisting("child").orElseThrow().loadSessionMeta().orElseThrow()
+                .parentSessionId(), "parentSessionId of a child after its parent was deleted");
+        checkEquals(Optional.of("d"), factory().openExisting("fork").orElseThrow().loadSessionMeta().orElseThrow()
+                .parentSessionId(), "parentSessionId of a fork after its source was deleted");
+        checkEquals(2, factory().listSessions(SessionQuery.all().withParent("d")).sessions().size(),
+                "sessions listed with parent d after d was deleted");
+    }
+
+    @Test
+    void rule21_deleteErasesIdempotencyKeysAndTheLedger() {
+        doomed();
+        factory().deleteSession("d");
+        RuntimePersistence again = open("d");
+        RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
+        BlobRef own = b.attach(OWN, "text/plain");
+        BlobRef shared = b.attach(SHARED, "text/plain");
+        BlobRef tomb = b.attach(TOMB_SHARED, "text/plain");
+        RuntimeCommitResult r = commit(again, b.append(Fx.root("r", own, shared, tomb)).head("r")
+                .checkpoint("tool_state", OWN_SLOT).usage("r", "m", TokenUsage.of(5, 5)).idempotencyKey("turn-1"));
+        check(!r.replayed(), "the deleted session's idempotency key replayed a commit of the new session of that id");
+        checkEquals(TokenUsage.of(5, 5), read(again).usage().total(), "usage of the new session of that id");
+    }
+
+    @Test
+    void rule21_deletingAnUnknownSessionReturnsFalse() {
+        open("s");
+        check(!factory().deleteSession("nobody"), "deleteSession of an unknown session returned true");
+        check(factory().openExisting("s").isPresent(), "deleting an unknown session removed another one");
+    }
+}

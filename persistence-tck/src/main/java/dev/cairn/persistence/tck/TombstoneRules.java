@@ -1,0 +1,121 @@
+package dev.cairn.persistence.tck;
+
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionNode;
+import dev.cairn.persistence.SessionReadScope;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Rule 15: tombstones. */
+abstract class TombstoneRules extends KitRules {
+
+    TombstoneRules(RuntimePersistenceKit kit) {
+        super(kit);
+    }
+
+    /**
+     * r - a - b (head)
+     *  \- x - y - z
+     *      \- w
+     * q (second root)
+     */
+    private RuntimePersistence tree() {
+        RuntimePersistence s = open("s");
+        commit(s, RuntimeCommit.expecting(0).append(Fx.root("r")).append(Fx.child("a", "r")).append(Fx.child("b", "a"))
+                .head("b"));
+        commit(s, RuntimeCommit.expecting(1).append(Fx.child("x", "r")).append(Fx.child("y", "x"))
+                .append(Fx.child("z", "y")).append(Fx.child("w", "x")).append(Fx.root("q")));
+        return s;
+    }
+
+    private List<String> tombstoned(RuntimePersistence s) {
+        List<String> out = new ArrayList<>();
+        for (SessionNode n : read(s, SessionReadScope.fullGraphWithTombstones()).nodes()) {
+            if (n.tombstoned()) {
+                out.add(n.nodeId());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void rule15_tombstoneCascadesToDescendantsAndCountsThem() {
+        RuntimePersistence s = tree();
+        checkEquals(4, s.tombstoneNodes(List.of("x")), "tombstoneNodes([x]) with descendants y, z, w");
+        checkEquals(List.of("x", "y", "z", "w"), tombstoned(s), "tombstoned nodes after tombstoning x");
+        checkEquals(1, s.tombstoneNodes(List.of("q")), "tombstoneNodes([q]) of a leaf root");
+    }
+
+    @Test
+    void rule15_tombstonedNodesLeaveEveryReadButFullGraphWithTombstones() {
+        RuntimePersistence s = tree();
+        s.tombstoneNodes(List.of("y"));
+        checkEquals(List.of("r", "a", "b", "x", "w", "q"), ids(s, SessionReadScope.fullGraph()), "fullGraph");
+        checkEquals(List.of("r", "a", "b", "x", "y", "z", "w", "q"), ids(s, SessionReadScope.fullGraphWithTombstones()),
+                "fullGraphWithTombstones");
+        check(s.loadNode("z").isEmpty(), "loadNode of z, tombstoned with its parent y, returned it");
+        checkThrows(InvalidRequestException.class, () -> s.loadSession(SessionReadScope.activePathTo("z")),
+                "activePathTo(z) of a tombstoned leaf");
+        checkEquals(List.of("r", "a", "b"), ids(s, SessionReadScope.activePath()), "activePath");
+    }
+
+    @Test
+    void rule15_nodeOnTheActivePathCannotBeTombstoned() {
+        RuntimePersistence s = tree();
+        for (List<String> ids : List.of(List.of("b"), List.of("a"), List.of("r"), List.of("x", "a"), List.of("q", "r"))) {
+            Snapshot before = snapshot(s);
+            checkThrows(InvalidRequestException.class, () -> s.tombstoneNodes(ids),
+                    "tombstoneNodes(" + ids + ") with a node on the head's active path r-a-b");
+            checkUnchanged(before, snapshot(s), "tombstoneNodes(" + ids + ") that failed");
+        }
+    }
+
+    @Test
+    void rule15_unknownIdFailsTheWholeCall() {
+        RuntimePersistence s = tree();
+        Snapshot before = snapshot(s);
+        checkThrows(InvalidRequestException.class, () -> s.tombstoneNodes(List.of("x", "nowhere")),
+                "tombstoneNodes([x, nowhere])");
+        checkUnchanged(before, snapshot(s), "tombstoneNodes with an unknown id");
+        checkThrows(InvalidRequestException.class, () -> s.tombstoneNodes(List.of("nowhere", "q")),
+                "tombstoneNodes([nowhere, q])");
+        checkUnchanged(before, snapshot(s), "tombstoneNodes with an unknown id first");
+    }
+
+    @Test
+    void rule15_detachedIdFailsTheWholeCall() {
+        RuntimePersistence s = tree();
+        s.tombstoneNodes(List.of("w"));
+        must("gcUnreachable", s::gcUnreachable);
+        Snapshot before = snapshot(s);
+        checkThrows(InvalidRequestException.class, () -> s.tombstoneNodes(List.of("q", "w")),
+                "tombstoneNodes([q, w]) with w detached by gc");
+        checkUnchanged(before, snapshot(s), "tombstoneNodes with a detached id");
+    }
+
+    @Test
+    void rule15_tombstoningTwiceIsHarmlessAndCountsOnce() {
+        RuntimePersistence s = tree();
+        checkEquals(3, s.tombstoneNodes(List.of("y", "z", "w", "z")), "tombstoneNodes([y, z, w, z]): y, z, w once each");
+        Snapshot before = snapshot(s);
+        checkEquals(0, s.tombstoneNodes(List.of("y")), "tombstoneNodes([y]) again");
+        checkEquals(0, s.tombstoneNodes(List.of("z", "w")), "tombstoneNodes([z, w]) again");
+        checkUnchanged(before, snapshot(s), "tombstoning tombstoned nodes again");
+        checkEquals(1, s.tombstoneNodes(List.of("x", "y")), "tombstoneNodes([x, y]) where only x is live");
+        checkEquals(0, s.tombstoneNodes(List.of()), "tombstoneNodes([])");
+    }
+
+    @Test
+    void rule15_tombstonesLeaveRevisionHeadAndLedger() {
+        RuntimePersistence s = tree();
+        commit(s, RuntimeCommit.expecting(2).usage("z", "m", dev.cairn.persistence.TokenUsage.of(5, 6)));
+        var before = read(s);
+        s.tombstoneNodes(List.of("x"));
+        var after = read(s);
+        checkEquals(before.head(), after.head(), "head and revision after tombstoneNodes");
+        checkEquals(before.usage().total(), after.usage().total(), "usage.total after tombstoneNodes");
+    }
+}
