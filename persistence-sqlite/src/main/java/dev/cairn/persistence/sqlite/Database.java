@@ -1,0 +1,380 @@
+package dev.cairn.persistence.sqlite;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.PersistenceException;
+import dev.cairn.persistence.StoreClosedException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The database of one factory: a single writer connection, used under a lock, that runs every
+ * write transaction with {@code BEGIN IMMEDIATE} and keeps its prepared statements; and a HikariCP
+ * pool of read-only connections, each read one deferred transaction (one WAL snapshot). Pragmas are
+ * set through {@link SQLiteConfig}, which applies them one by one when a connection opens.
+ */
+final class Database implements AutoCloseable {
+    /** The database file inside the location's directory. */
+    static final String FILE_NAME = "cairn.db";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final int JOURNAL_SIZE_LIMIT = 64 << 20;
+
+    private final Path file;
+    private final String location;
+    private final SqliteOptions options;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Guarded by {@link #writeLock}; null once closed or after a failure that left it unusable. */
+    private Tx writer;
+    private final HikariDataSource readers;
+    private volatile boolean closed;
+
+    /** Work inside a write transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /** Work on a read connection, inside one read transaction. */
+    @FunctionalInterface
+    interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private Database(Path file, String location, SqliteOptions options, Tx writer, HikariDataSource readers) {
+        this.file = file;
+        this.location = location;
+        this.options = options;
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /**
+     * Opens (creating if needed) the database in a directory and migrates its schema.
+     *
+     * @param directory the location's directory, created if absent
+     * @param options the tuning
+     * @return the open database
+     */
+    static Database open(Path directory, SqliteOptions options) {
+        Path dir = directory.toAbsolutePath().normalize();
+        String location = "sqlite:" + dir;
+        prepareDirectory(dir, location);
+        Path file = dir.resolve(FILE_NAME);
+        Tx writer = null;
+        try {
+            writer = new Tx(openWriter(file, options));
+            int found = Migrations.migrate(writer.connection(), location);
+            HikariDataSource readers = openReaders(file, options);
+            LOG.info("Opened Cairn store {} (schema version {}{}, {}, {} readers)", location, Schema.CURRENT_VERSION,
+                    found == Schema.CURRENT_VERSION ? "" : ", migrated from " + found, options.durability(),
+                    options.readers());
+            return new Database(file, location, options, writer, readers);
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            throw Errors.translate("open the store", location, e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            if (e.getCause() instanceof SQLException sql) {
+                throw Errors.translate("open the store", location, sql);
+            }
+            throw e;
+        }
+    }
+
+    private static void prepareDirectory(Path dir, String location) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new PersistenceException("Cannot open " + location + ": the path is a file, not a directory;"
+                    + " a sqlite: location names a directory that holds the database");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new PersistenceException("Cannot open " + location + ": the path is a file, not a directory", e);
+        } catch (IOException e) {
+            throw new PersistenceException("Cannot open " + location + ": the directory cannot be created ("
+                    + e + "); check the path and its permissions", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new PersistenceException("Cannot open " + location + ": the directory is not writable; SQLite needs"
+                    + " to create the database and its -wal and -shm files there. Fix its permissions");
+        }
+        Path db = dir.resolve(FILE_NAME);
+        if (Files.exists(db) && (!Files.isRegularFile(db) || !Files.isWritable(db))) {
+            throw new PersistenceException("Cannot open " + location + ": " + db + " is not a writable file;"
+                    + " fix its permissions");
+        }
+    }
+
+    private static Connection openWriter(Path file, SqliteOptions options) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(options.durability() == Durability.POWER_LOSS_SAFE
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        config.setJournalSizeLimit(JOURNAL_SIZE_LIMIT);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        config.setCacheSize(-16_384);
+        config.enforceForeignKeys(false);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file);
+        return ds.getConnection();
+    }
+
+    private static HikariDataSource openReaders(Path file, SqliteOptions options) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+        config.setReadOnly(true);
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        config.setCacheSize(-8_192);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file);
+        HikariConfig hc = new HikariConfig();
+        hc.setDataSource(ds);
+        hc.setPoolName("cairn-sqlite-readers-" + POOLS.incrementAndGet());
+        hc.setReadOnly(true);
+        hc.setAutoCommit(false);
+        hc.setMaximumPoolSize(options.readers());
+        hc.setMinimumIdle(1);
+        hc.setMaxLifetime(0);
+        hc.setConnectionTimeout(30_000 + options.busyTimeout().toMillis());
+        hc.setRegisterMbeans(false);
+        return new HikariDataSource(hc);
+    }
+
+    /** @return the location, {@code sqlite:} and the absolute directory */
+    String location() {
+        return location;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    SqliteOptions options() {
+        return options;
+    }
+
+    /**
+     * Runs work in one {@code BEGIN IMMEDIATE} transaction on the writer: commits if it returns,
+     * rolls back if it throws.
+     *
+     * @param what what the work does, for error messages
+     * @param work the work
+     * @return what the work returned
+     */
+    <T> T write(String what, Work<T> work) {
+        writeLock.lock();
+        try {
+            Tx tx = writer();
+            tx.begin();
+            boolean committed = false;
+            try {
+                T result = work.run(tx);
+                tx.commit();
+                committed = true;
+                return result;
+            } finally {
+                if (!committed) {
+                    rollback(tx);
+                }
+            }
+        } catch (SQLException e) {
+            throw Errors.translate(what, location, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs work on the writer outside a transaction (pragmas such as {@code incremental_vacuum}).
+     */
+    <T> T writeUnsafe(String what, Work<T> work) {
+        writeLock.lock();
+        try {
+            return work.run(writer());
+        } catch (SQLException e) {
+            throw Errors.translate(what, location, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs work on a read-only connection in one read transaction, so it sees one snapshot.
+     *
+     * @param what what the work does, for error messages
+     * @param work the work
+     * @return what the work returned
+     */
+    <T> T read(String what, ReadWork<T> work) {
+        if (closed) {
+            throw closedException();
+        }
+        try (Connection c = readers.getConnection()) {
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            if (closed) {
+                throw closedException();
+            }
+            throw Errors.translate(what, location, e);
+        }
+    }
+
+    private Tx writer() throws SQLException {
+        if (closed) {
+            throw closedException();
+        }
+        if (writer == null) {
+            LOG.warn("Reopening the writer connection of {} after an earlier failure", location);
+            writer = new Tx(openWriter(file, options));
+        }
+        return writer;
+    }
+
+    private void rollback(Tx tx) {
+        try {
+            tx.rollback();
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return; // SQLite already rolled back (it does after SQLITE_FULL, IOERR, ...)
+            }
+            LOG.warn("Rollback on {} failed ({}); the writer connection is closed and will be reopened", location,
+                    e.getMessage());
+            closeQuietly(tx);
+            writer = null;
+        }
+    }
+
+    private StoreClosedException closedException() {
+        return new StoreClosedException("sqlite session store factory (" + location + ")");
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the reader pool and, after the running write, the writer. Closing twice is harmless. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        readers.close();
+        writeLock.lock();
+        try {
+            closeQuietly(writer);
+            writer = null;
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.info("Closed Cairn store {}", location);
+    }
+
+    private static void closeQuietly(Tx tx) {
+        if (tx != null) {
+            try {
+                tx.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing a writer connection failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The writer connection and its prepared statements, reused for every transaction. Only used
+     * by the thread that holds the write lock.
+     */
+    static final class Tx {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+        private final PreparedStatement begin;
+        private final PreparedStatement commit;
+        private final PreparedStatement rollback;
+
+        Tx(Connection connection) throws SQLException {
+            this.connection = connection;
+            this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
+            this.commit = connection.prepareStatement("COMMIT");
+            this.rollback = connection.prepareStatement("ROLLBACK");
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        /**
+         * @param sql a statement
+         * @return its prepared statement, prepared once per connection
+         */
+        PreparedStatement ps(String sql) throws SQLException {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = connection.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            return ps;
+        }
+
+        /** Runs a statement once, without caching it (pragmas, rare maintenance). */
+        void exec(String sql) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute(sql);
+            }
+        }
+
+        /** Closes the cached statements (they are prepared again when next used); VACUUM needs none open. */
+        void closeStatements() throws SQLException {
+            for (PreparedStatement ps : statements.values()) {
+                ps.close();
+            }
+            statements.clear();
+        }
+
+        void begin() throws SQLException {
+            begin.execute();
+        }
+
+        void commit() throws SQLException {
+            commit.execute();
+        }
+
+        void rollback() throws SQLException {
+            rollback.execute();
+        }
+
+        void close() throws SQLException {
+            for (PreparedStatement ps : statements.values()) {
+                ps.close();
+            }
+            begin.close();
+            commit.close();
+            rollback.close();
+            connection.close();
+        }
+    }
+}

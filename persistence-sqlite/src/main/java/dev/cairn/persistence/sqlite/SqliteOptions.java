@@ -1,0 +1,127 @@
+package dev.cairn.persistence.sqlite;
+
+import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.StoreLocation;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The tuning of a {@code sqlite:} store. A location sets them as options
+ * ({@code sqlite:DIR?durability=power-loss&readers=8&busy-timeout-ms=5000&compression-level=3});
+ * a host that wires the factory by hand passes them to
+ * {@link SqliteSessionStoreFactory#SqliteSessionStoreFactory(java.nio.file.Path, SqliteOptions)}.
+ *
+ * @param durability {@link Durability#PROCESS_CRASH_SAFE} ({@code synchronous=NORMAL}, the default) or
+ *     {@link Durability#POWER_LOSS_SAFE} ({@code synchronous=FULL})
+ * @param readers the size of the pool of read-only connections, 1 to {@value #MAX_READERS}
+ * @param busyTimeout how long a write waits for another process that holds the database's write
+ *     lock, from 0 to {@value #MAX_BUSY_TIMEOUT_MS} ms
+ * @param compressionLevel the zstd level for payloads and blobs above the compression threshold,
+ *     {@value #MIN_COMPRESSION_LEVEL} to {@value #MAX_COMPRESSION_LEVEL}
+ */
+public record SqliteOptions(Durability durability, int readers, Duration busyTimeout, int compressionLevel) {
+    /** Location option: {@code process-crash} or {@code power-loss}. */
+    public static final String DURABILITY = "durability";
+    /** Location option: reader pool size. */
+    public static final String READERS = "readers";
+    /** Location option: busy timeout in milliseconds. */
+    public static final String BUSY_TIMEOUT_MS = "busy-timeout-ms";
+    /** Location option: zstd compression level. */
+    public static final String COMPRESSION_LEVEL = "compression-level";
+    /** Every option a {@code sqlite:} location accepts. */
+    public static final Set<String> OPTION_KEYS = Set.of(DURABILITY, READERS, BUSY_TIMEOUT_MS, COMPRESSION_LEVEL);
+
+    /** The largest reader pool. */
+    public static final int MAX_READERS = 64;
+    /** The longest busy timeout, in milliseconds (10 minutes). */
+    public static final int MAX_BUSY_TIMEOUT_MS = 600_000;
+    /** The fastest zstd level accepted. */
+    public static final int MIN_COMPRESSION_LEVEL = -7;
+    /** The strongest zstd level accepted. */
+    public static final int MAX_COMPRESSION_LEVEL = 19;
+
+    /** Process-crash safe, 4 readers, a 10 s busy timeout, zstd level 3. */
+    public static final SqliteOptions DEFAULTS =
+            new SqliteOptions(Durability.PROCESS_CRASH_SAFE, 4, Duration.ofSeconds(10), 3);
+
+    private static final Map<String, Durability> DURABILITY_NAMES =
+            Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
+
+    /**
+     * Validates.
+     *
+     * @throws InvalidRequestException if a value is out of range or the durability is volatile
+     */
+    public SqliteOptions {
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(busyTimeout, "busyTimeout");
+        if (durability == Durability.VOLATILE) {
+            throw new InvalidRequestException("The sqlite provider is durable: choose PROCESS_CRASH_SAFE or POWER_LOSS_SAFE,"
+                    + " or use the memory: provider for volatile sessions");
+        }
+        if (readers < 1 || readers > MAX_READERS) {
+            throw new InvalidRequestException("Invalid reader pool size " + readers + ": allowed is 1 to " + MAX_READERS);
+        }
+        if (busyTimeout.isNegative() || busyTimeout.toMillis() > MAX_BUSY_TIMEOUT_MS) {
+            throw new InvalidRequestException("Invalid busy timeout " + busyTimeout + ": allowed is 0 to "
+                    + MAX_BUSY_TIMEOUT_MS + " ms");
+        }
+        if (compressionLevel < MIN_COMPRESSION_LEVEL || compressionLevel > MAX_COMPRESSION_LEVEL || compressionLevel == 0) {
+            throw new InvalidRequestException("Invalid zstd compression level " + compressionLevel + ": allowed is "
+                    + MIN_COMPRESSION_LEVEL + " to -1 (fast) or 1 to " + MAX_COMPRESSION_LEVEL);
+        }
+    }
+
+    /**
+     * Reads the options of a location, refusing unknown ones.
+     *
+     * @param location a {@code sqlite:} location
+     * @return the options, defaults where absent
+     * @throws InvalidRequestException if an option is unknown or its value invalid
+     */
+    public static SqliteOptions fromLocation(StoreLocation location) {
+        Objects.requireNonNull(location, "location");
+        location.requireKnownOptions(OPTION_KEYS);
+        String durability = location.choiceOption(DURABILITY, "process-crash", DURABILITY_NAMES.keySet());
+        int readers = location.intOption(READERS, DEFAULTS.readers, 1, MAX_READERS);
+        int busy = location.intOption(BUSY_TIMEOUT_MS, (int) DEFAULTS.busyTimeout.toMillis(), 0, MAX_BUSY_TIMEOUT_MS);
+        int level = location.intOption(COMPRESSION_LEVEL, DEFAULTS.compressionLevel, MIN_COMPRESSION_LEVEL,
+                MAX_COMPRESSION_LEVEL);
+        return new SqliteOptions(DURABILITY_NAMES.get(durability), readers, Duration.ofMillis(busy), level);
+    }
+
+    /**
+     * @param durability the tier
+     * @return a copy with another durability
+     */
+    public SqliteOptions withDurability(Durability durability) {
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+    }
+
+    /**
+     * @param readers the reader pool size
+     * @return a copy with another reader pool size
+     */
+    public SqliteOptions withReaders(int readers) {
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+    }
+
+    /**
+     * @param busyTimeout the busy timeout
+     * @return a copy with another busy timeout
+     */
+    public SqliteOptions withBusyTimeout(Duration busyTimeout) {
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+    }
+
+    /**
+     * @param compressionLevel the zstd level
+     * @return a copy with another compression level
+     */
+    public SqliteOptions withCompressionLevel(int compressionLevel) {
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The {@code sqlite:} provider of Cairn: one WAL-mode SQLite database in a directory, for all
+ * sessions of one machine; {@code PROCESS_CRASH_SAFE} or {@code POWER_LOSS_SAFE}.
+ */
+module dev.cairn.persistence.sqlite {
+    requires dev.cairn.persistence;
+    requires java.sql;
+    requires org.xerial.sqlitejdbc;
+    requires com.zaxxer.hikari;
+    requires com.github.luben.zstd_jni;
+    requires org.slf4j;
+
+    exports dev.cairn.persistence.sqlite;
+
+    provides dev.cairn.persistence.spi.PersistenceProvider
+            with dev.cairn.persistence.sqlite.SqlitePersistenceProvider;
+}
