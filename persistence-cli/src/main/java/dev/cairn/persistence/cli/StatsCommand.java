@@ -72,8 +72,9 @@ final class StatsCommand extends StoreCommand {
         t.row("kinds", s.nodesByKind().isEmpty() ? "-" : s.nodesByKind().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         t.row("payloads", s.payloadBytes() + " bytes");
-        t.row("blobs", s.blobs() + " distinct, " + s.blobBytes() + " bytes (" + s.attachmentRefs()
-                + " attachment refs, " + s.checkpointSlots() + " checkpoint slots)");
+        t.row("blobs", s.blobs() + " distinct, " + s.blobBytes() + " bytes ("
+                + TreeCommand.plural(s.attachmentRefs(), "attachment", "attachments") + ", "
+                + TreeCommand.plural(s.checkpointSlots(), "checkpoint slot", "checkpoint slots") + ")");
         t.print(out, "  ");
         out.println("Token ledger (" + s.usageEntries() + " entries on stored nodes):");
         Table u = new Table(new String[] {"MODEL", "INPUT", "OUTPUT", "CACHED", "REASONING", "TOTAL"},

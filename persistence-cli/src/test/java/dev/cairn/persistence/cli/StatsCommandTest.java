@@ -21,7 +21,7 @@ class StatsCommandTest {
                   branches  2 (live leaves)
                   kinds     assistant_response 2, tool_call 1, tool_result 1, user_input 2
                   payloads  137 bytes
-                  blobs     4 distinct, %d bytes (1 attachment refs, 3 checkpoint slots)
+                  blobs     4 distinct, %d bytes (1 attachment, 3 checkpoint slots)
                 Token ledger (3 entries on stored nodes):
                   MODEL         INPUT  OUTPUT  CACHED  REASONING  TOTAL
                   demo-model      170      40     100          5    210
