@@ -164,6 +164,11 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
         return closed;
     }
 
+    /** For tests of this module (see {@code MemoryTestAccess}): the storage behind this factory. */
+    Backend backend() {
+        return backend;
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new StoreClosedException("memory session store factory (" + backend.location + ")");

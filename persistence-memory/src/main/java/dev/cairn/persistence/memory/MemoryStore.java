@@ -3,6 +3,7 @@ package dev.cairn.persistence.memory;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.GcReport;
+import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimeCommit;
@@ -73,6 +74,7 @@ final class MemoryStore implements RuntimePersistence {
     public Optional<SessionNode> loadNode(String nodeId) {
         Objects.requireNonNull(nodeId, "nodeId");
         requireOpen();
+        Ids.require("node id", nodeId);
         backend.shared.lock();
         try {
             SessionState s = current();

@@ -22,7 +22,7 @@ final class Tombstones {
     static int tombstone(SessionState s, Collection<String> nodeIds) {
         List<Node> targets = new ArrayList<>(nodeIds.size());
         for (String id : nodeIds) {
-            Objects.requireNonNull(id, "nodeIds element");
+            Ids.require("node id to tombstone", Objects.requireNonNull(id, "nodeIds element"));
             Node node = s.byId.get(id);
             if (node == null || node.state == Node.DETACHED) {
                 throw new InvalidRequestException("Cannot tombstone " + Ids.quote(id) + ": it is "

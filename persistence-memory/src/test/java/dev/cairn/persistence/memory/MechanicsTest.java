@@ -22,6 +22,7 @@ import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
@@ -185,6 +186,23 @@ class MechanicsTest {
                 RuntimeCommit.expecting(99).append(NewNode.root("big", NodeKind.USER_INPUT, bytes("12345"))).build()));
         assertTrue(tooBig.getMessage().contains("maxPayloadBytes=4"), "size limits come before the revision: "
                 + tooBig.getMessage());
+    }
+
+    @Test
+    void aDamagedBlobIsReportedNotReturned() {
+        RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
+        BlobRef ref = b.attach(bytes("precious"), "text/plain");
+        store.commitRuntimeState(b.append(NewNode.root("n", NodeKind.USER_INPUT, bytes("n"), ref)).head("n").build());
+        assertTrue(MemoryTestAccess.corruptBlob(factory, ref.hash()));
+        assertThrows(StoreCorruptedException.class, () -> store.loadBlob(ref.hash()));
+        assertFalse(MemoryTestAccess.corruptBlob(factory, ContentHash.of(bytes("never stored"))));
+    }
+
+    @Test
+    void invalidIdsAreRefusedNotLookedUp() {
+        assertThrows(InvalidRequestException.class, () -> store.loadNode("../x"));
+        assertThrows(InvalidRequestException.class, () -> store.tombstoneNodes(List.of("a/b")));
+        assertThrows(InvalidRequestException.class, () -> factory.openExisting(""));
     }
 
     @Test
