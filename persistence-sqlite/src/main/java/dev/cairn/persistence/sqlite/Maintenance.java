@@ -110,7 +110,7 @@ final class Maintenance {
     int tombstone(String sessionId, Collection<String> nodeIds) {
         List<String> ids = new ArrayList<>(nodeIds.size());
         for (String id : nodeIds) {
-            ids.add(Objects.requireNonNull(id, "nodeIds element"));
+            ids.add(Ids.require("node id", Objects.requireNonNull(id, "nodeIds element")));
         }
         return db.write("tombstone nodes of session '" + sessionId + "'", tx -> {
             PreparedStatement head = tx.ps(SESSION_HEAD);

@@ -85,8 +85,9 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
      */
     @Override
     public Optional<RuntimePersistence> openExisting(String sessionId) {
-        Ids.require("session id", sessionId);
+        Objects.requireNonNull(sessionId, "sessionId");
         requireOpen();
+        Ids.require("session id", sessionId);
         return catalogue.exists(sessionId)
                 ? Optional.of(new SqliteStore(this, db, sessionId, StorePolicy.DEFAULT)) : Optional.empty();
     }
@@ -124,8 +125,9 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
      */
     @Override
     public boolean deleteSession(String sessionId) {
-        Ids.require("session id", sessionId);
+        Objects.requireNonNull(sessionId, "sessionId");
         requireOpen();
+        Ids.require("session id", sessionId);
         return catalogue.delete(sessionId);
     }
 

@@ -3,6 +3,7 @@ package dev.cairn.persistence.sqlite;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.GcReport;
+import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
@@ -55,6 +56,7 @@ final class SqliteStore implements RuntimePersistence {
     public Optional<SessionNode> loadNode(String nodeId) {
         Objects.requireNonNull(nodeId, "nodeId");
         requireOpen();
+        Ids.require("node id", nodeId);
         return db.read("read a node of session '" + sessionId + "'", c -> Reads.loadNode(c, sessionId, nodeId));
     }
 
