@@ -115,7 +115,7 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     private static String where(Context ctx) {
-        return ctx.method() + " " + ctx.endpointHandlerPath();
+        return ctx.method() + " " + ctx.path();
     }
 
     private static URI uri(String host, int port) {
