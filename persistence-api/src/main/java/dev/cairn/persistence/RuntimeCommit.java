@@ -49,7 +49,14 @@ public final class RuntimeCommit {
         this.nodes = List.copyOf(b.nodes.values());
         this.head = b.head;
         this.checkpoint = Collections.unmodifiableMap(new TreeMap<>(b.checkpoint));
-        this.blobs = Collections.unmodifiableMap(new LinkedHashMap<>(b.blobs));
+        // Only blobs something references: a checkpoint slot set twice leaves no orphan behind.
+        Map<ContentHash, NewBlob> carried = new LinkedHashMap<>();
+        b.blobs.forEach((hash, blob) -> {
+            if (b.attached.contains(hash) || b.checkpoint.values().stream().anyMatch(r -> r.hash().equals(hash))) {
+                carried.put(hash, blob);
+            }
+        });
+        this.blobs = Collections.unmodifiableMap(carried);
         this.usage = List.copyOf(b.usage);
         this.idempotencyKey = b.idempotencyKey;
     }

@@ -32,6 +32,7 @@ public interface RuntimePersistence extends AutoCloseable {
      *
      * @param nodeId the node's id
      * @return the node, or empty if there is no live node with this id
+     * @throws InvalidRequestException if {@code nodeId} is not a valid id ({@link Ids#RULE})
      */
     Optional<SessionNode> loadNode(String nodeId);
 

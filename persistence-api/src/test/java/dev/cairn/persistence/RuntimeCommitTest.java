@@ -45,6 +45,12 @@ class RuntimeCommitTest {
     }
 
     @Test
+    void aReplacedCheckpointSlotLeavesNoOrphanBlob() {
+        RuntimeCommit c = RuntimeCommit.expecting(0).checkpoint("s", b("old")).checkpoint("s", b("new")).build();
+        assertEquals(java.util.Set.of(ContentHash.of(b("new"))), c.blobs().keySet());
+    }
+
+    @Test
     void unconditionalHasNoExpectedRevision() {
         assertEquals(OptionalLong.empty(), RuntimeCommit.unconditional().build().expectedRevision());
         assertTrue(RuntimeCommit.unconditional().build().isEmpty());
