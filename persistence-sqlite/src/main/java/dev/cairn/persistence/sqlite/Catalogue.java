@@ -30,25 +30,25 @@ final class Catalogue {
             + " created_at, head_node_id, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING"
             + " RETURNING sid";
     private static final String INSERT_ATTRIBUTE = "INSERT INTO session_attributes (sid, key, value) VALUES (?, ?, ?)";
-    private static final String COPY_ATTRIBUTES = "INSERT INTO session_attributes (sid, key, value)"
+    static final String COPY_ATTRIBUTES = "INSERT INTO session_attributes (sid, key, value)"
             + " SELECT ?, key, value FROM session_attributes WHERE sid = ?";
-    private static final String FORK_PATH = Sql.PATH_CTE + "SELECT n.nid, n.ck_nid FROM path"
-            + " JOIN nodes n ON n.nid = path.nid ORDER BY path.depth DESC";
-    private static final String COPY_NODE = "INSERT INTO nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
+    static final String FORK_PATH = Sql.PATH_CTE + "SELECT n.nid, n.ck_nid FROM path"
+            + " CROSS JOIN nodes n ON n.nid = path.nid ORDER BY path.depth DESC";
+    static final String COPY_NODE = "INSERT INTO nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
             + " payload_size, payload_hash, attachments, created_at, state, ck_nid)"
             + " SELECT ?, node_id, ?, ?, kind, codec, payload, payload_size, payload_hash, attachments, created_at, 0, ?"
             + " FROM nodes WHERE nid = ? RETURNING nid";
-    private static final String COPY_ATTACHMENTS = "INSERT INTO attachments (nid, pos, hash)"
+    static final String COPY_ATTACHMENTS = "INSERT INTO attachments (nid, pos, hash)"
             + " SELECT ?, pos, hash FROM attachments WHERE nid = ?";
-    private static final String COPY_CHECKPOINTS = "INSERT INTO checkpoints (nid, slot, hash, size)"
+    static final String COPY_CHECKPOINTS = "INSERT INTO checkpoints (nid, slot, hash, size)"
             + " SELECT ?, slot, hash, size FROM checkpoints WHERE nid = ?";
-    private static final String COPY_RESOLVED = "INSERT INTO resolved_checkpoints (nid, slot, node_id, hash, size)"
+    static final String COPY_RESOLVED = "INSERT INTO resolved_checkpoints (nid, slot, node_id, hash, size)"
             + " SELECT ?, slot, node_id, hash, size FROM resolved_checkpoints WHERE nid = ?";
-    private static final String SOURCE = "SELECT sid, name, model, cwd FROM sessions WHERE session_id = ?";
+    static final String SOURCE = "SELECT sid, name, model, cwd FROM sessions WHERE session_id = ?";
 
-    private static final String SESSION_HASHES = "SELECT a.hash FROM nodes n JOIN attachments a ON a.nid = n.nid"
+    static final String SESSION_HASHES = "SELECT a.hash FROM nodes n JOIN attachments a ON a.nid = n.nid"
             + " WHERE n.sid = ?1 UNION SELECT c.hash FROM nodes n JOIN checkpoints c ON c.nid = n.nid WHERE n.sid = ?1";
-    private static final String[] DELETE_SESSION_ROWS = {
+    static final String[] DELETE_SESSION_ROWS = {
         "DELETE FROM attachments WHERE nid IN (SELECT nid FROM nodes WHERE sid = ?)",
         "DELETE FROM checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE sid = ?)",
         "DELETE FROM resolved_checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE sid = ?)",
@@ -128,18 +128,11 @@ final class Catalogue {
 
     SessionPage list(SessionQuery query) {
         Optional<SessionCursor> position = query.position();
-        StringBuilder sql = new StringBuilder(Sql.LIST_PREFIX).append(" WHERE (s.created_at, s.session_id) < (?, ?)");
-        if (query.parentSessionId().isPresent()) {
-            sql.append(" AND s.parent_session_id = ?");
-        }
-        for (int i = 0; i < query.attributes().size(); i++) {
-            sql.append(" AND EXISTS (SELECT 1 FROM session_attributes a WHERE a.sid = s.sid AND a.key = ? AND a.value = ?)");
-        }
-        sql.append(Sql.LIST_ORDER);
+        String sql = listSql(query.parentSessionId().isPresent(), query.attributes().size());
         return db.read("list sessions", c -> {
             List<SessionMeta> page = new ArrayList<>();
             boolean more = false;
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 if (position.isPresent()) {
                     ps.setLong(i++, Times.toNanosClamped(position.get().createdAt()));
@@ -170,6 +163,21 @@ final class Catalogue {
                     : Optional.empty();
             return new SessionPage(page, next);
         });
+    }
+
+    /**
+     * The catalogue query: newest first, after a cursor (the first page passes a cursor after every
+     * session), so it is always a range of {@code sessions_by_created} or {@code sessions_by_parent}.
+     */
+    static String listSql(boolean parentFilter, int attributeFilters) {
+        StringBuilder sql = new StringBuilder(Sql.LIST_PREFIX).append(" WHERE (s.created_at, s.session_id) < (?, ?)");
+        if (parentFilter) {
+            sql.append(" AND s.parent_session_id = ?");
+        }
+        for (int i = 0; i < attributeFilters; i++) {
+            sql.append(" AND EXISTS (SELECT 1 FROM session_attributes a WHERE a.sid = s.sid AND a.key = ? AND a.value = ?)");
+        }
+        return sql.append(Sql.LIST_ORDER).toString();
     }
 
     /** Copies the source's path to the fork node into a new session; blobs are shared. */

@@ -33,29 +33,29 @@ import org.slf4j.LoggerFactory;
 final class Maintenance {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
-    private static final String META_ROW = "SELECT sid, parent_session_id, created_at FROM sessions WHERE session_id = ?";
+    static final String META_ROW = "SELECT sid, parent_session_id, created_at FROM sessions WHERE session_id = ?";
     private static final String UPDATE_META = "UPDATE sessions SET name = ?, model = ?, cwd = ? WHERE sid = ?";
     private static final String DELETE_ATTRIBUTES = "DELETE FROM session_attributes WHERE sid = ?";
-    private static final String SESSION_HEAD = "SELECT s.sid, h.nid FROM sessions s"
+    static final String SESSION_HEAD = "SELECT s.sid, h.nid FROM sessions s"
             + " LEFT JOIN nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.session_id = ?";
-    private static final String SUBTREE = "WITH RECURSIVE sub(nid) AS (SELECT ?"
+    static final String SUBTREE = "WITH RECURSIVE sub(nid) AS (SELECT ?"
             + " UNION SELECT n.nid FROM sub JOIN nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
             + " SELECT nid FROM sub";
-    private static final String TOMBSTONE = "WITH RECURSIVE sub(nid) AS (SELECT ?"
+    static final String TOMBSTONE = "WITH RECURSIVE sub(nid) AS (SELECT ?"
             + " UNION SELECT n.nid FROM sub JOIN nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
             + " UPDATE nodes SET state = 1 WHERE nid IN (SELECT nid FROM sub) AND state = 0";
-    private static final String DETACH = "UPDATE nodes SET state = 2 WHERE state = 1";
-    private static final String SWEEP_BLOBS = "DELETE FROM blobs WHERE"
+    static final String DETACH = "UPDATE nodes SET state = 2 WHERE state = 1";
+    static final String SWEEP_BLOBS = "DELETE FROM blobs WHERE"
             + " NOT EXISTS (SELECT 1 FROM attachments a JOIN nodes n ON n.nid = a.nid"
             + " WHERE a.hash = blobs.hash AND n.state = 0)"
             + " AND NOT EXISTS (SELECT 1 FROM checkpoints c JOIN nodes n ON n.nid = c.nid"
             + " WHERE c.hash = blobs.hash AND n.state = 0) RETURNING size";
-    private static final String[] REMOVE_DETACHED = {
+    static final String[] REMOVE_DETACHED = {
         "DELETE FROM attachments WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
         "DELETE FROM checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
         "DELETE FROM resolved_checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
     };
-    private static final String DELETE_DETACHED = "DELETE FROM nodes WHERE state = 2";
+    static final String DELETE_DETACHED = "DELETE FROM nodes WHERE state = 2";
 
     private final Database db;
 

@@ -67,7 +67,9 @@ final class Schema {
                     + " UNIQUE (sid, node_id))",
             "CREATE INDEX nodes_by_seq ON nodes (sid, seq)",
             "CREATE INDEX nodes_by_parent ON nodes (parent_nid)",
-            "CREATE INDEX nodes_not_live ON nodes (state) WHERE state <> 0",
+            // gc and vacuum find tombstoned and detached nodes without reading the live ones.
+            "CREATE INDEX nodes_tombstoned ON nodes (nid) WHERE state = 1",
+            "CREATE INDEX nodes_detached ON nodes (nid) WHERE state = 2",
             "CREATE TABLE attachments ("
                     + " nid INTEGER NOT NULL,"
                     + " pos INTEGER NOT NULL,"

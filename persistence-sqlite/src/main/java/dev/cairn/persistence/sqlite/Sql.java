@@ -55,11 +55,11 @@ final class Sql {
     static final String SET_CK = "UPDATE nodes SET ck_nid = ? WHERE nid = ?";
     static final String HAS_LIVE_CHILD = "SELECT 1 FROM nodes WHERE parent_nid = ? AND state = 0 LIMIT 1";
     /** The live descendants of a node, parents before children. */
-    static final String LIVE_SUBTREE = "WITH RECURSIVE sub(nid, level) AS ("
-            + " SELECT nid, 1 FROM nodes WHERE parent_nid = ? AND state = 0"
-            + " UNION ALL SELECT n.nid, sub.level + 1 FROM sub JOIN nodes n ON n.parent_nid = sub.nid WHERE n.state = 0)"
-            + " SELECT n.nid, n.parent_nid, n.ck_nid, n.node_id FROM sub JOIN nodes n ON n.nid = sub.nid"
-            + " ORDER BY sub.level";
+    static final String LIVE_SUBTREE = "WITH RECURSIVE sub(nid, parent_nid, ck_nid, node_id, level) AS ("
+            + " SELECT nid, parent_nid, ck_nid, node_id, 1 FROM nodes WHERE parent_nid = ? AND state = 0"
+            + " UNION ALL SELECT n.nid, n.parent_nid, n.ck_nid, n.node_id, sub.level + 1"
+            + " FROM sub JOIN nodes n ON n.parent_nid = sub.nid WHERE n.state = 0)"
+            + " SELECT nid, parent_nid, ck_nid, node_id FROM sub ORDER BY level";
 
     // ---- reads ----
 
@@ -80,11 +80,11 @@ final class Sql {
             + " UNION ALL SELECT n.parent_nid, path.depth + 1 FROM path JOIN nodes n ON n.nid = path.nid"
             + " WHERE n.parent_nid IS NOT NULL AND path.depth + 1 < ?) ";
     static final String PATH_NODES = PATH_CTE + "SELECT " + NODE_COLUMNS + " FROM path"
-            + " JOIN nodes n ON n.nid = path.nid LEFT JOIN nodes p ON p.nid = n.parent_nid ORDER BY path.depth DESC";
+            + " CROSS JOIN nodes n ON n.nid = path.nid LEFT JOIN nodes p ON p.nid = n.parent_nid ORDER BY path.depth DESC";
     static final String USAGE_COLUMNS = "u.nid, u.revision, u.node_id, u.model, u.input_tokens, u.output_tokens,"
             + " u.cached_input_tokens, u.reasoning_tokens, u.recorded_at";
     static final String PATH_USAGE = PATH_CTE + "SELECT " + USAGE_COLUMNS + " FROM path"
-            + " JOIN usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
+            + " CROSS JOIN usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
     /** Every node of a session up to a state ({@code 0} live, {@code 1} with tombstones), in commit order. */
     static final String ALL_NODES = "SELECT " + NODE_COLUMNS + " FROM nodes n INDEXED BY nodes_by_seq"
             + " LEFT JOIN nodes p ON p.nid = n.parent_nid WHERE n.sid = ? AND n.state <= ? ORDER BY n.seq";
@@ -102,6 +102,11 @@ final class Sql {
     static final String LIST_PREFIX = "SELECT s.sid, s.session_id, s.parent_session_id, s.name, s.model, s.cwd,"
             + " s.created_at FROM sessions s";
     static final String LIST_ORDER = " ORDER BY s.created_at DESC, s.session_id DESC LIMIT ?";
+
+    /*
+     * CROSS JOIN after a CTE fixes the join order: walk the CTE, then look each row up by key. SQLite
+     * never reorders a CROSS JOIN, so statistics cannot turn the lookup into a scan.
+     */
 
     /** The statements a test checks with {@code EXPLAIN QUERY PLAN}: name to SQL. */
     static final Map<String, String> HOT_READS = Map.ofEntries(
