@@ -150,6 +150,10 @@ class ExportImportTest {
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.err().contains("run 'cairn verify'"), r::toString);
         assertFalse(Files.exists(file));
+        Cli.Run toStdout = Cli.withStore("corrupting:" + name + "?blob=" + ContentHash.of(Fixtures.IMAGE).hex())
+                .run("export", "demo");
+        assertEquals(1, toStdout.code(), toStdout::toString);
+        assertEquals("", toStdout.out(), "no partial document on stdout");
         try (SessionStoreFactory f = SessionStores.open(source); RuntimePersistence s = f.openExisting("demo").orElseThrow()) {
             assertTrue(s.loadBlob(ContentHash.of(Fixtures.IMAGE)).isPresent(), "the source itself is intact");
         }
