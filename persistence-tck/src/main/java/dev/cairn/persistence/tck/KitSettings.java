@@ -42,6 +42,6 @@ record KitSettings(Optional<Long> seed, int steps, int kills, boolean reportToCo
 
     /** @return the given seed, or a fresh one */
     long seedOrRandom() {
-        return seed.orElseGet(() -> System.nanoTime() ^ Double.doubleToLongBits(Math.random()));
+        return seed.orElseGet(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 }

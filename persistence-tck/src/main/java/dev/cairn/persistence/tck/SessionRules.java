@@ -84,15 +84,24 @@ abstract class SessionRules extends KitRules {
         for (String[] bad : Fx.badIds()) {
             String id = bad[0];
             String label = bad[1];
-            checkThrows(InvalidRequestException.class, () -> s.loadNode(id), "loadNode with node id " + label,
-                    "that loadNode checks the id with Ids (the spec's Definitions: breaking the id rule is an"
-                            + " InvalidRequestException)");
             checkThrows(InvalidRequestException.class, () -> s.tombstoneNodes(List.of("side", id)),
                     "tombstoneNodes([side, " + label + "])");
             checkThrows(InvalidRequestException.class, () -> s.loadSession(SessionReadScope.activePathTo(id)),
                     "activePathTo with leaf " + label);
         }
         checkUnchanged(before, snapshot(s), "calls with invalid node ids");
+    }
+
+    @Test
+    void rule18_loadNodeRefusesAnInvalidId() {
+        RuntimePersistence s = open("s");
+        chain(s, "n", 1);
+        for (String[] bad : Fx.badIds()) {
+            checkThrows(InvalidRequestException.class, () -> s.loadNode(bad[0]), "loadNode with node id " + bad[1],
+                    "that loadNode checks the id with Ids: the spec's Definitions say that every identifier follows"
+                            + " one rule and that breaking it is an InvalidRequestException (openExisting does the same"
+                            + " for session ids)");
+        }
     }
 
     @Test
