@@ -1,0 +1,153 @@
+package dev.cairn.persistence.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.persistence.Checkpoint;
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.NodeKind;
+import dev.cairn.persistence.PersistedSessionRead;
+import dev.cairn.persistence.PersistenceException;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SchemaVersionException;
+import dev.cairn.persistence.SessionNode;
+import dev.cairn.persistence.SessionReadScope;
+import dev.cairn.persistence.TokenUsage;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Forward migrations from the checked-in version-1 database, and refusal of what this code cannot read. */
+class SchemaMigrationTest {
+    private static final String FIXTURE = "/schema-v1/cairn.db";
+
+    private static Path copyFixture() throws Exception {
+        Path dir = TestDirs.fresh("migrate");
+        try (InputStream in = SchemaMigrationTest.class.getResourceAsStream(FIXTURE)) {
+            assertTrue(in != null, "the fixture " + FIXTURE + " is on the test classpath");
+            Files.copy(in, dir.resolve(Database.FILE_NAME));
+        }
+        return dir;
+    }
+
+    private static long pragma(Path db, String name) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    private static List<String> schema(Path db) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theFixtureHasExactlyTheVersion1Schema() throws Exception {
+        Path fixture = copyFixture().resolve(Database.FILE_NAME);
+        assertEquals(1, pragma(fixture, "user_version"));
+        assertEquals(Schema.APPLICATION_ID, pragma(fixture, "application_id"));
+        Path fresh = TestDirs.fresh("v1").resolve(Database.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + fresh)) {
+            Migrations.migrateTo(c, "fresh", 1);
+        }
+        assertEquals(schema(fresh), schema(fixture));
+    }
+
+    @Test
+    void aVersion1DatabaseIsMigratedAndKeepsEverything() throws Exception {
+        Path dir = copyFixture();
+        try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(dir)) {
+            RuntimePersistence s = f.openExisting(V1Fixture.SESSION).orElseThrow();
+            PersistedSessionRead r = s.loadSession(SessionReadScope.activePath()).orElseThrow();
+            assertEquals(3, r.head().revision());
+            assertEquals(Optional.of("n3"), r.head().nodeId());
+            assertEquals(List.of("n1", "n2", "n3"), r.nodes().stream().map(SessionNode::nodeId).toList());
+            assertArrayEquals(V1Fixture.PAYLOAD_2, r.nodes().get(1).payload());
+            assertEquals(Times.fromNanos(V1Fixture.CREATED), r.meta().createdAt());
+            assertEquals(Map.of("team", "core"), r.meta().attributes());
+            Checkpoint ck = r.checkpoint();
+            assertEquals("n2", ck.slot("tool_state").orElseThrow().nodeId());
+            assertArrayEquals(V1Fixture.TOOL_STATE, s.loadBlob(ck.slot("tool_state").orElseThrow().blob().hash()).orElseThrow());
+            assertArrayEquals(V1Fixture.ATTACHMENT,
+                    s.loadBlob(r.nodes().get(2).attachments().get(0).hash()).orElseThrow());
+            // Version 2 back-filled the ledger totals from the version-1 records.
+            assertEquals(new TokenUsage(13, 6, 2, 1), r.usage().total());
+            assertEquals(Map.of("model-a", new TokenUsage(10, 5, 2, 1), "model-b", TokenUsage.of(3, 1)), r.usage().byModel());
+            assertEquals(2, r.usage().turns().size());
+            // And the migrated store takes new commits.
+            s.commitRuntimeState(RuntimeCommit.expecting(3).append(NewNode.child("n4", "n3", NodeKind.USER_INPUT, new byte[] {1}))
+                    .head("n4").usage("n4", "model-a", TokenUsage.of(1, 1)).build());
+            assertEquals(new TokenUsage(14, 7, 2, 1), s.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().usage().total());
+        }
+        assertEquals(Schema.CURRENT_VERSION, pragma(dir.resolve(Database.FILE_NAME), "user_version"));
+    }
+
+    @Test
+    void aFailedMigrationStepLeavesTheDatabaseAtItsVersion() throws Exception {
+        Path dir = copyFixture();
+        Path db = dir.resolve(Database.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE usage_totals (x)"); // a table in the way: step 2 fails
+        }
+        assertThrows(PersistenceException.class, () -> new SqliteSessionStoreFactory(dir).close());
+        assertEquals(1, pragma(db, "user_version"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE usage_totals");
+        }
+        new SqliteSessionStoreFactory(dir).close();
+        assertEquals(2, pragma(db, "user_version"));
+    }
+
+    @Test
+    void aNewerDatabaseIsRefusedAndLeftAlone() throws Exception {
+        Path dir = TestDirs.fresh("newer");
+        new SqliteSessionStoreFactory(dir).close();
+        Path db = dir.resolve(Database.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 99");
+        }
+        byte[] before = Files.readAllBytes(db);
+        SchemaVersionException e = assertThrows(SchemaVersionException.class, () -> new SqliteSessionStoreFactory(dir));
+        assertEquals(99, e.found());
+        assertEquals(Schema.CURRENT_VERSION, e.supported());
+        assertArrayEquals(before, Files.readAllBytes(db));
+    }
+
+    @Test
+    void anotherApplicationsDatabaseIsRefusedAndLeftAlone() throws Exception {
+        Path dir = TestDirs.fresh("foreign");
+        Path db = dir.resolve(Database.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER)");
+            s.execute("INSERT INTO invoices (amount) VALUES (42)");
+        }
+        PersistenceException e = assertThrows(PersistenceException.class, () -> new SqliteSessionStoreFactory(dir));
+        assertTrue(e.getMessage().contains("not a Cairn store"), e.getMessage());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             PreparedStatement ps = c.prepareStatement("SELECT amount FROM invoices"); ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(42, rs.getInt(1));
+        }
+        assertEquals(0, pragma(db, "user_version"));
+    }
+}
