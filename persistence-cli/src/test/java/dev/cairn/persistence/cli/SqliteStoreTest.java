@@ -109,6 +109,19 @@ class SqliteStoreTest {
         assertTrue(r.out().contains("demo/c1") || r.out().contains("UNREADABLE  demo/demo"), r::toString);
     }
 
+    @Test
+    void aFileThatIsNotADatabaseIsAStoreErrorAndABadOptionAUsageError() throws Exception {
+        Path garbage = Files.createDirectories(dir.resolve("garbage"));
+        Files.writeString(garbage.resolve("cairn.db"), "this is not an SQLite database, it is a text file");
+        Cli.Run r = new Cli().run("sessions", "--store", "sqlite:" + garbage);
+        assertEquals(4, r.code(), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+        assertTrue(r.err().startsWith("cairn sessions: Cannot open the store"), r::toString);
+        Cli.Run option = new Cli().run("sessions", "--store", source + "?bogus=1");
+        assertEquals(2, option.code(), option::toString);
+        assertTrue(option.err().contains("Unknown option 'bogus' for scheme 'sqlite'"), option::toString);
+    }
+
     private Path database() {
         Path db = dir.resolve("source").resolve("cairn.db");
         assertTrue(Files.isRegularFile(db), "the SQLite provider keeps its database in DIR/cairn.db");
