@@ -50,8 +50,12 @@ final class VerifyCommand extends StoreCommand {
                 case "unreadable" -> "UNREADABLE";
                 default -> "CORRUPT";
             };
-            String subject = p.kind().equals("payload") ? "payload " + p.sessionId() + "/" + p.subject()
-                    : p.kind().endsWith("blob") ? "blob " + p.subject() : p.sessionId() + "/" + p.subject();
+            String subject = switch (p.kind()) {
+                case "payload" -> "payload " + p.sessionId() + "/" + p.subject();
+                case "blob", "missing-blob" -> "blob " + p.subject();
+                default -> p.subject().equals(p.sessionId()) ? "session " + p.sessionId()
+                        : "path " + p.sessionId() + "/" + p.subject();
+            };
             out.println(label + "  " + subject + ": " + p.detail()
                     + (p.referencedBy().isEmpty() ? "" : "; referenced by " + String.join(", ", p.referencedBy())));
         }

@@ -106,7 +106,7 @@ class SqliteStoreTest {
         }
         Cli.Run r = Cli.withStore(source).run("verify", "demo");
         assertEquals(1, r.code(), r::toString);
-        assertTrue(r.out().contains("demo/c1") || r.out().contains("UNREADABLE  demo/demo"), r::toString);
+        assertTrue(r.out().contains("demo/c1") || r.out().contains("UNREADABLE  session demo: the session cannot be read: "), r::toString);
     }
 
     @Test
