@@ -24,7 +24,9 @@ final class Verifier {
     /**
      * One problem.
      *
-     * @param kind {@code payload}, {@code blob}, {@code missing-blob} or {@code unreadable}
+     * @param kind {@code payload}, {@code blob}, {@code missing-blob}, {@code unreadable-session} (the
+     *     session's full read failed verification) or {@code unreadable-path} (an {@code activePathTo}
+     *     read failed)
      * @param sessionId the session where it was found
      * @param subject what is damaged: a node id or a blob hash
      * @param detail what is wrong
@@ -78,7 +80,7 @@ final class Verifier {
             }
             read = r.get();
         } catch (StoreCorruptedException e) {
-            problems.add(new Problem("unreadable", sid, sid, "the session cannot be read: " + Errors.oneLine(e.getMessage()),
+            problems.add(new Problem("unreadable-session", sid, sid, "the session cannot be read: " + Errors.oneLine(e.getMessage()),
                     List.of()));
             return;
         }
@@ -96,7 +98,7 @@ final class Verifier {
                 sizes.put(r.hash(), r.size());
             }
         }
-        var slots = CheckpointIndex.perNode(store, read.nodes(), (n, e) -> problems.add(new Problem("unreadable", sid,
+        var slots = CheckpointIndex.perNode(store, read.nodes(), (n, e) -> problems.add(new Problem("unreadable-path", sid,
                 n.nodeId(), "the path to node " + n.nodeId() + " cannot be read: " + Errors.oneLine(e.getMessage()),
                 List.of())));
         for (CheckpointSlot s : CheckpointIndex.all(slots)) {

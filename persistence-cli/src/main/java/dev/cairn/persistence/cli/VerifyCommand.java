@@ -47,14 +47,14 @@ final class VerifyCommand extends StoreCommand {
         for (Verifier.Problem p : r.problems()) {
             String label = switch (p.kind()) {
                 case "missing-blob" -> "MISSING";
-                case "unreadable" -> "UNREADABLE";
+                case "unreadable-session", "unreadable-path" -> "UNREADABLE";
                 default -> "CORRUPT";
             };
             String subject = switch (p.kind()) {
                 case "payload" -> "payload " + p.sessionId() + "/" + p.subject();
                 case "blob", "missing-blob" -> "blob " + p.subject();
-                default -> p.subject().equals(p.sessionId()) ? "session " + p.sessionId()
-                        : "path " + p.sessionId() + "/" + p.subject();
+                case "unreadable-session" -> "session " + p.sessionId();
+                default -> "path to " + p.sessionId() + "/" + p.subject();
             };
             out.println(label + "  " + subject + ": " + p.detail()
                     + (p.referencedBy().isEmpty() ? "" : "; referenced by " + String.join(", ", p.referencedBy())));
