@@ -199,9 +199,24 @@ final class Database implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
+            forgetStatements();
             throw Errors.translate(what, location, e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * After an SQLite error the driver may have finalized the failing statement (it does for
+     * SQLITE_FULL, IOERR, ...); the cache is emptied so every statement is prepared again.
+     */
+    private void forgetStatements() {
+        if (writer != null) {
+            try {
+                writer.closeStatements();
+            } catch (SQLException e) {
+                LOG.debug("Closing the statements of {} failed: {}", location, e.getMessage());
+            }
         }
     }
 
@@ -213,6 +228,7 @@ final class Database implements AutoCloseable {
         try {
             return work.run(writer());
         } catch (SQLException e) {
+            forgetStatements();
             throw Errors.translate(what, location, e);
         } finally {
             writeLock.unlock();
@@ -242,6 +258,25 @@ final class Database implements AutoCloseable {
             }
             throw Errors.translate(what, location, e);
         }
+    }
+
+    /**
+     * Test hook: caps the database at its current size plus some pages ({@code PRAGMA max_page_count}
+     * on the writer), so a test can make the disk "fill up" in the middle of a commit.
+     *
+     * @param extraPages pages the database may still grow by
+     */
+    void limitGrowthForTest(long extraPages) {
+        writeUnsafe("limit the database size", tx -> {
+            long pages;
+            try (Statement s = tx.connection().createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("PRAGMA page_count")) {
+                rs.next();
+                pages = rs.getLong(1);
+            }
+            tx.exec("PRAGMA max_page_count = " + (pages + extraPages));
+            return null;
+        });
     }
 
     private Tx writer() throws SQLException {
@@ -349,10 +384,13 @@ final class Database implements AutoCloseable {
 
         /** Closes the cached statements (they are prepared again when next used); VACUUM needs none open. */
         void closeStatements() throws SQLException {
-            for (PreparedStatement ps : statements.values()) {
-                ps.close();
+            try {
+                for (PreparedStatement ps : statements.values()) {
+                    ps.close();
+                }
+            } finally {
+                statements.clear();
             }
-            statements.clear();
         }
 
         void begin() throws SQLException {

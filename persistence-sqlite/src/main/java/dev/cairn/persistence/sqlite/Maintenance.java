@@ -56,6 +56,9 @@ final class Maintenance {
         "DELETE FROM resolved_checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
     };
     static final String DELETE_DETACHED = "DELETE FROM nodes WHERE state = 2";
+    private static final String INCREMENTAL_VACUUM = "PRAGMA incremental_vacuum";
+    /** Pages freed per write transaction of {@link #vacuum()} (16 MiB of 4 KiB pages). */
+    private static final int VACUUM_BATCH = 4096;
 
     private final Database db;
 
@@ -193,20 +196,42 @@ final class Maintenance {
             }
             return (long) tx.ps(DELETE_DETACHED).executeUpdate();
         });
-        long reclaimed = db.writeUnsafe("vacuum", tx -> {
-            long before = pragmaLong(tx, "page_count");
-            if (pragmaLong(tx, "auto_vacuum") == 2) {
-                tx.exec("PRAGMA incremental_vacuum");
-            } else {
-                // A database made without incremental auto-vacuum: rewrite it (needs no open statement).
+        long pageSize = db.writeUnsafe("vacuum", tx -> pragmaLong(tx, "page_size"));
+        boolean incremental = db.writeUnsafe("vacuum", tx -> pragmaLong(tx, "auto_vacuum")) == 2;
+        long pages = 0;
+        if (incremental) {
+            // Each step of incremental_vacuum frees one page, and the driver steps a statement once per
+            // execution; so free in batches, each one write transaction, letting commits in between.
+            while (true) {
+                long freed = db.write("vacuum", tx -> {
+                    long free = pragmaLong(tx, "freelist_count");
+                    // Not cached: closing it finishes the last, half-stepped run before COMMIT.
+                    try (PreparedStatement step = tx.connection().prepareStatement(INCREMENTAL_VACUUM)) {
+                        for (long i = 0, n = Math.min(free, VACUUM_BATCH); i < n; i++) {
+                            step.execute();
+                        }
+                    }
+                    return free - pragmaLong(tx, "freelist_count");
+                });
+                pages += freed;
+                if (freed < VACUUM_BATCH) {
+                    break;
+                }
+            }
+        } else {
+            // A database made without incremental auto-vacuum: rewrite it (needs no open statement).
+            pages = db.writeUnsafe("vacuum", tx -> {
+                long before = pragmaLong(tx, "page_count");
                 tx.closeStatements();
                 tx.exec("VACUUM");
-            }
-            long after = pragmaLong(tx, "page_count");
-            long pageSize = pragmaLong(tx, "page_size");
+                return before - pragmaLong(tx, "page_count");
+            });
+        }
+        db.writeUnsafe("checkpoint", tx -> {
             checkpoint(tx);
-            return Math.max(0, before - after) * pageSize;
+            return null;
         });
+        long reclaimed = Math.max(0, pages) * pageSize;
         LOG.debug("vacuum of {}: removed {} detached nodes, gave back {} bytes", db.location(), removed, reclaimed);
         return new VacuumReport(removed, reclaimed);
     }
