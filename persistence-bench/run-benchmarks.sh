@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs the Cairn benchmarks and writes BENCHMARKS.md at the repository root.
+#
+#   persistence-bench/run-benchmarks.sh                 build, run everything (~15 min on 2 cores), write BENCHMARKS.md
+#   persistence-bench/run-benchmarks.sh --smoke         every benchmark once, briefly, small sizes (~2 min);
+#                                                       writes persistence-bench/target/BENCHMARKS-smoke.md
+#   persistence-bench/run-benchmarks.sh --wait-quiet    first wait (up to 20 min) for a 1-minute load average below 1.5
+#   persistence-bench/run-benchmarks.sh --no-build      use the jar already in persistence-bench/target
+#   persistence-bench/run-benchmarks.sh -- ARGS         pass ARGS to JMH, e.g. -- 'CommitBench' -prof jfr
+#
+# Environment: CAIRN_BENCH_DIR (where the databases go; default persistence-bench/target/bench-data; use a
+# disk, not a tmpfs), MVN_FLAGS (extra Maven flags, e.g. -o), JAVA (the java to run, default java).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+MOD=$ROOT/persistence-bench
+JAVA=${JAVA:-java}
+
+smoke=0
+build=1
+wait_quiet=0
+jmh_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --no-build) build=0 ;;
+    --wait-quiet) wait_quiet=1 ;;
+    --) shift; jmh_args+=("$@"); break ;;
+    *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$build" = 1 ]; then
+  echo "Building persistence-bench and the modules it needs..."
+  # shellcheck disable=SC2086
+  ./mvnw -q ${MVN_FLAGS:-} -pl persistence-bench -am package -DskipTests
+fi
+JAR=$MOD/target/benchmarks.jar
+[ -f "$JAR" ] || { echo "no $JAR; run without --no-build" >&2; exit 1; }
+
+BENCH_DIR=${CAIRN_BENCH_DIR:-$MOD/target/bench-data}
+mkdir -p "$BENCH_DIR"
+rm -rf "${BENCH_DIR:?}"/cairn-bench-* 2>/dev/null || true
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+note=""
+if [ "$wait_quiet" = 1 ]; then
+  deadline=$(( $(date +%s) + 1200 ))
+  while awk -v l="$(load1)" 'BEGIN { exit !(l >= 1.5) }'; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      note="The machine never got quiet: after waiting 20 minutes the 1-minute load average was still $(load1) (want < 1.5), so this run shares the CPUs with other work and its figures are lower and noisier than on an idle machine."
+      echo "$note"
+      break
+    fi
+    echo "load $(load1) >= 1.5; waiting..."
+    sleep 30
+  done
+fi
+
+if [ "$smoke" = 1 ]; then
+  JSON=$MOD/target/jmh-smoke.json
+  OUT=$MOD/target/BENCHMARKS-smoke.md
+  ENV=$MOD/target/bench-env-smoke.txt
+  # One short iteration each, no warmup, small sizes: proves every benchmark runs, measures nothing.
+  settings=(-f 1 -wi 0 -i 1 -r 200ms -p nodes=100 -p size=1000 -p sessions=1000)
+  note="SMOKE RUN: one 200 ms iteration without warmup and small sizes; these figures mean nothing."
+else
+  JSON=$MOD/target/jmh.json
+  OUT=$ROOT/BENCHMARKS.md
+  ENV=$MOD/target/bench-env.txt
+  settings=()
+fi
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain -- persistence-api persistence-memory persistence-sqlite 2>/dev/null)" ]; then
+  commit="$commit (with uncommitted changes in the api or provider modules)"
+fi
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "commit: $commit"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cores: $(nproc)"
+  echo "memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "os: $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(uname -srm)"
+  echo "java:"
+  "$JAVA" -version 2>&1 | sed 's/^/  /'
+  echo "filesystem: $(df -PT "$BENCH_DIR" | awk 'NR==2 { print $2 " on " $1 " (" $7 ")" }'), databases in $BENCH_DIR"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+  [ -n "$note" ] && echo "note: $note"
+} > "$ENV"
+
+start=$(date +%s)
+echo "Running JMH (results in $JSON)..."
+"$JAVA" -Dcairn.bench.dir="$BENCH_DIR" -jar "$JAR" -rf json -rff "$JSON" ${settings[@]+"${settings[@]}"} \
+  ${jmh_args[@]+"${jmh_args[@]}"}
+end=$(date +%s)
+{
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+  echo "runtime: JMH $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s"
+} >> "$ENV"
+
+"$JAVA" -cp "$JAR" dev.cairn.persistence.bench.Report "$JSON" "$ENV" "$OUT"
+rm -rf "${BENCH_DIR:?}"/cairn-bench-* 2>/dev/null || true

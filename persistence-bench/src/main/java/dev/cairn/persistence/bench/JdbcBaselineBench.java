@@ -1,0 +1,231 @@
+package dev.cairn.persistence.bench;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * Scenario 7, the baseline: the rows of one turn written by a hand-written sqlite-jdbc loop, the
+ * fastest way this machine can: one {@code BEGIN IMMEDIATE} transaction per commit that moves the
+ * session row (revision, head, sequence), inserts the node (payload and its SHA-256), the usage
+ * record and the two usage totals. The tables, indexes and pragmas are those of the
+ * {@code sqlite:} provider (WAL, {@code synchronous} NORMAL or FULL, {@code cache_size=-16384},
+ * {@code temp_store=MEMORY}, {@code journal_size_limit=64 MiB}, incremental auto-vacuum, NOMUTEX);
+ * unlike the provider it checks nothing, keeps the row ids in Java and resolves no checkpoint.
+ * The provider's commit rate divided by this one is its efficiency.
+ */
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class JdbcBaselineBench {
+    /** {@code NORMAL} (like {@code durability=process-crash}) or {@code FULL} (like {@code power-loss}). */
+    @Param({"NORMAL", "FULL"})
+    public String synchronous;
+
+    /** The provider's schema for the tables a commit writes (version 1 and 2 DDL, copied). */
+    static final List<String> SCHEMA = List.of(
+            "CREATE TABLE sessions (sid INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL UNIQUE,"
+                    + " parent_session_id TEXT, name TEXT NOT NULL, model TEXT NOT NULL, cwd TEXT NOT NULL,"
+                    + " created_at INTEGER NOT NULL, revision INTEGER NOT NULL DEFAULT 0, head_node_id TEXT,"
+                    + " last_seq INTEGER NOT NULL DEFAULT 0)",
+            "CREATE INDEX sessions_by_created ON sessions (created_at DESC, session_id DESC)",
+            "CREATE INDEX sessions_by_parent ON sessions (parent_session_id, created_at DESC, session_id DESC)",
+            "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, sid INTEGER NOT NULL, node_id TEXT NOT NULL,"
+                    + " parent_nid INTEGER, seq INTEGER NOT NULL, kind TEXT NOT NULL, codec INTEGER NOT NULL,"
+                    + " payload BLOB NOT NULL, payload_size INTEGER NOT NULL, payload_hash BLOB NOT NULL,"
+                    + " attachments BLOB, created_at INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+                    + " ck_nid INTEGER, UNIQUE (sid, node_id))",
+            "CREATE INDEX nodes_by_seq ON nodes (sid, seq)",
+            "CREATE INDEX nodes_by_parent ON nodes (parent_nid)",
+            "CREATE INDEX nodes_not_live ON nodes (state) WHERE state <> 0",
+            "CREATE TABLE usage (sid INTEGER NOT NULL, revision INTEGER NOT NULL, pos INTEGER NOT NULL,"
+                    + " nid INTEGER NOT NULL, node_id TEXT NOT NULL, model TEXT NOT NULL,"
+                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                    + " cached_input_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,"
+                    + " recorded_at INTEGER NOT NULL, PRIMARY KEY (sid, revision, pos)) WITHOUT ROWID",
+            "CREATE INDEX usage_by_node ON usage (nid)",
+            "CREATE TABLE usage_totals (sid INTEGER NOT NULL, model TEXT NOT NULL, input_tokens INTEGER NOT NULL,"
+                    + " output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL,"
+                    + " reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (sid, model)) WITHOUT ROWID");
+
+    static final String MOVE_HEAD = "UPDATE sessions SET revision = revision + 1, last_seq = last_seq + 1,"
+            + " head_node_id = ? WHERE sid = ? AND revision = ?";
+    static final String INSERT_NODE = "INSERT INTO nodes (nid, sid, node_id, parent_nid, seq, kind, codec, payload,"
+            + " payload_size, payload_hash, attachments, created_at, ck_nid)"
+            + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL, ?, NULL)";
+    static final String INSERT_USAGE = "INSERT INTO usage (sid, revision, pos, nid, node_id, model, input_tokens,"
+            + " output_tokens, cached_input_tokens, reasoning_tokens, recorded_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String ADD_TOTAL = "INSERT INTO usage_totals (sid, model, input_tokens, output_tokens,"
+            + " cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sid, model) DO UPDATE SET"
+            + " input_tokens = input_tokens + excluded.input_tokens,"
+            + " output_tokens = output_tokens + excluded.output_tokens,"
+            + " cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
+            + " reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens";
+
+    private Path dir;
+    private Connection connection;
+    private PreparedStatement begin;
+    private PreparedStatement commit;
+    private PreparedStatement moveHead;
+    private PreparedStatement insertNode;
+    private PreparedStatement insertUsage;
+    private PreparedStatement addTotal;
+    private MessageDigest sha256;
+    private long sid;
+    private long revision;
+    private long lastNid;
+
+    /**
+     * Opens a new database with the provider's pragmas and schema and one session.
+     */
+    @Setup(Level.Iteration)
+    public void open() throws SQLException, NoSuchAlgorithmException {
+        SQLiteConfig.SynchronousMode sync = SQLiteConfig.SynchronousMode.valueOf(synchronous);
+        dir = Dirs.fresh("jdbc");
+        SQLiteConfig config = new SQLiteConfig();
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(sync);
+        config.setBusyTimeout(10_000);
+        config.setJournalSizeLimit(64 << 20);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        config.setCacheSize(-16_384);
+        config.enforceForeignKeys(false);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + dir.resolve("cairn.db"));
+        connection = ds.getConnection();
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            s.execute("VACUUM");
+            s.execute("BEGIN IMMEDIATE");
+            for (String sql : SCHEMA) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO sessions (session_id, name, model, cwd, created_at) VALUES ('bench', 'bench', '"
+                    + Workload.MODEL + "', '/work/app', " + System.currentTimeMillis() * 1_000_000L + ")");
+            s.execute("COMMIT");
+        }
+        sid = 1;
+        revision = 0;
+        lastNid = 0;
+        begin = connection.prepareStatement("BEGIN IMMEDIATE");
+        commit = connection.prepareStatement("COMMIT");
+        moveHead = connection.prepareStatement(MOVE_HEAD);
+        insertNode = connection.prepareStatement(INSERT_NODE);
+        insertUsage = connection.prepareStatement(INSERT_USAGE);
+        addTotal = connection.prepareStatement(ADD_TOTAL);
+        sha256 = MessageDigest.getInstance("SHA-256");
+    }
+
+    /** Closes the connection and deletes the database. */
+    @TearDown(Level.Iteration)
+    public void close() throws SQLException {
+        connection.close();
+        Dirs.delete(dir);
+    }
+
+    /** One commit's rows in one transaction. */
+    long commitTurn() throws SQLException {
+        long nid = lastNid + 1;
+        String nodeId = "n" + nid;
+        long now = System.currentTimeMillis() * 1_000_000L;
+        begin.execute();
+        boolean done = false;
+        try {
+            moveHead.setString(1, nodeId);
+            moveHead.setLong(2, sid);
+            moveHead.setLong(3, revision);
+            if (moveHead.executeUpdate() != 1) {
+                throw new IllegalStateException("revision moved");
+            }
+            insertNode.setLong(1, nid);
+            insertNode.setLong(2, sid);
+            insertNode.setString(3, nodeId);
+            if (lastNid == 0) {
+                insertNode.setNull(4, Types.INTEGER);
+            } else {
+                insertNode.setLong(4, lastNid);
+            }
+            insertNode.setLong(5, nid);
+            insertNode.setString(6, Workload.KIND.name());
+            insertNode.setBytes(7, Workload.PAYLOAD);
+            insertNode.setInt(8, Workload.PAYLOAD.length);
+            insertNode.setBytes(9, sha256.digest(Workload.PAYLOAD));
+            insertNode.setLong(10, now);
+            insertNode.executeUpdate();
+            insertUsage.setLong(1, sid);
+            insertUsage.setLong(2, revision + 1);
+            insertUsage.setLong(3, nid);
+            insertUsage.setString(4, nodeId);
+            insertUsage.setString(5, Workload.MODEL);
+            insertUsage.setLong(6, Workload.USAGE.inputTokens());
+            insertUsage.setLong(7, Workload.USAGE.outputTokens());
+            insertUsage.setLong(8, Workload.USAGE.cachedInputTokens());
+            insertUsage.setLong(9, Workload.USAGE.reasoningTokens());
+            insertUsage.setLong(10, now);
+            insertUsage.executeUpdate();
+            addTotal(Workload.MODEL);
+            addTotal("");
+            commit.execute();
+            done = true;
+        } finally {
+            if (!done) {
+                try (Statement s = connection.createStatement()) {
+                    s.execute("ROLLBACK");
+                }
+            }
+        }
+        lastNid = nid;
+        return ++revision;
+    }
+
+    private void addTotal(String model) throws SQLException {
+        addTotal.setLong(1, sid);
+        addTotal.setString(2, model);
+        addTotal.setLong(3, Workload.USAGE.inputTokens());
+        addTotal.setLong(4, Workload.USAGE.outputTokens());
+        addTotal.setLong(5, Workload.USAGE.cachedInputTokens());
+        addTotal.setLong(6, Workload.USAGE.reasoningTokens());
+        addTotal.executeUpdate();
+    }
+
+    /** @return the new revision */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public long throughput() throws SQLException {
+        return commitTurn();
+    }
+
+    /** @return the new revision */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long latency() throws SQLException {
+        return commitTurn();
+    }
+}

@@ -1,0 +1,413 @@
+package dev.cairn.persistence.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Renders {@code BENCHMARKS.md} from JMH's JSON results ({@code -rf json}) and a small file of
+ * {@code key: value} lines that describe the machine and the run.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.cairn.persistence.bench.Report jmh.json env.txt BENCHMARKS.md}
+ */
+public final class Report {
+    private static final String PKG = "dev.cairn.persistence.bench.";
+    private static final String PC = "sqlite-process-crash";
+    private static final String PL = "sqlite-power-loss";
+    private static final String MEM = "memory";
+
+    /** One JMH result. */
+    record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
+                  String unit, Map<String, Double> percentiles, long samples, String settings) {
+
+        /** @return the score as operations per second (throughput) */
+        double opsPerSecond() {
+            return switch (unit) {
+                case "ops/s" -> score;
+                case "ops/ms" -> score * 1e3;
+                case "ops/us" -> score * 1e6;
+                default -> throw new IllegalStateException("not a throughput: " + unit);
+            };
+        }
+
+        /** @return a value of this result's time unit in microseconds */
+        double micros(double value) {
+            return switch (unit) {
+                case "us/op" -> value;
+                case "ns/op" -> value / 1e3;
+                case "ms/op" -> value * 1e3;
+                case "s/op" -> value * 1e6;
+                default -> throw new IllegalStateException("not a time: " + unit);
+            };
+        }
+
+        double percentileMicros(String p) {
+            Double v = percentiles.get(p);
+            return v == null ? Double.NaN : micros(v);
+        }
+    }
+
+    private final List<Result> results;
+    private final Map<String, String> env;
+    private final List<String> verdicts = new ArrayList<>();
+
+    Report(List<Result> results, Map<String, String> env) {
+        this.results = results;
+        this.env = new LinkedHashMap<>(env);
+        if (!this.env.containsKey("jmh")) {
+            this.env.put("jmh", String.join("<br>", results.stream().map(Result::settings).distinct().toList()));
+        }
+    }
+
+    /**
+     * @param args the JMH JSON file, the environment file, the Markdown file to write
+     * @throws IOException if a file cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: Report <jmh.json> <env.txt> <BENCHMARKS.md>");
+            System.exit(2);
+        }
+        Report r = new Report(parse(Files.readString(Path.of(args[0]))), readEnv(Path.of(args[1])));
+        String md = r.render();
+        Files.writeString(Path.of(args[2]), md, StandardCharsets.UTF_8);
+        System.out.println("Wrote " + args[2]);
+        r.verdicts.forEach(v -> System.out.println("  " + v));
+    }
+
+    static List<Result> parse(String json) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(json);
+        List<Result> out = new ArrayList<>();
+        for (JsonNode n : root) {
+            String bench = n.path("benchmark").asText();
+            if (bench.startsWith(PKG)) {
+                bench = bench.substring(PKG.length());
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            JsonNode m = n.path("primaryMetric");
+            Map<String, Double> pct = new LinkedHashMap<>();
+            m.path("scorePercentiles").fields().forEachRemaining(e -> pct.put(e.getKey(), e.getValue().asDouble()));
+            long samples = 0;
+            JsonNode hist = m.path("rawDataHistogram");
+            if (hist.isArray()) {
+                for (JsonNode fork : hist) {
+                    for (JsonNode iter : fork) {
+                        for (JsonNode bin : iter) {
+                            samples += bin.path(1).asLong();
+                        }
+                    }
+                }
+            }
+            List<String> jvmArgs = new ArrayList<>();
+            n.path("jvmArgs").forEach(a -> jvmArgs.add(a.asText()));
+            String settings = "JMH " + n.path("jmhVersion").asText() + ", " + n.path("forks").asInt() + " fork, "
+                    + n.path("warmupIterations").asInt() + " × " + n.path("warmupTime").asText() + " warmup, "
+                    + n.path("measurementIterations").asInt() + " × " + n.path("measurementTime").asText()
+                    + " measurement, JVM " + n.path("vmName").asText() + " " + n.path("vmVersion").asText()
+                    + ", JVM args " + (jvmArgs.isEmpty() ? "none" : String.join(" ", jvmArgs));
+            out.add(new Result(bench, n.path("mode").asText(), n.path("threads").asInt(), params,
+                    m.path("score").asDouble(), m.path("scoreError").asDouble(Double.NaN), m.path("scoreUnit").asText(),
+                    pct, samples, settings));
+        }
+        return out;
+    }
+
+    static Map<String, String> readEnv(Path file) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return env;
+        }
+        String key = null;
+        for (String line : Files.readAllLines(file)) {
+            int colon = line.indexOf(':');
+            if (!line.startsWith(" ") && colon > 0) {
+                key = line.substring(0, colon).trim();
+                env.put(key, line.substring(colon + 1).trim());
+            } else if (key != null) {
+                env.merge(key, line.trim(), (a, b) -> a.isEmpty() ? b : a + "\n" + b);
+            }
+        }
+        return env;
+    }
+
+    Optional<Result> find(String benchmark, Map<String, String> params) {
+        return results.stream().filter(r -> r.benchmark().equals(benchmark))
+                .filter(r -> params.entrySet().stream().allMatch(e -> e.getValue().equals(r.params().get(e.getKey()))))
+                .findFirst();
+    }
+
+    private Optional<Result> commit(String method, String target, String nodes) {
+        return find("CommitBench." + method, Map.of("target", target, "nodes", nodes));
+    }
+
+    String render() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Cairn benchmarks\n\n");
+        md.append("Generated by `persistence-bench/run-benchmarks.sh` from JMH's results (`persistence-bench/target/jmh.json`);"
+                + " do not edit by hand. What each benchmark measures: [persistence-bench/README.md]"
+                + "(persistence-bench/README.md).\n\n");
+        md.append(env.getOrDefault("note", "")).append(env.containsKey("note") ? "\n\n" : "");
+        renderMachine(md);
+        StringBuilder body = new StringBuilder();
+        renderSequential(body);
+        renderSizes(body);
+        renderCheckpoints(body);
+        renderThreads(body);
+        renderReads(body);
+        renderList(body);
+        md.append("## Targets\n\n");
+        for (String v : verdicts) {
+            md.append("- ").append(v).append('\n');
+        }
+        md.append('\n').append(body);
+        renderNoise(md);
+        return md.toString();
+    }
+
+    private void renderMachine(StringBuilder md) {
+        md.append("## Machine and settings\n\n");
+        md.append("| | |\n|---|---|\n");
+        for (String k : List.of("date", "commit", "cpu", "cores", "memory", "os", "java", "filesystem", "jmh",
+                "load before", "load after", "runtime")) {
+            if (env.containsKey(k)) {
+                md.append("| ").append(k).append(" | ").append(env.get(k).replace("\n", "<br>").replace("|", "\\|"))
+                        .append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 1 and 7 ----
+
+    private void renderSequential(StringBuilder md) {
+        md.append("## 1. Sequential commits of one small turn (scenario 1) and the raw-JDBC baseline (scenario 7)\n\n");
+        md.append("One session, empty at the start of each iteration; one commit = one 200-byte node + head move +"
+                + " one usage record, built and committed through the API. The baseline writes the same rows with a"
+                + " hand-written sqlite-jdbc loop, same schema and pragmas, one transaction per commit.\n\n");
+        md.append("| store | ops/s | p50 µs | p99 µs | mean µs | vs raw JDBC |\n|---|---:|---:|---:|---:|---:|\n");
+        Optional<Result> normal = find("JdbcBaselineBench.throughput", Map.of("synchronous", "NORMAL"));
+        Optional<Result> full = find("JdbcBaselineBench.throughput", Map.of("synchronous", "FULL"));
+        for (String t : Target.NAMES) {
+            Optional<Result> thr = commit("throughput", t, "0");
+            Optional<Result> lat = commit("latency", t, "0");
+            Optional<Result> base = t.equals(PC) ? normal : t.equals(PL) ? full : Optional.empty();
+            md.append("| `").append(t).append("` | ").append(ops(thr)).append(" | ").append(pct(lat, "50.0"))
+                    .append(" | ").append(pct(lat, "99.0")).append(" | ").append(mean(lat)).append(" | ")
+                    .append(base.isPresent() ? ratio(thr, base) : "").append(" |\n");
+        }
+        for (String sync : List.of("NORMAL", "FULL")) {
+            Optional<Result> thr = sync.equals("NORMAL") ? normal : full;
+            Optional<Result> lat = find("JdbcBaselineBench.latency", Map.of("synchronous", sync));
+            md.append("| raw JDBC, `synchronous=").append(sync).append("` | ").append(ops(thr)).append(" | ")
+                    .append(pct(lat, "50.0")).append(" | ").append(pct(lat, "99.0")).append(" | ").append(mean(lat))
+                    .append(" | 1.00 |\n");
+        }
+        md.append('\n');
+
+        Optional<Result> memLat = commit("latency", MEM, "0");
+        verdict("memory commit median ≤ 1 µs", memLat.map(r -> r.percentileMicros("50.0")),
+                v -> v <= 1.0, v -> fmt(v) + " µs p50");
+        Optional<Result> pcThr = commit("throughput", PC, "0");
+        verdict("sqlite process-crash sequential commits ≥ 10,000/s", pcThr.map(Result::opsPerSecond),
+                v -> v >= 10_000, v -> fmtInt(v) + " ops/s");
+        verdict("sqlite process-crash ≥ 0.6 × raw JDBC (synchronous=NORMAL)",
+                pcThr.flatMap(p -> normal.map(n -> p.opsPerSecond() / n.opsPerSecond())), v -> v >= 0.6,
+                v -> String.format(Locale.ROOT, "%.2f ×", v));
+        Optional<Result> plThr = commit("throughput", PL, "0");
+        info("sqlite power-loss vs raw JDBC (synchronous=FULL), no target",
+                plThr.flatMap(p -> full.map(n -> p.opsPerSecond() / n.opsPerSecond())),
+                v -> String.format(Locale.ROOT, "%.2f ×", v));
+    }
+
+    // ---- scenario 2 ----
+
+    private void renderSizes(StringBuilder md) {
+        md.append("## 2. The same commit into a session that already holds N nodes (scenario 2)\n\n");
+        md.append("The session holds N nodes (one chain, each a turn with usage) when each iteration starts; it grows"
+                + " by the iteration's commits (about ops/s × 1 s nodes).\n\n");
+        md.append("| store | N=0 ops/s | N=100 | N=10,000 | N=100,000 | p50 µs at 100 | p50 µs at 100,000 |"
+                + " cost 100,000 / 100 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String t : Target.NAMES) {
+            md.append("| `").append(t).append("` ");
+            for (String n : List.of("0", "100", "10000", "100000")) {
+                md.append("| ").append(ops(commit("throughput", t, n))).append(' ');
+            }
+            Optional<Result> small = commit("throughput", t, "100");
+            Optional<Result> large = commit("throughput", t, "100000");
+            Optional<Double> costRatio = small.flatMap(s -> large.map(l -> s.opsPerSecond() / l.opsPerSecond()));
+            md.append("| ").append(pct(commit("latency", t, "100"), "50.0")).append(" | ")
+                    .append(pct(commit("latency", t, "100000"), "50.0")).append(" | ")
+                    .append(costRatio.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a")).append(" |\n");
+            verdict(t + ": commit cost at 100,000 nodes ≤ 1.5 × cost at 100 (by throughput)", costRatio,
+                    v -> v <= 1.5, v -> String.format(Locale.ROOT, "%.2f ×", v));
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 3 ----
+
+    private void renderCheckpoints(StringBuilder md) {
+        md.append("## 3. A commit that carries a 64 KiB checkpoint slot (scenario 3)\n\n");
+        md.append("The same turn plus `checkpoint(\"tool_state\", 64 KiB)`: `same` commits identical bytes each time"
+                + " (the blob deduplicates), `changing` new bytes each time (a new blob per commit). Includes building"
+                + " the commit, which hashes the 64 KiB.\n\n");
+        md.append("| store | same ops/s | changing ops/s | plain turn ops/s |\n|---|---:|---:|---:|\n");
+        for (String t : Target.NAMES) {
+            md.append("| `").append(t).append("` | ")
+                    .append(ops(find("CheckpointBench.throughput", Map.of("target", t, "slot", "same")))).append(" | ")
+                    .append(ops(find("CheckpointBench.throughput", Map.of("target", t, "slot", "changing")))).append(" | ")
+                    .append(ops(commit("throughput", t, "0"))).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 4 ----
+
+    private void renderThreads(StringBuilder md) {
+        md.append("## 4. Threads, each committing to its own session (scenario 4)\n\n");
+        md.append("Total ops/s of all threads; one factory, one session per thread. The machine has ")
+                .append(env.getOrDefault("cores", "?")).append(" cores.\n\n");
+        md.append("| store | 1 thread | 4 threads | 16 threads | 4 / 1 | 16 / 1 |\n|---|---:|---:|---:|---:|---:|\n");
+        for (String t : Target.NAMES) {
+            Optional<Result> one = find("ConcurrentCommitBench.threads1", Map.of("target", t));
+            Optional<Result> four = find("ConcurrentCommitBench.threads4", Map.of("target", t));
+            Optional<Result> sixteen = find("ConcurrentCommitBench.threads16", Map.of("target", t));
+            md.append("| `").append(t).append("` | ").append(ops(one)).append(" | ").append(ops(four)).append(" | ")
+                    .append(ops(sixteen)).append(" | ").append(ratio(four, one)).append(" | ")
+                    .append(ratio(sixteen, one)).append(" |\n");
+            verdict(t + ": 16 threads on 16 sessions ≥ 2 × one thread",
+                    sixteen.flatMap(s -> one.map(o -> s.opsPerSecond() / o.opsPerSecond())), v -> v >= 2.0,
+                    v -> String.format(Locale.ROOT, "%.2f ×", v));
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 5 ----
+
+    private void renderReads(StringBuilder md) {
+        md.append("## 5. Reads (scenario 5)\n\n");
+        md.append("`loadSession` of one chain of turns (payloads verified against their SHA-256 on SQLite), latency"
+                + " in µs.\n\n");
+        md.append("| store | read | p50 µs | p99 µs | mean µs |\n|---|---|---:|---:|---:|\n");
+        for (String t : Target.NAMES) {
+            for (String n : List.of("1000", "10000")) {
+                Optional<Result> r = find("ReadBench.activePath", Map.of("target", t, "nodes", n));
+                md.append("| `").append(t).append("` | `activePath()`, ").append(fmtInt(Double.parseDouble(n)))
+                        .append(" nodes | ").append(pct(r, "50.0")).append(" | ").append(pct(r, "99.0")).append(" | ")
+                        .append(mean(r)).append(" |\n");
+            }
+            Optional<Result> tail = find("ReadBench.activePathTail50", Map.of("target", t, "size", "100000"));
+            md.append("| `").append(t).append("` | `activePathTail(50)`, 100,000 nodes | ").append(pct(tail, "50.0"))
+                    .append(" | ").append(pct(tail, "99.0")).append(" | ").append(mean(tail)).append(" |\n");
+            verdict(t + ": activePathTail(50) at 100,000 nodes ≤ 2 ms (median; p99 shown)",
+                    tail.map(r -> r.percentileMicros("50.0")), v -> v <= 2_000,
+                    v -> fmt(v) + " µs p50, " + pct(tail, "99.0") + " µs p99");
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 6 ----
+
+    private void renderList(StringBuilder md) {
+        md.append("## 6. `listSessions` first page of 100,000 sessions (scenario 6)\n\n");
+        md.append("`SessionQuery.all()`: 50 sessions, newest first, with their metadata and attributes.\n\n");
+        md.append("| store | p50 µs | p99 µs | mean µs |\n|---|---:|---:|---:|\n");
+        for (String t : Target.NAMES) {
+            Optional<Result> r = find("ListSessionsBench.firstPage", Map.of("target", t, "sessions", "100000"));
+            md.append("| `").append(t).append("` | ").append(pct(r, "50.0")).append(" | ").append(pct(r, "99.0"))
+                    .append(" | ").append(mean(r)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void renderNoise(StringBuilder md) {
+        md.append("## Noise\n\n");
+        md.append("Each figure is one JMH trial with the settings in the `jmh` row above."
+                        + " Throughput figures show JMH's 99.9 % confidence interval over the measured iterations"
+                        + " (± after the score); with 3 iterations it is wide, and differences under about 10 % are"
+                        + " not meaningful. Latency percentiles come from JMH's sample mode (each sampled call timed"
+                        + " on its own); p99 and above catch GC pauses, WAL checkpoints and the scheduling of other"
+                        + " processes on a shared machine.\n\n");
+        md.append("<details><summary>Every result</summary>\n\n");
+        md.append("| benchmark | params | mode | threads | score | ± | unit | samples |\n|---|---|---|---:|---:|---:|---|---:|\n");
+        for (Result r : results) {
+            md.append("| ").append(r.benchmark()).append(" | ").append(r.params()).append(" | ").append(r.mode())
+                    .append(" | ").append(r.threads()).append(" | ").append(fmt(r.score())).append(" | ")
+                    .append(fmt(r.error())).append(" | ").append(r.unit()).append(" | ")
+                    .append(r.samples() > 0 ? Long.toString(r.samples()) : "").append(" |\n");
+        }
+        md.append("\n</details>\n");
+    }
+
+    // ---- helpers ----
+
+    private void verdict(String what, Optional<Double> value, Function<Double, Boolean> pass,
+                         Function<Double, String> show) {
+        if (value.isEmpty() || value.get().isNaN()) {
+            verdicts.add("**n/a** " + what + ": not measured in this run");
+        } else {
+            verdicts.add((pass.apply(value.get()) ? "**PASS** " : "**FAIL** ") + what + ": " + show.apply(value.get()));
+        }
+    }
+
+    private void info(String what, Optional<Double> value, Function<Double, String> show) {
+        value.ifPresent(v -> verdicts.add("info: " + what + ": " + show.apply(v)));
+    }
+
+    /** @return the verdict lines, after {@link #render()} */
+    List<String> verdicts() {
+        return verdicts;
+    }
+
+    private static String ops(Optional<Result> r) {
+        return r.map(x -> {
+            double scale = x.opsPerSecond() / x.score();
+            return fmtInt(x.opsPerSecond()) + (Double.isNaN(x.error()) ? "" : " ± " + fmtInt(x.error() * scale));
+        }).orElse("n/a");
+    }
+
+    private static String pct(Optional<Result> r, String p) {
+        return r.map(x -> fmt(x.percentileMicros(p))).orElse("n/a");
+    }
+
+    private static String mean(Optional<Result> r) {
+        return r.map(x -> fmt(x.micros(x.score()))).orElse("n/a");
+    }
+
+    private static String ratio(Optional<Result> a, Optional<Result> b) {
+        return a.flatMap(x -> b.map(y -> String.format(Locale.ROOT, "%.2f", x.opsPerSecond() / y.opsPerSecond())))
+                .orElse("n/a");
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return fmtInt(v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String fmtInt(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.cairn.persistence.bench;
+
+import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionStoreFactory;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A factory on a fresh location that holds a preloaded session.
+ *
+ * <p>For SQLite the preload is done once per trial, into a template directory opened with
+ * {@code durability=process-crash} (so even the {@code power-loss} target preloads at full speed:
+ * the durability is a connection setting, not a property of the file), and then closed, which
+ * checkpoints the WAL. {@link #open()} copies the template into a new directory and opens it with
+ * the target's location, so every iteration starts from the same database in a fresh directory.
+ * For memory, {@link #open()} preloads a new factory, which takes milliseconds.
+ */
+public final class SessionFixture implements AutoCloseable {
+    private final Target target;
+    private final Consumer<SessionStoreFactory> preload;
+    private final Path template;
+    private SessionStoreFactory factory;
+    private Path dir;
+
+    private SessionFixture(Target target, Consumer<SessionStoreFactory> preload, Path template) {
+        this.target = target;
+        this.preload = preload;
+        this.template = template;
+    }
+
+    /**
+     * Prepares a fixture; for SQLite, builds the template now.
+     *
+     * @param target the store under test
+     * @param preload what to put in a new factory
+     * @return the fixture
+     */
+    public static SessionFixture prepare(Target target, Consumer<SessionStoreFactory> preload) {
+        Path template = null;
+        if (target.isSqlite()) {
+            template = Dirs.fresh("template");
+            try (SessionStoreFactory f = Target.SQLITE_PROCESS_CRASH.open(template)) {
+                preload.accept(f);
+            }
+        }
+        return new SessionFixture(target, preload, template);
+    }
+
+    /**
+     * A fixture whose factory holds the session {@link Workload#SESSION} with {@code nodes} nodes in
+     * one chain, the head on the last.
+     *
+     * @param target the store under test
+     * @param nodes how many nodes
+     * @return the fixture
+     */
+    public static SessionFixture session(Target target, int nodes) {
+        return prepare(target, f -> {
+            try (RuntimePersistence s = Workload.createSession(f, Workload.SESSION)) {
+                new Workload.Chain(s, null, 0, "p").preload(nodes);
+            }
+        });
+    }
+
+    /**
+     * Opens a factory with the preloaded content, closing the one opened before.
+     *
+     * @return the factory
+     */
+    public SessionStoreFactory open() {
+        closeFactory();
+        if (target.isSqlite()) {
+            dir = Dirs.copy(template, "run");
+            factory = target.open(dir);
+        } else {
+            factory = target.open(null);
+            preload.accept(factory);
+        }
+        return factory;
+    }
+
+    /** @return the open factory */
+    public SessionStoreFactory factory() {
+        return factory;
+    }
+
+    /**
+     * Opens the preloaded session {@link Workload#SESSION} on the open factory.
+     *
+     * @param idPrefix the prefix for new node ids
+     * @return the session as a chain
+     */
+    public Workload.Chain chain(String idPrefix) {
+        return Workload.Chain.resume(factory.openExisting(Workload.SESSION).orElseThrow(), idPrefix);
+    }
+
+    /** Closes the open factory and deletes its directory. */
+    public void closeFactory() {
+        if (factory != null) {
+            factory.close();
+            factory = null;
+        }
+        Dirs.delete(dir);
+        dir = null;
+    }
+
+    /** Closes the factory and deletes every directory. */
+    @Override
+    public void close() {
+        closeFactory();
+        Dirs.delete(template);
+    }
+}
