@@ -51,6 +51,9 @@ final class Maintenance {
             + " AND NOT EXISTS (SELECT 1 FROM checkpoints c JOIN nodes n ON n.nid = c.nid"
             + " WHERE c.hash = blobs.hash AND n.state = 0) RETURNING size";
     static final String[] REMOVE_DETACHED = {
+        // Usage records stay (the ledger counts them for ever) but let go of the node: SQLite may give
+        // its rowid to a new node, which must not inherit them.
+        "UPDATE usage SET nid = 0 WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
         "DELETE FROM attachments WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
         "DELETE FROM checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",
         "DELETE FROM resolved_checkpoints WHERE nid IN (SELECT nid FROM nodes WHERE state = 2)",

@@ -211,6 +211,22 @@ class SqliteBasicsTest {
     }
 
     @Test
+    void aNodeThatReusesAVacuumedRowidInheritsNoUsage() {
+        chain(1, 1);
+        store.commitRuntimeState(RuntimeCommit.expecting(1).append(node("gone", "n1")).usage("gone", "m", TokenUsage.of(5, 5))
+                .build());
+        store.tombstoneNodes(List.of("gone"));
+        store.gcUnreachable();
+        store.vacuum();
+        RuntimePersistence other = factory.createStore(SessionStoreCreateRequest.of("other"));
+        other.commitRuntimeState(RuntimeCommit.expecting(0).append(node("fresh", null)).head("fresh").build());
+        PersistedSessionRead r = other.loadSession(SessionReadScope.activePath()).orElseThrow();
+        assertEquals(List.of(), r.usage().turns());
+        assertEquals(List.of(), other.loadSession(SessionReadScope.fullGraph()).orElseThrow().usage().turns());
+        assertEquals(TokenUsage.of(5, 5), store.loadSession(SessionReadScope.activePath()).orElseThrow().usage().total());
+    }
+
+    @Test
     void tombstonesGcAndVacuum() {
         chain(1, 3);
         RuntimeCommit.Builder b = RuntimeCommit.expecting(3);
