@@ -20,8 +20,11 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        all = new ClassFileImporter().importPackages("dev.cairn.persistence.example");
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        // this module's classes only (main and test); classes they refer to in jars are still seen by name
+        all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("dev.cairn.persistence.example");
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.cairn.persistence.example");
     }
 
