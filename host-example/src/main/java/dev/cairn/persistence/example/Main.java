@@ -29,7 +29,16 @@ public final class Main {
             System.exit(2);
             return;
         }
-        AgentService service = AgentService.start(config, System.getenv());
+        AgentService service;
+        try {
+            service = AgentService.start(config, System.getenv());
+        } catch (RuntimeException e) {
+            // e.g. an unknown store scheme (the message lists the installed ones) or a port in use
+            System.err.println("Could not start: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
