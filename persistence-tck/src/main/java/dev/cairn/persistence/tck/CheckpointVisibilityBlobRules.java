@@ -137,17 +137,27 @@ abstract class CheckpointVisibilityBlobRules extends KitRules {
     void rule12_commitIsVisibleFromEveryStoreOfTheFactory() {
         RuntimePersistence early = open("s");
         RuntimePersistence writer = open("s");
+        for (SessionReadScope scope : List.of(SessionReadScope.activePath(), SessionReadScope.fullGraph(),
+                SessionReadScope.fullGraphWithTombstones(), SessionReadScope.activePathTail(2))) {
+            read(early, scope); // a handle that has read before must still see later commits of other handles
+        }
         chain(writer, "n", 3);
         RuntimePersistence late = factory().openExisting("s").orElseThrow(
                 () -> failure("openExisting does not find a session with commits", null));
         String expected = Snapshot.render(read(writer, SessionReadScope.fullGraphWithTombstones()));
         checkEquals(expected, Snapshot.render(read(early, SessionReadScope.fullGraphWithTombstones())),
-                "read of a handle opened before the commits");
+                "read of a handle that read before another handle committed");
+        checkEquals(List.of("n1", "n2", "n3"), ids(early, SessionReadScope.activePath()),
+                "active path read by a handle that read before another handle committed");
+        checkEquals(List.of("n2", "n3"), ids(early, SessionReadScope.activePathTail(2)),
+                "activePathTail(2) read by a handle that read before another handle committed");
         checkEquals(expected, Snapshot.render(read(late, SessionReadScope.fullGraphWithTombstones())),
                 "read of a handle opened after the commits");
+        read(writer);
         commit(early, RuntimeCommit.expecting(3).append(Fx.child("n4", "n3")).head("n4"));
         checkEquals(4L, revision(writer), "revision seen by the writer after another handle committed");
         check(writer.loadNode("n4").isPresent(), "loadNode of a node another handle committed");
+        check(late.loadNode("n4").isPresent(), "loadNode of n4 through a third handle");
     }
 
     @Test

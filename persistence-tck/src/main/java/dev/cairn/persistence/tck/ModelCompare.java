@@ -44,9 +44,14 @@ final class ModelCompare {
         };
     }
 
+    /**
+     * Compares a session through its writing handle or, half of the time, through a second handle
+     * that only reads; a difference seen only through the second handle is a visibility failure.
+     */
     void session(String sid, boolean allScopes) {
-        RuntimePersistence h = run.handles.get(sid);
-        if (h == null) {
+        RuntimePersistence writer = run.handles.get(sid);
+        RuntimePersistence reader = run.readers.get(sid);
+        if (writer == null || reader == null) {
             throw new IllegalStateException("kit bug: no store handle for session " + sid);
         }
         List<SessionReadScope> scopes = new ArrayList<>();
@@ -60,6 +65,22 @@ final class ModelCompare {
                 scopes.add(SessionReadScope.activePathTo(live.get(run.rnd.nextInt(live.size()))));
             }
         }
+        List<String> ids = new ArrayList<>(run.model.nodeStates(sid).keySet());
+        String probe = ids.isEmpty() || run.rnd.nextInt(5) == 0 ? "ghost" : ids.get(run.rnd.nextInt(ids.size()));
+        if (run.rnd.nextBoolean()) {
+            session(sid, scopes, probe, writer);
+            return;
+        }
+        try {
+            session(sid, scopes, probe, reader);
+        } catch (AssertionError e) {
+            session(sid, scopes, probe, writer);
+            throw run.diverged(12, "a second store handle of " + sid + " (from openExisting) reads differently from the"
+                    + " handle that wrote, which agrees with the model: " + e.getMessage());
+        }
+    }
+
+    private void session(String sid, List<SessionReadScope> scopes, String probe, RuntimePersistence h) {
         for (SessionReadScope scope : scopes) {
             String what = "loadSession(" + scope + ") of " + sid;
             Race.Outcome<Optional<PersistedSessionRead>> p = run.provider(9, what, () -> h.loadSession(scope));
@@ -77,8 +98,6 @@ final class ModelCompare {
             read(what, sid, scope, p.value().get(), m.value().get());
         }
         Map<String, ModelSession.State> states = run.model.nodeStates(sid);
-        List<String> ids = new ArrayList<>(states.keySet());
-        String probe = ids.isEmpty() || run.rnd.nextInt(5) == 0 ? "ghost" : ids.get(run.rnd.nextInt(ids.size()));
         String what = "loadNode(" + probe + ") of " + sid;
         Race.Outcome<Optional<SessionNode>> p = run.provider(9, what, () -> h.loadNode(probe));
         Race.Outcome<Optional<SessionNode>> m = run.model(() -> run.model.loadNode(sid, probe));

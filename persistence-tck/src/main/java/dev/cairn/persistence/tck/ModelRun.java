@@ -54,6 +54,8 @@ final class ModelRun {
     final ReferenceModel model = new ReferenceModel();
     final CommitGenerator gen;
     final Map<String, RuntimePersistence> handles = new TreeMap<>();
+    /** A second handle per session, opened with openExisting, that only reads. */
+    final Map<String, RuntimePersistence> readers = new TreeMap<>();
     final Map<String, StorePolicy> policies = new HashMap<>();
     private final Map<String, List<RuntimeCommit>> keyed = new TreeMap<>();
     private final Deque<String> history = new ArrayDeque<>();
@@ -277,6 +279,14 @@ final class ModelRun {
         if (old != null && old != store && rnd.nextBoolean()) {
             old.close();
         }
+        if (!readers.containsKey(id) || rnd.nextInt(4) == 0) {
+            Optional<RuntimePersistence> reader = provider(18, "openExisting(" + id + ")", () -> factory.openExisting(id))
+                    .value();
+            if (reader == null || reader.isEmpty()) {
+                throw diverged(18, "openExisting(" + id + ") of an existing session is empty or threw");
+            }
+            readers.put(id, reader.get());
+        }
     }
 
     private boolean commit(Set<String> touched, Set<ContentHash> blobs) {
@@ -447,6 +457,10 @@ final class ModelRun {
         boolean existed = model.deleteSession(id);
         agree("deleteSession", p, new Race.Outcome<>(existed, null), 21);
         RuntimePersistence old = handles.remove(id);
+        RuntimePersistence oldReader = readers.remove(id);
+        if (oldReader != null) {
+            oldReader.close();
+        }
         keyed.remove(id);
         if (existed && old != null) {
             Race.Outcome<RuntimeCommitResult> after = provider(21, "commit through the deleted session's store",
