@@ -3,6 +3,7 @@ package dev.cairn.persistence.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.StoreClosedException;
 import java.io.IOException;
@@ -100,6 +101,10 @@ final class Database implements AutoCloseable {
     }
 
     private static void prepareDirectory(Path dir, String location) {
+        if (dir.toString().indexOf('?') >= 0) {
+            throw new InvalidRequestException("Cannot open " + location + ": the SQLite driver reads '?' in a database"
+                    + " path as the start of its options; choose a directory without '?'");
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new PersistenceException("Cannot open " + location + ": the path is a file, not a directory;"
                     + " a sqlite: location names a directory that holds the database");

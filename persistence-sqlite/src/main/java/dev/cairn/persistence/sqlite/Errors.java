@@ -34,7 +34,8 @@ final class Errors {
         String detail = ": " + e.getMessage();
         return switch (e.getErrorCode() & 0xff) {
             case SQLITE_BUSY, SQLITE_LOCKED -> new PersistenceException("Cannot " + what + where
-                    + ": another process held the database's write lock for longer than the busy timeout;"
+                    + ": another connection (another factory or process on the same directory) held the database's write lock for"
+                    + " longer than the busy timeout;"
                     + " nothing was written. Retry, or raise the option busy-timeout-ms" + detail, e);
             case SQLITE_FULL -> new PersistenceException("Cannot " + what + where
                     + ": the disk is full (or the database reached its size limit); nothing of it was written"

@@ -25,7 +25,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -114,9 +113,12 @@ class BadEnvironmentTest {
     }
 
     @Test
-    void nothingIsCreatedForAnEmptyLocation() {
+    void anEmptyLocationAndAQuestionMarkInThePathAreRefused() {
         assertThrows(InvalidRequestException.class,
                 () -> new SqlitePersistenceProvider().open(dev.cairn.persistence.StoreLocation.parse("sqlite:")));
-        assertFalse(Set.of().contains("x"));
+        Path odd = TestDirs.fresh("odd").resolve("what?mode=ro");
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> new SqliteSessionStoreFactory(odd));
+        assertTrue(e.getMessage().contains("'?'"), e.getMessage());
+        assertFalse(Files.exists(odd));
     }
 }
