@@ -6,13 +6,17 @@ import com.github.luben.zstd.ZstdException;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.StoreCorruptedException;
 import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * How payloads and blobs are stored: raw below {@link #THRESHOLD} bytes or when zstd does not pay,
  * else zstd-compressed. Reads decompress and verify the SHA-256 of the uncompressed bytes, so a
  * damaged row is a {@link StoreCorruptedException}, never wrong bytes.
  *
- * <p>zstd contexts are not thread-safe; each thread has its own pair.
+ * <p>zstd contexts are not thread-safe: a context is used by one thread at a time. They are borrowed
+ * from a small pool rather than kept in thread-locals, because zstd-jni frees a context's native
+ * memory only when it is closed: a thread-local context would leak with every short-lived or virtual
+ * thread a host uses. A context that the full pool cannot take back is closed.
  */
 final class Codec {
     /** Stored as given. */
@@ -22,8 +26,9 @@ final class Codec {
     /** Below this many bytes nothing is compressed: the frame overhead would eat the gain. */
     static final int THRESHOLD = 512;
 
-    private static final ThreadLocal<ZstdCompressCtx> COMPRESS = ThreadLocal.withInitial(ZstdCompressCtx::new);
-    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+    private static final int POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private static final ArrayBlockingQueue<ZstdCompressCtx> COMPRESSORS = new ArrayBlockingQueue<>(POOL_SIZE);
+    private static final ArrayBlockingQueue<ZstdDecompressCtx> DECOMPRESSORS = new ArrayBlockingQueue<>(POOL_SIZE);
 
     private final int level;
 
@@ -43,14 +48,47 @@ final class Codec {
         if (raw.length < THRESHOLD) {
             return new Stored(RAW, raw);
         }
-        ZstdCompressCtx ctx = COMPRESS.get();
-        ctx.setLevel(level);
-        byte[] packed = ctx.compress(raw);
+        byte[] packed = compress(raw);
         // Keep it raw unless zstd saves at least 1/16 of the bytes: decompressing costs on every read.
         if (packed.length > raw.length - (raw.length >> 4)) {
             return new Stored(RAW, raw);
         }
         return new Stored(ZSTD, packed);
+    }
+
+    private byte[] compress(byte[] raw) {
+        ZstdCompressCtx ctx = COMPRESSORS.poll();
+        if (ctx == null) {
+            ctx = new ZstdCompressCtx();
+        }
+        boolean reusable = false;
+        try {
+            ctx.setLevel(level);
+            byte[] packed = ctx.compress(raw);
+            reusable = true;
+            return packed;
+        } finally {
+            if (!reusable || !COMPRESSORS.offer(ctx)) {
+                ctx.close();
+            }
+        }
+    }
+
+    private static byte[] decompress(byte[] stored, int size) {
+        ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
+        if (ctx == null) {
+            ctx = new ZstdDecompressCtx();
+        }
+        boolean reusable = false;
+        try {
+            byte[] raw = ctx.decompress(stored, size);
+            reusable = true;
+            return raw;
+        } finally {
+            if (!reusable || !DECOMPRESSORS.offer(ctx)) {
+                ctx.close();
+            }
+        }
     }
 
     /**
@@ -73,7 +111,7 @@ final class Codec {
                 throw new StoreCorruptedException("The stored size " + size + " of " + what + " is impossible");
             }
             try {
-                raw = DECOMPRESS.get().decompress(stored, (int) size);
+                raw = decompress(stored, (int) size);
             } catch (ZstdException | IllegalArgumentException e) {
                 throw new StoreCorruptedException("The stored bytes of " + what + " are not a valid zstd frame: "
                         + e.getMessage(), e);
