@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -72,6 +73,9 @@ public class JdbcBaselineBench {
                     + " output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL,"
                     + " reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (sid, model)) WITHOUT ROWID");
 
+    /** Turns per transaction in {@link #groupCommit16()}. */
+    static final int GROUP = 16;
+
     static final String MOVE_HEAD = "UPDATE sessions SET revision = revision + 1, last_seq = last_seq + 1,"
             + " head_node_id = ? WHERE sid = ? AND revision = ?";
     static final String INSERT_NODE = "INSERT INTO nodes (nid, sid, node_id, parent_nid, seq, kind, codec, payload,"
@@ -95,8 +99,9 @@ public class JdbcBaselineBench {
     private PreparedStatement insertUsage;
     private PreparedStatement addTotal;
     private MessageDigest sha256;
-    private long sid;
-    private long revision;
+    /** Per session (index 0: the sequential benchmark's, 1..GROUP: the group commit's): revision and last node. */
+    private final long[] revisions = new long[GROUP + 1];
+    private final long[] lastNids = new long[GROUP + 1];
     private long lastNid;
 
     /**
@@ -125,12 +130,14 @@ public class JdbcBaselineBench {
             for (String sql : SCHEMA) {
                 s.execute(sql);
             }
-            s.execute("INSERT INTO sessions (session_id, name, model, cwd, created_at) VALUES ('bench', 'bench', '"
-                    + Workload.MODEL + "', '/work/app', " + System.currentTimeMillis() * 1_000_000L + ")");
+            for (int k = 0; k <= GROUP; k++) {
+                s.execute("INSERT INTO sessions (session_id, name, model, cwd, created_at) VALUES ('bench" + k
+                        + "', 'bench', '" + Workload.MODEL + "', '/work/app', " + System.currentTimeMillis() * 1_000_000L + ")");
+            }
             s.execute("COMMIT");
         }
-        sid = 1;
-        revision = 0;
+        java.util.Arrays.fill(revisions, 0);
+        java.util.Arrays.fill(lastNids, 0);
         lastNid = 0;
         begin = connection.prepareStatement("BEGIN IMMEDIATE");
         commit = connection.prepareStatement("COMMIT");
@@ -150,60 +157,91 @@ public class JdbcBaselineBench {
 
     /** One commit's rows in one transaction. */
     long commitTurn() throws SQLException {
-        long nid = lastNid + 1;
-        String nodeId = "n" + nid;
-        long now = System.currentTimeMillis() * 1_000_000L;
         begin.execute();
         boolean done = false;
         try {
-            moveHead.setString(1, nodeId);
-            moveHead.setLong(2, sid);
-            moveHead.setLong(3, revision);
-            if (moveHead.executeUpdate() != 1) {
-                throw new IllegalStateException("revision moved");
-            }
-            insertNode.setLong(1, nid);
-            insertNode.setLong(2, sid);
-            insertNode.setString(3, nodeId);
-            if (lastNid == 0) {
-                insertNode.setNull(4, Types.INTEGER);
-            } else {
-                insertNode.setLong(4, lastNid);
-            }
-            insertNode.setLong(5, nid);
-            insertNode.setString(6, Workload.KIND.name());
-            insertNode.setBytes(7, Workload.PAYLOAD);
-            insertNode.setInt(8, Workload.PAYLOAD.length);
-            insertNode.setBytes(9, sha256.digest(Workload.PAYLOAD));
-            insertNode.setLong(10, now);
-            insertNode.executeUpdate();
-            insertUsage.setLong(1, sid);
-            insertUsage.setLong(2, revision + 1);
-            insertUsage.setLong(3, nid);
-            insertUsage.setString(4, nodeId);
-            insertUsage.setString(5, Workload.MODEL);
-            insertUsage.setLong(6, Workload.USAGE.inputTokens());
-            insertUsage.setLong(7, Workload.USAGE.outputTokens());
-            insertUsage.setLong(8, Workload.USAGE.cachedInputTokens());
-            insertUsage.setLong(9, Workload.USAGE.reasoningTokens());
-            insertUsage.setLong(10, now);
-            insertUsage.executeUpdate();
-            addTotal(Workload.MODEL);
-            addTotal("");
+            writeTurn(0);
             commit.execute();
             done = true;
         } finally {
             if (!done) {
-                try (Statement s = connection.createStatement()) {
-                    s.execute("ROLLBACK");
-                }
+                rollback();
             }
         }
-        lastNid = nid;
-        return ++revision;
+        return revisions[0];
     }
 
-    private void addTotal(String model) throws SQLException {
+    /** {@link #GROUP} turns, one to each of {@link #GROUP} sessions, in one transaction. */
+    long commitGroup() throws SQLException {
+        begin.execute();
+        boolean done = false;
+        try {
+            for (int k = 1; k <= GROUP; k++) {
+                writeTurn(k);
+            }
+            commit.execute();
+            done = true;
+        } finally {
+            if (!done) {
+                rollback();
+            }
+        }
+        return revisions[GROUP];
+    }
+
+    private void rollback() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("ROLLBACK");
+        }
+    }
+
+    /** The rows of one turn to session {@code k} (row id {@code k + 1}), inside a transaction. */
+    private void writeTurn(int k) throws SQLException {
+        long sid = k + 1;
+        long nid = ++lastNid;
+        long parent = lastNids[k];
+        long revision = revisions[k];
+        String nodeId = "n" + nid;
+        long now = System.currentTimeMillis() * 1_000_000L;
+        moveHead.setString(1, nodeId);
+        moveHead.setLong(2, sid);
+        moveHead.setLong(3, revision);
+        if (moveHead.executeUpdate() != 1) {
+            throw new IllegalStateException("revision moved");
+        }
+        insertNode.setLong(1, nid);
+        insertNode.setLong(2, sid);
+        insertNode.setString(3, nodeId);
+        if (parent == 0) {
+            insertNode.setNull(4, Types.INTEGER);
+        } else {
+            insertNode.setLong(4, parent);
+        }
+        insertNode.setLong(5, revision + 1);
+        insertNode.setString(6, Workload.KIND.name());
+        insertNode.setBytes(7, Workload.PAYLOAD);
+        insertNode.setInt(8, Workload.PAYLOAD.length);
+        insertNode.setBytes(9, sha256.digest(Workload.PAYLOAD));
+        insertNode.setLong(10, now);
+        insertNode.executeUpdate();
+        insertUsage.setLong(1, sid);
+        insertUsage.setLong(2, revision + 1);
+        insertUsage.setLong(3, nid);
+        insertUsage.setString(4, nodeId);
+        insertUsage.setString(5, Workload.MODEL);
+        insertUsage.setLong(6, Workload.USAGE.inputTokens());
+        insertUsage.setLong(7, Workload.USAGE.outputTokens());
+        insertUsage.setLong(8, Workload.USAGE.cachedInputTokens());
+        insertUsage.setLong(9, Workload.USAGE.reasoningTokens());
+        insertUsage.setLong(10, now);
+        insertUsage.executeUpdate();
+        addTotal(sid, Workload.MODEL);
+        addTotal(sid, "");
+        lastNids[k] = nid;
+        revisions[k] = revision + 1;
+    }
+
+    private void addTotal(long sid, String model) throws SQLException {
         addTotal.setLong(1, sid);
         addTotal.setString(2, model);
         addTotal.setLong(3, Workload.USAGE.inputTokens());
@@ -219,6 +257,21 @@ public class JdbcBaselineBench {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public long throughput() throws SQLException {
         return commitTurn();
+    }
+
+    /**
+     * Not a baseline of the provider (which has one transaction per commit) but the measure of what
+     * group commit would give: {@link #GROUP} turns to {@link #GROUP} sessions in one transaction,
+     * reported per turn.
+     *
+     * @return the last session's new revision
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(GROUP)
+    public long groupCommit16() throws SQLException {
+        return commitGroup();
     }
 
     /** @return the new revision */

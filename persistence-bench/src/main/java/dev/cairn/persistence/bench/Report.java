@@ -291,6 +291,16 @@ public final class Report {
                     v -> String.format(Locale.ROOT, "%.2f ×", v));
         }
         md.append('\n');
+        md.append("What group commit would give SQLite (raw JDBC, not the provider): turns per second when 16 turns to"
+                + " 16 sessions share one transaction, against one transaction per turn.\n\n");
+        md.append("| synchronous | 1 turn per transaction | 16 turns per transaction | ratio |\n|---|---:|---:|---:|\n");
+        for (String sync : List.of("NORMAL", "FULL")) {
+            Optional<Result> single = find("JdbcBaselineBench.throughput", Map.of("synchronous", sync));
+            Optional<Result> group = find("JdbcBaselineBench.groupCommit16", Map.of("synchronous", sync));
+            md.append("| `").append(sync).append("` | ").append(ops(single)).append(" | ").append(ops(group))
+                    .append(" | ").append(ratio(group, single)).append(" |\n");
+        }
+        md.append('\n');
     }
 
     // ---- scenario 5 ----

@@ -166,6 +166,8 @@ class BenchmarksSmokeTest {
             assertEquals(1, b.throughput());
             assertEquals(2, b.latency());
             assertEquals(3, b.throughput());
+            assertEquals(1, b.groupCommit16());
+            assertEquals(2, b.groupCommit16());
         } finally {
             b.close();
         }
