@@ -66,8 +66,9 @@ final class ModelSession {
     List<String> pathTo(String leaf) {
         List<String> path = new ArrayList<>();
         for (Optional<String> at = Optional.of(leaf); at.isPresent(); at = nodes.get(at.get()).parent()) {
-            path.add(0, at.get());
+            path.add(at.get());
         }
+        java.util.Collections.reverse(path);
         return path;
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code tckmodel:NAME} a model shared by every factory of this JVM opened with that name.
  */
 public final class ModelProvider implements PersistenceProvider {
-    private static final Map<String, ReferenceModel> NAMED = new ConcurrentHashMap<>();
+    private static final Map<String, ModelBackend> NAMED = new ConcurrentHashMap<>();
 
     /** For ServiceLoader. */
     public ModelProvider() {
@@ -30,8 +30,8 @@ public final class ModelProvider implements PersistenceProvider {
     @Override
     public SessionStoreFactory open(StoreLocation location) {
         location.requireKnownOptions(java.util.Set.of());
-        ReferenceModel model = location.target().isEmpty() ? new ReferenceModel()
-                : NAMED.computeIfAbsent(location.target(), k -> new ReferenceModel());
-        return new ModelStoreFactory(model);
+        ModelBackend backend = location.target().isEmpty() ? new ModelBackend()
+                : NAMED.computeIfAbsent(location.target(), k -> new ModelBackend());
+        return new ModelStoreFactory(backend);
     }
 }

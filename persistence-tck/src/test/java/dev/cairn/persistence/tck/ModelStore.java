@@ -21,14 +21,14 @@ import java.util.Optional;
 /** One store handle of a {@link ModelStoreFactory}. */
 final class ModelStore implements RuntimePersistence {
     private final ModelStoreFactory factory;
-    private final ReferenceModel model;
+    private final ModelBackend backend;
     private final String sessionId;
     private final StorePolicy policy;
     private volatile boolean closed;
 
     ModelStore(ModelStoreFactory factory, String sessionId, StorePolicy policy) {
         this.factory = factory;
-        this.model = factory.model;
+        this.backend = factory.backend;
         this.sessionId = sessionId;
         this.policy = policy;
     }
@@ -47,81 +47,114 @@ final class ModelStore implements RuntimePersistence {
     @Override
     public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
         checkOpen();
-        synchronized (model) {
-            return model.loadSession(sessionId, scope);
-        }
+        return backend.read(m -> m.loadSession(sessionId, scope));
     }
 
     @Override
     public Optional<SessionNode> loadNode(String nodeId) {
         checkOpen();
-        synchronized (model) {
-            return model.loadNode(sessionId, nodeId);
-        }
+        return backend.read(m -> m.loadNode(sessionId, nodeId));
     }
 
     @Override
     public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
         checkOpen();
-        Instant now = factory.now();
-        synchronized (model) {
-            return model.commit(sessionId, policy, commit, now);
-        }
+        Instant now = backend.now();
+        return backend.write(new ModelBackend.Write<RuntimeCommitResult>() {
+            @Override
+            public RuntimeCommitResult apply(ReferenceModel m) {
+                return m.commit(sessionId, policy, commit, now);
+            }
+
+            @Override
+            public byte[][] records(RuntimeCommitResult r) {
+                return r.replayed() ? new byte[0][] : JournalCodec.commit(sessionId, policy, commit, now);
+            }
+        });
     }
 
     @Override
     public void saveSessionMeta(SessionMeta meta) {
         checkOpen();
-        synchronized (model) {
-            model.saveSessionMeta(sessionId, meta);
-        }
+        backend.write(new ModelBackend.Write<Boolean>() {
+            @Override
+            public Boolean apply(ReferenceModel m) {
+                m.saveSessionMeta(sessionId, meta);
+                return true;
+            }
+
+            @Override
+            public byte[][] records(Boolean r) {
+                return new byte[][] {JournalCodec.meta(sessionId, meta)};
+            }
+        });
     }
 
     @Override
     public Optional<SessionMeta> loadSessionMeta() {
         checkOpen();
-        synchronized (model) {
-            return model.loadSessionMeta(sessionId);
-        }
+        return backend.read(m -> m.loadSessionMeta(sessionId));
     }
 
     @Override
     public int tombstoneNodes(Collection<String> nodeIds) {
         checkOpen();
         List<String> ids = List.copyOf(nodeIds);
-        synchronized (model) {
-            return model.tombstoneNodes(sessionId, ids);
-        }
+        return backend.write(new ModelBackend.Write<Integer>() {
+            @Override
+            public Integer apply(ReferenceModel m) {
+                return m.tombstoneNodes(sessionId, ids);
+            }
+
+            @Override
+            public byte[][] records(Integer n) {
+                return n > 0 ? new byte[][] {JournalCodec.tombstone(sessionId, ids)} : new byte[0][];
+            }
+        });
     }
 
     @Override
     public Optional<byte[]> loadBlob(ContentHash hash) {
         checkOpen();
-        synchronized (model) {
-            return model.loadBlob(hash);
-        }
+        return backend.loadBlob(hash);
     }
 
     @Override
     public GcReport gcUnreachable() {
         checkOpen();
-        synchronized (model) {
-            return model.gcUnreachable();
-        }
+        return backend.write(new ModelBackend.Write<GcReport>() {
+            @Override
+            public GcReport apply(ReferenceModel m) {
+                return m.gcUnreachable();
+            }
+
+            @Override
+            public byte[][] records(GcReport r) {
+                return new byte[][] {JournalCodec.gc()};
+            }
+        });
     }
 
     @Override
     public VacuumReport vacuum() {
         checkOpen();
-        synchronized (model) {
-            return model.vacuum();
-        }
+        return backend.write(new ModelBackend.Write<VacuumReport>() {
+            @Override
+            public VacuumReport apply(ReferenceModel m) {
+                return m.vacuum();
+            }
+
+            @Override
+            public byte[][] records(VacuumReport r) {
+                return new byte[][] {JournalCodec.vacuum()};
+            }
+        });
     }
 
     @Override
     public Durability durability() {
         checkOpen();
-        return Durability.VOLATILE;
+        return backend.durability();
     }
 
     @Override

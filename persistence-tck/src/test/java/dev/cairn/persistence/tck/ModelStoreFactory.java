@@ -12,7 +12,6 @@ import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.StoreClosedException;
 import dev.cairn.persistence.StorePolicy;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,22 +22,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * its own model has a bug. One lock per model serializes everything.
  */
 final class ModelStoreFactory implements SessionStoreFactory {
-    final ReferenceModel model;
+    final ModelBackend backend;
     private final List<ModelStore> stores = new CopyOnWriteArrayList<>();
+    private final Runnable onClose;
     private volatile boolean closed;
-    private Instant last = Instant.EPOCH;
 
-    ModelStoreFactory(ReferenceModel model) {
-        this.model = Objects.requireNonNull(model, "model");
+    ModelStoreFactory(ModelBackend backend, Runnable onClose) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.onClose = onClose;
     }
 
-    /** @return a microsecond-precise instant after every earlier one of this model */
-    Instant now() {
-        synchronized (model) {
-            Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            last = t.isAfter(last) ? t : last.plus(1, ChronoUnit.MICROS);
-            return last;
-        }
+    ModelStoreFactory(ModelBackend backend) {
+        this(backend, () -> { });
     }
 
     void checkOpen() {
@@ -56,10 +51,19 @@ final class ModelStoreFactory implements SessionStoreFactory {
     @Override
     public RuntimePersistence createStore(SessionStoreCreateRequest request) {
         checkOpen();
-        Instant now = now();
-        synchronized (model) {
-            model.createStore(request, now);
-        }
+        Instant now = backend.now();
+        backend.write(new ModelBackend.Write<SessionMetaHolder>() {
+            @Override
+            public SessionMetaHolder apply(ReferenceModel m) {
+                boolean created = !m.exists(request.sessionId());
+                return new SessionMetaHolder(m.createStore(request, now), created);
+            }
+
+            @Override
+            public byte[][] records(SessionMetaHolder r) {
+                return r.created() ? new byte[][] {JournalCodec.create(request, now)} : new byte[0][];
+            }
+        });
         return store(request.sessionId(), request.policy());
     }
 
@@ -67,26 +71,31 @@ final class ModelStoreFactory implements SessionStoreFactory {
     public Optional<RuntimePersistence> openExisting(String sessionId) {
         checkOpen();
         Ids.require("session id", sessionId);
-        synchronized (model) {
-            return model.exists(sessionId) ? Optional.of(store(sessionId, StorePolicy.DEFAULT)) : Optional.empty();
-        }
+        return backend.read(m -> m.exists(sessionId)) ? Optional.of(store(sessionId, StorePolicy.DEFAULT))
+                : Optional.empty();
     }
 
     @Override
     public SessionPage listSessions(SessionQuery query) {
         checkOpen();
-        synchronized (model) {
-            return model.listSessions(query);
-        }
+        return backend.read(m -> m.listSessions(query));
     }
 
     @Override
     public RuntimePersistence forkSession(ForkRequest request) {
         checkOpen();
-        Instant now = now();
-        synchronized (model) {
-            model.forkSession(request, now);
-        }
+        Instant now = backend.now();
+        backend.write(new ModelBackend.Write<Object>() {
+            @Override
+            public Object apply(ReferenceModel m) {
+                return m.forkSession(request, now);
+            }
+
+            @Override
+            public byte[][] records(Object r) {
+                return new byte[][] {JournalCodec.fork(request, now)};
+            }
+        });
         return store(request.newSessionId(), request.policy());
     }
 
@@ -96,21 +105,36 @@ final class ModelStoreFactory implements SessionStoreFactory {
         if (!Ids.isValid(sessionId)) {
             throw new InvalidRequestException("Invalid session id " + Ids.quote(sessionId));
         }
-        synchronized (model) {
-            return model.deleteSession(sessionId);
-        }
+        return backend.write(new ModelBackend.Write<Boolean>() {
+            @Override
+            public Boolean apply(ReferenceModel m) {
+                return m.deleteSession(sessionId);
+            }
+
+            @Override
+            public byte[][] records(Boolean existed) {
+                return existed ? new byte[][] {JournalCodec.delete(sessionId)} : new byte[0][];
+            }
+        });
     }
 
     @Override
     public Durability durability() {
         checkOpen();
-        return Durability.VOLATILE;
+        return backend.durability();
     }
 
     @Override
     public void close() {
-        closed = true;
-        stores.forEach(ModelStore::close);
+        if (!closed) {
+            closed = true;
+            stores.forEach(ModelStore::close);
+            onClose.run();
+        }
+    }
+
+    /** The result of createStore: the metadata and whether the session is new. */
+    record SessionMetaHolder(dev.cairn.persistence.SessionMeta meta, boolean created) {
     }
 
     boolean isClosed() {
