@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 abstract class DurabilityRules extends KitRules {
     private static final String REPAIR_HINT = "that opening the location recovers an interrupted write by itself"
             + " (journal or WAL recovery, no lock left behind by the dead process, no manual step)";
-    private static final long BUDGET_NANOS = 50_000_000_000L;
 
     DurabilityRules(RuntimePersistenceKit kit) {
         super(kit);
@@ -74,9 +73,6 @@ abstract class DurabilityRules extends KitRules {
             }
             verified = verify(location, lastAck, verified, k, rnd);
             done = k;
-            if (System.nanoTime() - start > BUDGET_NANOS && k >= 20) {
-                break;
-            }
         }
         check(verified > 0, "no child JVM acknowledged a commit in " + done + " runs", REPAIR_HINT);
         System.out.println("[cairn-tck] durability test: " + done + " kills, " + verified + " commits survived, last"

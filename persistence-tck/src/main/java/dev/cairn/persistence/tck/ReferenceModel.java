@@ -467,13 +467,6 @@ final class ReferenceModel {
         return out;
     }
 
-    /** @return a copy of the model's blob bytes, for reporting */
-    Map<ContentHash, Integer> blobSizes() {
-        Map<ContentHash, Integer> out = new HashMap<>();
-        blobs.forEach((h, b) -> out.put(h, b.length));
-        return out;
-    }
-
     /** @return the session ids that reference each stored blob, for failure messages */
     Map<ContentHash, Set<String>> owners() {
         Map<ContentHash, Set<String>> out = new HashMap<>();
