@@ -149,6 +149,32 @@ abstract class DeleteRules extends KitRules {
     }
 
     @Test
+    void rule21_aCommitRacingADeleteLeavesNothingBehind() throws Exception {
+        RuntimePersistence witness = open("witness");
+        for (int round = 0; round < 30; round++) {
+            String id = "victim" + round;
+            RuntimePersistence s = open(id);
+            chain(s, "n", 1);
+            byte[] bytes = Fx.random(2100 + round, 200);
+            RuntimeCommit.Builder b = RuntimeCommit.expecting(1);
+            BlobRef ref = b.attach(bytes, "application/octet-stream");
+            RuntimeCommit c = b.append(Fx.child("x", "n1", ref)).head("x").build();
+            java.util.List<Race.Outcome<Object>> out = Race.run(java.util.List.of(() -> s.commitRuntimeState(c),
+                    () -> factory().deleteSession(id)), 60);
+            check(Boolean.TRUE.equals(out.get(1).value()), "deleteSession racing a commit returned "
+                    + (out.get(1).ok() ? out.get(1).value() : out.get(1).error()));
+            check(out.get(0).ok() || out.get(0).error() instanceof SessionNotFoundException,
+                    "a commit racing deleteSession failed with " + out.get(0).error() + " instead of succeeding first or"
+                            + " failing with SessionNotFoundException");
+            check(factory().openExisting(id).isEmpty(), "session " + id + " exists after deleteSession returned true"
+                    + " (a racing commit brought it back)", "that deleteSession and commits are serialized");
+            check(witness.loadBlob(ref.hash()).isEmpty(), "the blob of a commit that raced deleteSession of " + id
+                    + " survived the delete", "that a commit's blobs are written in the same transaction as its nodes,"
+                    + " and deleteSession erases them");
+        }
+    }
+
+    @Test
     void rule21_deletingAnUnknownSessionReturnsFalse() {
         open("s");
         check(!factory().deleteSession("nobody"), "deleteSession of an unknown session returned true");

@@ -15,7 +15,9 @@ import dev.cairn.persistence.UsageEntry;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Rule 23 (and rule 12 across processes), for providers that declare {@code PROCESS_CRASH_SAFE} or
@@ -31,6 +33,7 @@ abstract class DurabilityRules extends KitRules {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void rule23_killedProcessLosesNoAcknowledgedCommitAndLeavesNoPartialOne() throws Exception {
         assumeCrashSafe("kill -9 of a child JVM");
         String location = kit.location().orElseThrow();

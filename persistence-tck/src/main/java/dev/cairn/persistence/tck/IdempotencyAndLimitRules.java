@@ -92,6 +92,22 @@ abstract class IdempotencyAndLimitRules extends KitRules {
     }
 
     @Test
+    void rule07_keysSurviveTombstonesGcAndVacuum() {
+        RuntimePersistence s = open("s");
+        chain(s, "n", 1);
+        RuntimeCommitResult first = commit(s, step(1, "x", "n1").idempotencyKey("turn-1"));
+        commit(s, RuntimeCommit.expecting(2).head("n1"));
+        checkEquals(1, s.tombstoneNodes(java.util.List.of("x")), "tombstoneNodes([x])");
+        must("gcUnreachable", s::gcUnreachable);
+        must("vacuum", s::vacuum);
+        Snapshot before = snapshot(s);
+        RuntimeCommitResult again = commit(s, step(3, "x", "n1").idempotencyKey("turn-1"));
+        checkEquals(first.asReplayed(), again, "the retry of a commit whose node was tombstoned, detached and vacuumed"
+                + " (keys are kept until the session is deleted)");
+        checkUnchanged(before, snapshot(s), "a replay after gc and vacuum");
+    }
+
+    @Test
     void rule07_failedCommitRecordsNoKey() {
         RuntimePersistence s = open("s");
         chain(s, "n", 1);

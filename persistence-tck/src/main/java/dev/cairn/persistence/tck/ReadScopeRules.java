@@ -204,6 +204,30 @@ abstract class ReadScopeRules extends KitRules {
     }
 
     @Test
+    void rule10_timesKeepAtLeastMicrosecondPrecision() {
+        boolean fineClock = false;
+        for (int i = 0; i < 200 && !fineClock; i++) {
+            fineClock = java.time.Instant.now().getNano() % 1_000_000 != 0;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(fineClock, "rule 10: this JVM's clock ticks in whole"
+                + " milliseconds, so sub-millisecond precision cannot be observed");
+        RuntimePersistence s = open("s");
+        boolean fine = false;
+        String parent = null;
+        for (int i = 1; i <= 40 && !fine; i++) {
+            String id = "t" + i;
+            RuntimeCommitResult r = commit(s, RuntimeCommit.expecting(i - 1)
+                    .append(parent == null ? Fx.root(id) : Fx.child(id, parent)).head(id));
+            checkEquals(r.committedAt(), s.loadNode(id).orElseThrow().createdAt(), "createdAt of " + id
+                    + " (the exact instant the commit returned as committedAt)");
+            fine = r.committedAt().getNano() % 1_000_000 != 0;
+            parent = id;
+        }
+        check(fine, "40 commits all have committedAt on a whole millisecond: the provider keeps less than"
+                + " microsecond precision", "how the provider stores and returns times (at least microseconds)");
+    }
+
+    @Test
     void rule10_kindsParentsAndAttachmentsComeBackAsCommitted() {
         RuntimePersistence s = open("s");
         RuntimeCommit.Builder b = RuntimeCommit.expecting(0);

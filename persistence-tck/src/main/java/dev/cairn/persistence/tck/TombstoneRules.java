@@ -109,6 +109,30 @@ abstract class TombstoneRules extends KitRules {
     }
 
     @Test
+    void rule15_aCommitRacingATombstoneNeverLeavesALiveNodeUnderATombstonedOne() throws Exception {
+        RuntimePersistence s = open("s");
+        chain(s, "main", 1);
+        for (int round = 0; round < 30; round++) {
+            String branch = "branch" + round;
+            String leaf = "leaf" + round;
+            long rev = revision(s);
+            commit(s, RuntimeCommit.expecting(rev).append(Fx.child(branch, "main1")));
+            RuntimeCommit c = RuntimeCommit.expecting(rev + 1).append(Fx.child(leaf, branch)).build();
+            java.util.List<Race.Outcome<Object>> out = Race.run(java.util.List.of(() -> s.commitRuntimeState(c),
+                    () -> s.tombstoneNodes(java.util.List.of(branch))), 60);
+            if (!out.get(1).ok()) {
+                throw failure("tombstoneNodes racing a commit threw " + out.get(1).error(), null, out.get(1).error());
+            }
+            check(out.get(0).ok() || out.get(0).error() instanceof dev.cairn.persistence.InvalidRequestException,
+                    "a commit racing a tombstone of its parent failed with " + out.get(0).error());
+            check(s.loadNode(branch).isEmpty(), branch + " is live after tombstoneNodes returned");
+            check(s.loadNode(leaf).isEmpty(), "node " + leaf + " is live under its tombstoned parent " + branch
+                    + " (round " + round + ")", "that tombstoneNodes and commits that append under a node are serialized,"
+                    + " so the cascade sees every child");
+        }
+    }
+
+    @Test
     void rule15_tombstonesLeaveRevisionHeadAndLedger() {
         RuntimePersistence s = tree();
         commit(s, RuntimeCommit.expecting(2).usage("z", "m", dev.cairn.persistence.TokenUsage.of(5, 6)));
