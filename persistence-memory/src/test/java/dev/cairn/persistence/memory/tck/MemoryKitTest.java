@@ -1,7 +1,9 @@
 package dev.cairn.persistence.memory.tck;
 
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.memory.MemorySessionStoreFactory;
+import dev.cairn.persistence.memory.MemoryTestAccess;
 import dev.cairn.persistence.tck.RuntimePersistenceKit;
 
 /**
@@ -9,9 +11,16 @@ import dev.cairn.persistence.tck.RuntimePersistenceKit;
  * only as long as the factory, so the kit skips the tests that need a shared location.
  */
 class MemoryKitTest extends RuntimePersistenceKit {
+    private SessionStoreFactory last;
 
     @Override
     protected SessionStoreFactory newFactory() {
-        return new MemorySessionStoreFactory();
+        last = new MemorySessionStoreFactory();
+        return last;
+    }
+
+    @Override
+    protected boolean corruptBlob(ContentHash hash) {
+        return MemoryTestAccess.corruptBlob(last, hash);
     }
 }

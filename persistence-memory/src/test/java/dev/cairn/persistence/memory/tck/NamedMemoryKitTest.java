@@ -1,7 +1,9 @@
 package dev.cairn.persistence.memory.tck;
 
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
+import dev.cairn.persistence.memory.MemoryTestAccess;
 import dev.cairn.persistence.tck.RuntimePersistenceKit;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,15 +14,22 @@ import java.util.UUID;
  */
 class NamedMemoryKitTest extends RuntimePersistenceKit {
     private String location;
+    private SessionStoreFactory last;
 
     @Override
     protected SessionStoreFactory newFactory() {
         location = "memory:tck-" + UUID.randomUUID();
-        return SessionStores.open(location);
+        last = SessionStores.open(location);
+        return last;
     }
 
     @Override
     protected Optional<String> sharedLocation() {
         return Optional.of(location);
+    }
+
+    @Override
+    protected boolean corruptBlob(ContentHash hash) {
+        return MemoryTestAccess.corruptBlob(last, hash);
     }
 }
