@@ -65,7 +65,6 @@ final class Schema {
                     + " state INTEGER NOT NULL DEFAULT 0,"
                     + " ck_nid INTEGER,"
                     + " UNIQUE (sid, node_id))",
-            "CREATE INDEX nodes_by_seq ON nodes (sid, seq)",
             "CREATE INDEX nodes_by_parent ON nodes (parent_nid)",
             // gc and vacuum find tombstoned and detached nodes without reading the live ones.
             "CREATE INDEX nodes_tombstoned ON nodes (nid) WHERE state = 1",

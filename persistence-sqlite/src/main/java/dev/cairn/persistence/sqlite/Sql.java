@@ -85,8 +85,12 @@ final class Sql {
             + " u.cached_input_tokens, u.reasoning_tokens, u.recorded_at";
     static final String PATH_USAGE = PATH_CTE + "SELECT " + USAGE_COLUMNS + " FROM path"
             + " CROSS JOIN usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
-    /** Every node of a session up to a state ({@code 0} live, {@code 1} with tombstones), in commit order. */
-    static final String ALL_NODES = "SELECT " + NODE_COLUMNS + " FROM nodes n INDEXED BY nodes_by_seq"
+    /**
+     * Every node of a session up to a state ({@code 0} live, {@code 1} with tombstones), in commit order.
+     * A whole-graph read is proportional to the session anyway, so it sorts by {@code seq} in memory
+     * rather than keep an index on {@code (sid, seq)} that every insert would have to write.
+     */
+    static final String ALL_NODES = "SELECT " + NODE_COLUMNS + " FROM nodes n"
             + " LEFT JOIN nodes p ON p.nid = n.parent_nid WHERE n.sid = ? AND n.state <= ? ORDER BY n.seq";
     static final String ALL_USAGE = "SELECT " + USAGE_COLUMNS + " FROM usage u WHERE u.sid = ?"
             + " ORDER BY u.revision, u.pos";

@@ -45,6 +45,10 @@ public final class CommitThroughput {
             double secs = (System.nanoTime() - start) / 1e9;
             System.out.printf("sequential commits of one small node: %,d in %.2f s = %.0f commits/s (%s)%n",
                     total, secs, total / secs, f.durability());
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }
