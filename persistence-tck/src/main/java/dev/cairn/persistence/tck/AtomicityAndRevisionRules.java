@@ -178,6 +178,8 @@ abstract class AtomicityAndRevisionRules extends KitRules {
             done.set(true);
             t.join(TimeUnit.SECONDS.toMillis(30));
         }
+        check(!t.isAlive(), "a read running beside a writer did not return within 30 s", "for a deadlock between"
+                + " reads and commits");
         check(problems.isEmpty(), "a reader running beside a writer saw part of a commit: " + problems.peek(),
                 "that a commit becomes visible all at once (one transaction) and that a read is one snapshot (rule 12)");
     }

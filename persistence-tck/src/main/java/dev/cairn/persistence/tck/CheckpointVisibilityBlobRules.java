@@ -232,6 +232,8 @@ abstract class CheckpointVisibilityBlobRules extends KitRules {
             done.set(true);
             t.join(TimeUnit.SECONDS.toMillis(30));
         }
+        check(!t.isAlive(), "a read running beside a writer did not return within 30 s", "for a deadlock between"
+                + " reads and commits");
         check(problems.isEmpty(), "a read's head, nodes and checkpoint came from different moments: " + problems.peek());
     }
 
