@@ -53,6 +53,10 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     /**
      * Validates.
      *
+     * @param durability the durability tier
+     * @param readers the reader pool size
+     * @param busyTimeout the busy timeout
+     * @param compressionLevel the zstd level
      * @throws InvalidRequestException if a value is out of range or the durability is volatile
      */
     public SqliteOptions {
