@@ -12,7 +12,7 @@ import java.nio.file.Path;
 /**
  * A throwaway measurement, not a test: sequential single-session commits of one small node each,
  * with the default options (durability=process-crash). Run with
- * {@code java -cp target/classes:target/test-classes:<deps> dev.cairn.persistence.sqlite.CommitThroughput [commits]}.
+ * {@code java -cp target/classes:target/test-classes:<deps> dev.cairn.persistence.sqlite.CommitThroughput [commits [power-loss]]}.
  */
 public final class CommitThroughput {
     private CommitThroughput() {
@@ -22,7 +22,9 @@ public final class CommitThroughput {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Path dir = Files.createTempDirectory("cairn-throughput");
         byte[] payload = "{\"role\":\"user\",\"text\":\"hello there, a small message\"}".getBytes(StandardCharsets.UTF_8);
-        try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(dir);
+        SqliteOptions options = args.length > 1 && args[1].equals("power-loss")
+                ? SqliteOptions.DEFAULTS.withDurability(dev.cairn.persistence.Durability.POWER_LOSS_SAFE) : SqliteOptions.DEFAULTS;
+        try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(dir, options);
              RuntimePersistence s = f.createStore(SessionStoreCreateRequest.of("bench"))) {
             String parent = null;
             long revision = 0;
