@@ -1,14 +1,15 @@
 package dev.cairn.persistence.bench;
 
+import dev.cairn.persistence.SessionStoreFactory;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,46 +33,22 @@ import org.sqlite.SQLiteOpenMode;
  * Scenario 7, the baseline: the rows of one turn written by a hand-written sqlite-jdbc loop, the
  * fastest way this machine can: one {@code BEGIN IMMEDIATE} transaction per commit that moves the
  * session row (revision, head, sequence), inserts the node (payload and its SHA-256), the usage
- * record and the two usage totals. The tables, indexes and pragmas are those of the
- * {@code sqlite:} provider (WAL, {@code synchronous} NORMAL or FULL, {@code cache_size=-16384},
- * {@code temp_store=MEMORY}, {@code journal_size_limit=64 MiB}, incremental auto-vacuum, NOMUTEX);
- * unlike the provider it checks nothing, keeps the row ids in Java and resolves no checkpoint.
+ * record and the two usage totals. The database is created by the {@code sqlite:} provider itself,
+ * so tables, indexes and incremental auto-vacuum are exactly the provider's; the connection has the
+ * provider writer's pragmas, copied from its {@code Database.openWriter} (WAL, {@code synchronous}
+ * NORMAL or FULL, {@code cache_size=-16384}, {@code temp_store=MEMORY},
+ * {@code journal_size_limit=64 MiB}, busy timeout 10 s, NOMUTEX). Unlike the provider it checks
+ * nothing, keeps row ids in Java, uses no {@code RETURNING} and resolves no checkpoint.
  * The provider's commit rate divided by this one is its efficiency.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class JdbcBaselineBench {
     /** {@code NORMAL} (like {@code durability=process-crash}) or {@code FULL} (like {@code power-loss}). */
     @Param({"NORMAL", "FULL"})
     public String synchronous;
-
-    /** The provider's schema for the tables a commit writes (version 1 and 2 DDL, copied). */
-    static final List<String> SCHEMA = List.of(
-            "CREATE TABLE sessions (sid INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL UNIQUE,"
-                    + " parent_session_id TEXT, name TEXT NOT NULL, model TEXT NOT NULL, cwd TEXT NOT NULL,"
-                    + " created_at INTEGER NOT NULL, revision INTEGER NOT NULL DEFAULT 0, head_node_id TEXT,"
-                    + " last_seq INTEGER NOT NULL DEFAULT 0)",
-            "CREATE INDEX sessions_by_created ON sessions (created_at DESC, session_id DESC)",
-            "CREATE INDEX sessions_by_parent ON sessions (parent_session_id, created_at DESC, session_id DESC)",
-            "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, sid INTEGER NOT NULL, node_id TEXT NOT NULL,"
-                    + " parent_nid INTEGER, seq INTEGER NOT NULL, kind TEXT NOT NULL, codec INTEGER NOT NULL,"
-                    + " payload BLOB NOT NULL, payload_size INTEGER NOT NULL, payload_hash BLOB NOT NULL,"
-                    + " attachments BLOB, created_at INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
-                    + " ck_nid INTEGER, UNIQUE (sid, node_id))",
-            "CREATE INDEX nodes_by_seq ON nodes (sid, seq)",
-            "CREATE INDEX nodes_by_parent ON nodes (parent_nid)",
-            "CREATE INDEX nodes_not_live ON nodes (state) WHERE state <> 0",
-            "CREATE TABLE usage (sid INTEGER NOT NULL, revision INTEGER NOT NULL, pos INTEGER NOT NULL,"
-                    + " nid INTEGER NOT NULL, node_id TEXT NOT NULL, model TEXT NOT NULL,"
-                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
-                    + " cached_input_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,"
-                    + " recorded_at INTEGER NOT NULL, PRIMARY KEY (sid, revision, pos)) WITHOUT ROWID",
-            "CREATE INDEX usage_by_node ON usage (nid)",
-            "CREATE TABLE usage_totals (sid INTEGER NOT NULL, model TEXT NOT NULL, input_tokens INTEGER NOT NULL,"
-                    + " output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL,"
-                    + " reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (sid, model)) WITHOUT ROWID");
 
     /** Turns per transaction in {@link #groupCommit16()}. */
     static final int GROUP = 16;
@@ -102,6 +79,7 @@ public class JdbcBaselineBench {
     /** Per session (index 0: the sequential benchmark's, 1..GROUP: the group commit's): revision and last node. */
     private final long[] revisions = new long[GROUP + 1];
     private final long[] lastNids = new long[GROUP + 1];
+    private final long[] sids = new long[GROUP + 1];
     private long lastNid;
 
     /**
@@ -111,6 +89,12 @@ public class JdbcBaselineBench {
     public void open() throws SQLException, NoSuchAlgorithmException {
         SQLiteConfig.SynchronousMode sync = SQLiteConfig.SynchronousMode.valueOf(synchronous);
         dir = Dirs.fresh("jdbc");
+        // The provider creates the database, so the tables, indexes and file settings (auto_vacuum) are exactly its own.
+        try (SessionStoreFactory f = Target.SQLITE_PROCESS_CRASH.open(dir)) {
+            for (int k = 0; k <= GROUP; k++) {
+                Workload.createSession(f, "bench" + k).close();
+            }
+        }
         SQLiteConfig config = new SQLiteConfig();
         config.setOpenMode(SQLiteOpenMode.NOMUTEX);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -123,22 +107,23 @@ public class JdbcBaselineBench {
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + dir.resolve("cairn.db"));
         connection = ds.getConnection();
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
-            s.execute("VACUUM");
-            s.execute("BEGIN IMMEDIATE");
-            for (String sql : SCHEMA) {
-                s.execute(sql);
-            }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT sid FROM sessions WHERE session_id = ?")) {
             for (int k = 0; k <= GROUP; k++) {
-                s.execute("INSERT INTO sessions (session_id, name, model, cwd, created_at) VALUES ('bench" + k
-                        + "', 'bench', '" + Workload.MODEL + "', '/work/app', " + System.currentTimeMillis() * 1_000_000L + ")");
+                ps.setString(1, "bench" + k);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("session bench" + k + " was not created");
+                    }
+                    sids[k] = rs.getLong(1);
+                }
             }
-            s.execute("COMMIT");
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(nid), 0) FROM nodes")) {
+            rs.next();
+            lastNid = rs.getLong(1);
         }
         java.util.Arrays.fill(revisions, 0);
         java.util.Arrays.fill(lastNids, 0);
-        lastNid = 0;
         begin = connection.prepareStatement("BEGIN IMMEDIATE");
         commit = connection.prepareStatement("COMMIT");
         moveHead = connection.prepareStatement(MOVE_HEAD);
@@ -195,9 +180,9 @@ public class JdbcBaselineBench {
         }
     }
 
-    /** The rows of one turn to session {@code k} (row id {@code k + 1}), inside a transaction. */
+    /** The rows of one turn to session {@code k}, inside a transaction. */
     private void writeTurn(int k) throws SQLException {
-        long sid = k + 1;
+        long sid = sids[k];
         long nid = ++lastNid;
         long parent = lastNids[k];
         long revision = revisions[k];
