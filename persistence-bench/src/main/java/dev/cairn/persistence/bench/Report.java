@@ -237,7 +237,7 @@ public final class Report {
         md.append("The session holds N nodes (one chain, each a turn with usage) when each iteration starts; it grows"
                 + " by the iteration's commits (about ops/s × 1 s nodes).\n\n");
         md.append("| store | N=0 ops/s | N=100 | N=10,000 | N=100,000 | p50 µs at 100 | p50 µs at 100,000 |"
-                + " cost 100,000 / 100 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " cost 100,000 / 100 by p50 | by throughput |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String t : Target.NAMES) {
             md.append("| `").append(t).append("` ");
             for (String n : List.of("0", "100", "10000", "100000")) {
@@ -245,14 +245,21 @@ public final class Report {
             }
             Optional<Result> small = commit("throughput", t, "100");
             Optional<Result> large = commit("throughput", t, "100000");
-            Optional<Double> costRatio = small.flatMap(s -> large.map(l -> s.opsPerSecond() / l.opsPerSecond()));
-            md.append("| ").append(pct(commit("latency", t, "100"), "50.0")).append(" | ")
-                    .append(pct(commit("latency", t, "100000"), "50.0")).append(" | ")
-                    .append(costRatio.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a")).append(" |\n");
-            verdict(t + ": commit cost at 100,000 nodes ≤ 1.5 × cost at 100 (by throughput)", costRatio,
-                    v -> v <= 1.5, v -> String.format(Locale.ROOT, "%.2f ×", v));
+            Optional<Double> byThroughput = small.flatMap(x -> large.map(l -> x.opsPerSecond() / l.opsPerSecond()));
+            Optional<Result> smallLat = commit("latency", t, "100");
+            Optional<Result> largeLat = commit("latency", t, "100000");
+            Optional<Double> byP50 = smallLat.flatMap(x -> largeLat.map(l -> l.percentileMicros("50.0")
+                    / x.percentileMicros("50.0")));
+            md.append("| ").append(pct(smallLat, "50.0")).append(" | ").append(pct(largeLat, "50.0")).append(" | ")
+                    .append(byP50.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a")).append(" | ")
+                    .append(byThroughput.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a")).append(" |\n");
+            verdict(t + ": commit cost at 100,000 nodes ≤ 1.5 × cost at 100 (median latency; throughput ratio shown)",
+                    byP50, v -> v <= 1.5, v -> String.format(Locale.ROOT, "%.2f × by p50, %s × by throughput", v,
+                            byThroughput.map(x -> String.format(Locale.ROOT, "%.2f", x)).orElse("n/a")));
         }
-        md.append('\n');
+        md.append("\nThe verdict uses the median: the throughput of `memory` is dominated by the garbage collector"
+                + " copying the nodes the benchmark keeps adding (the session grows by about a million nodes per"
+                + " iteration), which does not depend on N but makes its throughput swing by tens of percent.\n\n");
     }
 
     // ---- scenario 3 ----
