@@ -17,6 +17,8 @@ import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.example.agent.model.BuiltinModel;
 import dev.cairn.persistence.example.agent.tools.BuiltinTools;
+import dev.cairn.persistence.tck.ForwardingRuntimePersistence;
+import dev.cairn.persistence.tck.ForwardingSessionStoreFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +53,7 @@ class AgentCoreConflictTest {
     }
 
     /** Before a matching commit goes through, another writer adds a node and a note to the board. */
-    private final class InterferingStore extends DelegatingStore {
+    private final class InterferingStore extends ForwardingRuntimePersistence {
         private final Predicate<RuntimeCommit> when;
         private final AtomicInteger foreign = new AtomicInteger();
 
@@ -102,7 +104,7 @@ class AgentCoreConflictTest {
     void aConflictAtEveryStepIsRetriedAndEveryNodeIsRecordedOnce() {
         Set<String> seenKeys = ConcurrentHashMap.newKeySet();
         // interfere with the first attempt of every step (a step is identified by its idempotency key)
-        SessionStoreFactory f = new WrappingFactory(factory, s -> new InterferingStore(s,
+        SessionStoreFactory f = new ForwardingSessionStoreFactory(factory, s -> new InterferingStore(s,
                 c -> c.idempotencyKey().map(seenKeys::add).orElse(false)));
         try (AgentCore core = core(f, 3); AgentSession chat = core.session("race").open()) {
             TurnResult r = chat.send("note mine");
@@ -173,7 +175,7 @@ class AgentCoreConflictTest {
 
     @Test
     void retriesAreBoundedAndAFailedStepWritesNothing() {
-        SessionStoreFactory f = new WrappingFactory(factory, s -> new InterferingStore(s, c -> true));
+        SessionStoreFactory f = new ForwardingSessionStoreFactory(factory, s -> new InterferingStore(s, c -> true));
         try (AgentCore core = core(f, 2); AgentSession chat = core.session("hostile").open()) {
             assertThrows(TurnConflictException.class, () -> chat.send("note never"));
             List<String> full = ids(chat.read(SessionReadScope.fullGraph()));
@@ -185,7 +187,7 @@ class AgentCoreConflictTest {
     void aCommitWithAnUnknownOutcomeIsResentAndReplayedNotDuplicated() {
         Set<String> failedOnce = ConcurrentHashMap.newKeySet();
         AtomicInteger replays = new AtomicInteger();
-        SessionStoreFactory f = new WrappingFactory(factory, s -> new DelegatingStore(s) {
+        SessionStoreFactory f = new ForwardingSessionStoreFactory(factory, s -> new ForwardingRuntimePersistence(s) {
             @Override
             public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
                 RuntimeCommitResult r = super.commitRuntimeState(commit);

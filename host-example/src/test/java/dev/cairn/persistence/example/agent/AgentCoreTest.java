@@ -13,6 +13,8 @@ import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.example.agent.model.BuiltinModel;
 import dev.cairn.persistence.example.agent.tools.BuiltinTools;
+import dev.cairn.persistence.tck.ForwardingRuntimePersistence;
+import dev.cairn.persistence.tck.ForwardingSessionStoreFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -127,7 +129,7 @@ class AgentCoreTest {
         List<SessionReadScope> scopes = new CopyOnWriteArrayList<>();
         List<ModelRequest> requests = new CopyOnWriteArrayList<>();
         List<SessionReadScope> turnScopes = new ArrayList<>();
-        SessionStoreFactory spying = new WrappingFactory(factory, s -> new DelegatingStore(s) {
+        SessionStoreFactory spying = new ForwardingSessionStoreFactory(factory, s -> new ForwardingRuntimePersistence(s) {
             @Override
             public java.util.Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
                 scopes.add(scope);

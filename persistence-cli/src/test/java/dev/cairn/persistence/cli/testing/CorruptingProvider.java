@@ -5,6 +5,7 @@ import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.StoreLocation;
 import dev.cairn.persistence.spi.PersistenceProvider;
+import dev.cairn.persistence.tck.ForwardingSessionStoreFactory;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +32,7 @@ public final class CorruptingProvider implements PersistenceProvider {
         location.requireKnownOptions(Set.of("blob", "payload"));
         Optional<ContentHash> blob = Optional.ofNullable(location.options().get("blob")).map(ContentHash::parse);
         Optional<String> payload = Optional.ofNullable(location.options().get("payload"));
-        return new CorruptingFactory(SessionStores.open("memory:" + location.target()), blob, payload);
+        return new ForwardingSessionStoreFactory(SessionStores.open("memory:" + location.target()),
+                store -> new CorruptingStore(store, blob, payload));
     }
 }

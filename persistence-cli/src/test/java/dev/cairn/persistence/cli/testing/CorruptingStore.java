@@ -1,28 +1,21 @@
 package dev.cairn.persistence.cli.testing;
 
 import dev.cairn.persistence.ContentHash;
-import dev.cairn.persistence.Durability;
-import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.PersistedSessionRead;
-import dev.cairn.persistence.RuntimeCommit;
-import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.RuntimePersistence;
-import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.StoreCorruptedException;
-import dev.cairn.persistence.VacuumReport;
-import java.util.Collection;
+import dev.cairn.persistence.tck.ForwardingRuntimePersistence;
 import java.util.Optional;
 
 /** A store whose one blob and one payload are damaged; everything else is the delegate's. */
-final class CorruptingStore implements RuntimePersistence {
-    private final RuntimePersistence delegate;
+final class CorruptingStore extends ForwardingRuntimePersistence {
     private final Optional<ContentHash> blob;
     private final Optional<String> payload;
 
     CorruptingStore(RuntimePersistence delegate, Optional<ContentHash> blob, Optional<String> payload) {
-        this.delegate = delegate;
+        super(delegate);
         this.blob = blob;
         this.payload = payload;
     }
@@ -39,39 +32,14 @@ final class CorruptingStore implements RuntimePersistence {
     }
 
     @Override
-    public String sessionId() {
-        return delegate.sessionId();
-    }
-
-    @Override
     public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
-        return delegate.loadSession(scope).map(r -> new PersistedSessionRead(r.meta(), r.head(),
+        return super.loadSession(scope).map(r -> new PersistedSessionRead(r.meta(), r.head(),
                 r.nodes().stream().map(this::damage).toList(), r.checkpoint(), r.usage()));
     }
 
     @Override
     public Optional<SessionNode> loadNode(String nodeId) {
-        return delegate.loadNode(nodeId).map(this::damage);
-    }
-
-    @Override
-    public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
-        return delegate.commitRuntimeState(commit);
-    }
-
-    @Override
-    public void saveSessionMeta(SessionMeta meta) {
-        delegate.saveSessionMeta(meta);
-    }
-
-    @Override
-    public Optional<SessionMeta> loadSessionMeta() {
-        return delegate.loadSessionMeta();
-    }
-
-    @Override
-    public int tombstoneNodes(Collection<String> nodeIds) {
-        return delegate.tombstoneNodes(nodeIds);
+        return super.loadNode(nodeId).map(this::damage);
     }
 
     @Override
@@ -79,26 +47,6 @@ final class CorruptingStore implements RuntimePersistence {
         if (blob.isPresent() && blob.get().equals(hash)) {
             throw new StoreCorruptedException("Blob " + hash + " is corrupted: its stored bytes hash to something else");
         }
-        return delegate.loadBlob(hash);
-    }
-
-    @Override
-    public GcReport gcUnreachable() {
-        return delegate.gcUnreachable();
-    }
-
-    @Override
-    public VacuumReport vacuum() {
-        return delegate.vacuum();
-    }
-
-    @Override
-    public Durability durability() {
-        return delegate.durability();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return super.loadBlob(hash);
     }
 }

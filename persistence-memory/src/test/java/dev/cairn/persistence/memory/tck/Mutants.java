@@ -21,6 +21,8 @@ import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.UsageLedger;
+import dev.cairn.persistence.tck.ForwardingRuntimePersistence;
+import dev.cairn.persistence.tck.ForwardingSessionStoreFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -57,19 +59,8 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return new ForwardingFactory(memory);
+            return new ForwardingSessionStoreFactory(memory, ForwardingRuntimePersistence::new);
         }
-    }
-
-    /** A factory whose stores are made by a function. */
-    private static SessionStoreFactory stores(SessionStoreFactory memory,
-                                              java.util.function.Function<RuntimePersistence, RuntimePersistence> wrap) {
-        return new ForwardingFactory(memory) {
-            @Override
-            RuntimePersistence wrap(RuntimePersistence store) {
-                return wrap.apply(store);
-            }
-        };
     }
 
     private static PersistedSessionRead withNodes(PersistedSessionRead r, List<SessionNode> nodes) {
@@ -86,7 +77,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     return super.commitRuntimeState(Commits.unconditional(c));
@@ -103,11 +94,11 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     if (c.expectedRevision().isPresent()) {
-                        long actual = delegate.loadSession(SessionReadScope.activePathTail(1))
+                        long actual = delegate().loadSession(SessionReadScope.activePathTail(1))
                                 .map(r -> r.head().revision()).orElse(0L);
                         if (actual != c.expectedRevision().getAsLong()) {
                             throw new RevisionConflictException(sessionId(), c.expectedRevision().getAsLong(), actual);
@@ -133,7 +124,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     try {
@@ -144,7 +135,7 @@ final class Mutants {
                             NewNode bare = new NewNode(first.nodeId(), first.parentNodeId(), first.kind(), first.payload(),
                                     List.of());
                             try {
-                                delegate.commitRuntimeState(RuntimeCommit.unconditional().append(bare).build());
+                                delegate().commitRuntimeState(RuntimeCommit.unconditional().append(bare).build());
                             } catch (RuntimeException ignored) {
                                 // the leak is best effort
                             }
@@ -164,7 +155,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     return super.commitRuntimeState(Commits.withoutKey(c));
@@ -181,7 +172,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return new ForwardingFactory(memory) {
+            return new ForwardingSessionStoreFactory(memory) {
                 @Override
                 public RuntimePersistence createStore(SessionStoreCreateRequest r) {
                     return super.createStore(r.withPolicy(StorePolicy.DEFAULT));
@@ -205,7 +196,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
                     return super.loadSession(scope).map(r -> {
@@ -229,7 +220,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public Optional<byte[]> loadBlob(ContentHash hash) {
                     return super.loadBlob(hash).map(b -> {
@@ -252,7 +243,7 @@ final class Mutants {
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
             Map<String, Map<String, CheckpointSlot>> latest = new ConcurrentHashMap<>();
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     RuntimeCommitResult r = super.commitRuntimeState(c);
@@ -283,7 +274,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 private final Map<SessionReadScope, Optional<PersistedSessionRead>> cache = new ConcurrentHashMap<>();
 
                 @Override
@@ -314,7 +305,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
                     return super.loadSession(scope).map(r -> new PersistedSessionRead(r.meta(), r.head(), r.nodes(),
@@ -335,14 +326,14 @@ final class Mutants {
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
             Map<String, Set<String>> spared = new ConcurrentHashMap<>();
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 private Set<String> spared() {
                     return spared.computeIfAbsent(sessionId(), k -> ConcurrentHashMap.newKeySet());
                 }
 
                 @Override
                 public int tombstoneNodes(Collection<String> ids) {
-                    List<SessionNode> all = delegate.loadSession(SessionReadScope.fullGraph()).map(PersistedSessionRead::nodes)
+                    List<SessionNode> all = delegate().loadSession(SessionReadScope.fullGraph()).map(PersistedSessionRead::nodes)
                             .orElse(List.of());
                     Map<String, List<String>> children = new HashMap<>();
                     all.forEach(n -> n.parentNodeId().ifPresent(p -> children.computeIfAbsent(p, k -> new ArrayList<>())
@@ -393,7 +384,7 @@ final class Mutants {
             Set<ContentHash> slotOnly = ConcurrentHashMap.newKeySet();
             Set<ContentHash> attached = ConcurrentHashMap.newKeySet();
             Set<ContentHash> lost = ConcurrentHashMap.newKeySet();
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     RuntimeCommitResult r = super.commitRuntimeState(c);
@@ -432,10 +423,10 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return new ForwardingFactory(memory) {
+            return new ForwardingSessionStoreFactory(memory) {
                 @Override
                 public RuntimePersistence forkSession(ForkRequest r) {
-                    Optional<String> head = delegate.openExisting(r.sourceSessionId())
+                    Optional<String> head = delegate().openExisting(r.sourceSessionId())
                             .flatMap(s -> s.loadSession(SessionReadScope.activePathTail(1)))
                             .flatMap(x -> x.head().nodeId());
                     String at = head.orElse(r.atNodeId());
@@ -453,10 +444,10 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return new ForwardingFactory(memory) {
+            return new ForwardingSessionStoreFactory(memory) {
                 @Override
                 public RuntimePersistence createStore(SessionStoreCreateRequest r) {
-                    boolean existed = delegate.openExisting(r.sessionId()).isPresent();
+                    boolean existed = delegate().openExisting(r.sessionId()).isPresent();
                     RuntimePersistence s = super.createStore(r);
                     if (existed) {
                         SessionMeta m = s.loadSessionMeta().orElseThrow();
@@ -477,7 +468,7 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return new ForwardingFactory(memory) {
+            return new ForwardingSessionStoreFactory(memory) {
                 @Override
                 public SessionPage listSessions(SessionQuery q) {
                     SessionPage p = super.listSessions(q);
@@ -498,7 +489,7 @@ final class Mutants {
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
             Map<ContentHash, byte[]> kept = new ConcurrentHashMap<>();
-            return stores(memory, s -> new ForwardingStore(s) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
                 @Override
                 public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
                     RuntimeCommitResult r = super.commitRuntimeState(c);
@@ -523,10 +514,10 @@ final class Mutants {
 
         @Override
         SessionStoreFactory broken(SessionStoreFactory memory) {
-            return new ForwardingFactory(memory) {
+            return new ForwardingSessionStoreFactory(memory) {
                 @Override
-                RuntimePersistence wrap(RuntimePersistence store) {
-                    return new ForwardingStore(store) {
+                protected RuntimePersistence wrap(RuntimePersistence store) {
+                    return new ForwardingRuntimePersistence(store) {
                         @Override
                         public void close() {
                             // the mutation: nothing happens
