@@ -15,6 +15,10 @@ import java.util.Optional;
  * Builds a model's context from the end of the active path. It reads only the last
  * {@code maxNodes} nodes ({@link SessionReadScope#activePathTail(int)}), so a long session costs the
  * same as a short one, then keeps the newest messages that fit in {@code maxTokens}.
+ *
+ * <p>A turn sees the conversation as it was when the turn started, plus its own steps: nodes that
+ * other turns (another replica writing to the same chat) committed after this turn's user input are
+ * left out, so the model answers this turn's question and not a neighbour's.
  */
 final class ContextAssembler {
     private final int maxNodes;
@@ -25,15 +29,24 @@ final class ContextAssembler {
         this.maxTokens = maxTokens;
     }
 
-    AssembledContext assemble(RuntimePersistence store, int reservedTokens) {
+    AssembledContext assemble(RuntimePersistence store, int reservedTokens, String turnId) {
         PersistedSessionRead read = store.loadSession(SessionReadScope.activePathTail(maxNodes))
                 .orElseThrow(() -> new SessionNotFoundException(store.sessionId()));
         List<ChatMessage> newestFirst = new ArrayList<>();
         int budget = Math.max(0, maxTokens - reservedTokens);
         int tokens = 0;
         List<SessionNode> nodes = read.nodes();
+        boolean beforeTurnStart = false;
         for (int i = nodes.size() - 1; i >= 0; i--) {
-            Optional<ChatMessage> m = toMessage(nodes.get(i));
+            SessionNode node = nodes.get(i);
+            Optional<String> owner = turnOf(node);
+            if (!beforeTurnStart) {
+                if (owner.isPresent() && !owner.get().equals(turnId)) {
+                    continue; // a concurrent turn's step, committed after this turn started
+                }
+                beforeTurnStart = node.kind().equals(NodeKind.USER_INPUT) && owner.isPresent();
+            }
+            Optional<ChatMessage> m = toMessage(node);
             if (m.isEmpty()) {
                 continue;
             }
@@ -50,6 +63,14 @@ final class ContextAssembler {
             tokens -= Tokens.count(newestFirst.remove(0));
         }
         return new AssembledContext(newestFirst, tokens, nodes.size(), StepBase.of(read));
+    }
+
+    private static Optional<String> turnOf(SessionNode node) {
+        try {
+            return Optional.ofNullable(Payloads.JSON.readTree(node.payload()).path("turnId").textValue());
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     static Optional<ChatMessage> toMessage(SessionNode node) {

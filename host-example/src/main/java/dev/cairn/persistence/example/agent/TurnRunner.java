@@ -65,7 +65,7 @@ final class TurnRunner {
                 .build(), userNode);
         String system = core.systemPrompt();
         for (int step = 1; step <= core.maxSteps(); step++) {
-            AssembledContext context = core.assembler().assemble(store, Tokens.count(system));
+            AssembledContext context = core.assembler().assemble(store, Tokens.count(system), turnId);
             ModelReply reply;
             try {
                 reply = core.model().complete(new ModelRequest(system, context.messages(), core.toolSpecs()));

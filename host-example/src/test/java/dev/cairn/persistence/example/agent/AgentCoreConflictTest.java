@@ -101,6 +101,34 @@ class AgentCoreConflictTest {
     }
 
     @Test
+    void aTurnAnswersItsOwnInputWhenAnotherTurnStartsRightAfterIt() {
+        // Another replica's turn records its user input right after this turn's: the model must
+        // still answer this turn's question (a race that two replicas on one chat can hit).
+        SessionStoreFactory f = new ForwardingSessionStoreFactory(factory, s -> new ForwardingRuntimePersistence(s) {
+            @Override
+            public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
+                RuntimeCommitResult r = super.commitRuntimeState(commit);
+                if (commit.idempotencyKey().orElse("").endsWith("-s0") && !commit.nodes().get(0).nodeId().startsWith("tOther")) {
+                    super.commitRuntimeState(RuntimeCommit.expecting(r.revision())
+                            .append(NewNode.of("tOther-u", r.head(), NodeKind.USER_INPUT,
+                                    Payloads.encode(new Payloads.UserInput("tOther", "note theirs"))))
+                            .head("tOther-u")
+                            .build());
+                }
+                return r;
+            }
+        });
+        try (AgentCore core = core(f, 3); AgentSession chat = core.session("neighbours").open()) {
+            TurnResult r = chat.send("note mine");
+            assertEquals(List.of("user_input", "assistant_response", "tool_call", "tool_result", "assistant_response"),
+                    r.nodes().stream().map(TranscriptNode::kind).toList());
+            List<String> notes = new ArrayList<>();
+            chat.toolState().path("notes").path("items").forEach(n -> notes.add(n.path("text").asText()));
+            assertEquals(List.of("mine"), notes, "the model answered this turn's input, not the neighbour's");
+        }
+    }
+
+    @Test
     void aConflictAtEveryStepIsRetriedAndEveryNodeIsRecordedOnce() {
         Set<String> seenKeys = ConcurrentHashMap.newKeySet();
         // interfere with the first attempt of every step (a step is identified by its idempotency key)
