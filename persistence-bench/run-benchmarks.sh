@@ -92,7 +92,8 @@ fi
 
 start=$(date +%s)
 echo "Running JMH (results in $JSON)..."
-"$JAVA" -Dcairn.bench.dir="$BENCH_DIR" -jar "$JAR" -rf json -rff "$JSON" ${settings[@]+"${settings[@]}"} \
+# -prof gc: GC pause time and bytes allocated per operation, which the report shows for the commits.
+"$JAVA" -Dcairn.bench.dir="$BENCH_DIR" -jar "$JAR" -rf json -rff "$JSON" -prof gc ${settings[@]+"${settings[@]}"} \
   ${jmh_args[@]+"${jmh_args[@]}"}
 end=$(date +%s)
 {
@@ -100,5 +101,8 @@ end=$(date +%s)
   echo "runtime: JMH $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s"
 } >> "$ENV"
 
-"$JAVA" -cp "$JAR" dev.cairn.persistence.bench.Report "$JSON" "$ENV" "$OUT"
+# The hand-written analysis (persistence-bench/ANALYSIS.md) goes under the figures of a full run only.
+analysis=()
+[ "$smoke" = 0 ] && analysis=("$MOD/ANALYSIS.md")
+"$JAVA" -cp "$JAR" dev.cairn.persistence.bench.Report "$JSON" "$ENV" "$OUT" ${analysis[@]+"${analysis[@]}"}
 rm -rf "${BENCH_DIR:?}"/cairn-bench-* 2>/dev/null || true

@@ -2,9 +2,11 @@ package dev.cairn.persistence.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -55,7 +57,12 @@ public final class Dirs {
         Path to = fresh(prefix);
         try (Stream<Path> files = Files.list(template)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                Path copy = to.resolve(f.getFileName());
+                Files.copy(f, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                // Written back now, so the first fsync of the benchmark does not pay for the copy.
+                try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

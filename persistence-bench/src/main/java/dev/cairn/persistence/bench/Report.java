@@ -18,7 +18,8 @@ import java.util.function.Function;
  * Renders {@code BENCHMARKS.md} from JMH's JSON results ({@code -rf json}) and a small file of
  * {@code key: value} lines that describe the machine and the run.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.cairn.persistence.bench.Report jmh.json env.txt BENCHMARKS.md}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.cairn.persistence.bench.Report jmh.json env.txt BENCHMARKS.md
+ * [analysis.md]}; the optional hand-written analysis is appended as it is.
  */
 public final class Report {
     private static final String PKG = "dev.cairn.persistence.bench.";
@@ -28,7 +29,20 @@ public final class Report {
 
     /** One JMH result. */
     record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
-                  String unit, Map<String, Double> percentiles, long samples, String settings) {
+                  String unit, Map<String, Double> percentiles, long samples, String settings,
+                  Map<String, Double> secondary, double measuredSeconds) {
+
+        /** @return the share of the measured time the JVM spent in GC pauses ({@code -prof gc}), or NaN */
+        double gcShare() {
+            Double ms = secondary.get("gc.time");
+            return ms == null || measuredSeconds <= 0 ? Double.NaN : ms / 1000 / measuredSeconds;
+        }
+
+        /** @return bytes allocated per operation ({@code -prof gc}), or NaN */
+        double allocPerOp() {
+            Double b = secondary.get("gc.alloc.rate.norm");
+            return b == null ? Double.NaN : b;
+        }
 
         /** @return the score as operations per second (throughput) */
         double opsPerSecond() {
@@ -74,12 +88,15 @@ public final class Report {
      * @throws IOException if a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: Report <jmh.json> <env.txt> <BENCHMARKS.md>");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: Report <jmh.json> <env.txt> <BENCHMARKS.md> [analysis.md]");
             System.exit(2);
         }
         Report r = new Report(parse(Files.readString(Path.of(args[0]))), readEnv(Path.of(args[1])));
         String md = r.render();
+        if (args.length == 4 && Files.exists(Path.of(args[3]))) {
+            md = md + "\n" + Files.readString(Path.of(args[3]));
+        }
         Files.writeString(Path.of(args[2]), md, StandardCharsets.UTF_8);
         System.out.println("Wrote " + args[2]);
         r.verdicts.forEach(v -> System.out.println("  " + v));
@@ -116,11 +133,31 @@ public final class Report {
                     + n.path("measurementIterations").asInt() + " × " + n.path("measurementTime").asText()
                     + " measurement, JVM " + n.path("vmName").asText() + " " + n.path("vmVersion").asText()
                     + ", JVM args " + (jvmArgs.isEmpty() ? "none" : String.join(" ", jvmArgs));
+            Map<String, Double> secondary = new LinkedHashMap<>();
+            n.path("secondaryMetrics").fields().forEachRemaining(e -> secondary.put(
+                    e.getKey().replace("\u00b7", ""), e.getValue().path("score").asDouble()));
+            double measured = n.path("measurementIterations").asInt() * seconds(n.path("measurementTime").asText());
             out.add(new Result(bench, n.path("mode").asText(), n.path("threads").asInt(), params,
                     m.path("score").asDouble(), m.path("scoreError").asDouble(Double.NaN), m.path("scoreUnit").asText(),
-                    pct, samples, settings));
+                    pct, samples, settings, secondary, measured));
         }
         return out;
+    }
+
+    /** @return a JMH time such as {@code "1 s"} or {@code "200 ms"} in seconds, or 0 */
+    static double seconds(String time) {
+        String[] parts = time.trim().split(" ");
+        if (parts.length != 2) {
+            return 0;
+        }
+        double v = Double.parseDouble(parts[0]);
+        return switch (parts[1]) {
+            case "s" -> v;
+            case "ms" -> v / 1e3;
+            case "us" -> v / 1e6;
+            case "min" -> v * 60;
+            default -> 0;
+        };
     }
 
     static Map<String, String> readEnv(Path file) throws IOException {
@@ -194,8 +231,11 @@ public final class Report {
         md.append("## 1. Sequential commits of one small turn (scenario 1) and the raw-JDBC baseline (scenario 7)\n\n");
         md.append("One session, empty at the start of each iteration; one commit = one 200-byte node + head move +"
                 + " one usage record, built and committed through the API. The baseline writes the same rows with a"
-                + " hand-written sqlite-jdbc loop, same schema and pragmas, one transaction per commit.\n\n");
-        md.append("| store | ops/s | p50 µs | p99 µs | mean µs | vs raw JDBC |\n|---|---:|---:|---:|---:|---:|\n");
+                + " hand-written sqlite-jdbc loop, same schema and pragmas, one transaction per commit. GC share: time"
+                + " in GC pauses over the measured time, and bytes allocated per commit, both from `-prof gc`"
+                + " (throughput run).\n\n");
+        md.append("| store | ops/s | p50 µs | p99 µs | mean µs | vs raw JDBC | GC share | allocated B/op |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Optional<Result> normal = find("JdbcBaselineBench.throughput", Map.of("synchronous", "NORMAL"));
         Optional<Result> full = find("JdbcBaselineBench.throughput", Map.of("synchronous", "FULL"));
         for (String t : Target.NAMES) {
@@ -204,14 +244,15 @@ public final class Report {
             Optional<Result> base = t.equals(PC) ? normal : t.equals(PL) ? full : Optional.empty();
             md.append("| `").append(t).append("` | ").append(ops(thr)).append(" | ").append(pct(lat, "50.0"))
                     .append(" | ").append(pct(lat, "99.0")).append(" | ").append(mean(lat)).append(" | ")
-                    .append(base.isPresent() ? ratio(thr, base) : "").append(" |\n");
+                    .append(base.isPresent() ? ratio(thr, base) : "").append(" | ").append(gc(thr)).append(" | ")
+                    .append(alloc(thr)).append(" |\n");
         }
         for (String sync : List.of("NORMAL", "FULL")) {
             Optional<Result> thr = sync.equals("NORMAL") ? normal : full;
             Optional<Result> lat = find("JdbcBaselineBench.latency", Map.of("synchronous", sync));
             md.append("| raw JDBC, `synchronous=").append(sync).append("` | ").append(ops(thr)).append(" | ")
                     .append(pct(lat, "50.0")).append(" | ").append(pct(lat, "99.0")).append(" | ").append(mean(lat))
-                    .append(" | 1.00 |\n");
+                    .append(" | 1.00 | ").append(gc(thr)).append(" | ").append(alloc(thr)).append(" |\n");
         }
         md.append('\n');
 
@@ -284,15 +325,18 @@ public final class Report {
     private void renderThreads(StringBuilder md) {
         md.append("## 4. Threads, each committing to its own session (scenario 4)\n\n");
         md.append("Total ops/s of all threads; one factory, one session per thread. The machine has ")
-                .append(env.getOrDefault("cores", "?")).append(" cores.\n\n");
-        md.append("| store | 1 thread | 4 threads | 16 threads | 4 / 1 | 16 / 1 |\n|---|---:|---:|---:|---:|---:|\n");
+                .append(env.getOrDefault("cores", "?")).append(" cores. GC share: the time the JVM spent in GC"
+                        + " pauses over the measured time (`-prof gc`); the garbage collector runs on the same cores.\n\n");
+        md.append("| store | 1 thread | 4 threads | 16 threads | 4 / 1 | 16 / 1 | GC share 1 / 4 / 16 |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
         for (String t : Target.NAMES) {
             Optional<Result> one = find("ConcurrentCommitBench.threads1", Map.of("target", t));
             Optional<Result> four = find("ConcurrentCommitBench.threads4", Map.of("target", t));
             Optional<Result> sixteen = find("ConcurrentCommitBench.threads16", Map.of("target", t));
             md.append("| `").append(t).append("` | ").append(ops(one)).append(" | ").append(ops(four)).append(" | ")
                     .append(ops(sixteen)).append(" | ").append(ratio(four, one)).append(" | ")
-                    .append(ratio(sixteen, one)).append(" |\n");
+                    .append(ratio(sixteen, one)).append(" | ").append(gc(one)).append(" / ").append(gc(four))
+                    .append(" / ").append(gc(sixteen)).append(" |\n");
             verdict(t + ": 16 threads on 16 sessions ≥ 2 × one thread",
                     sixteen.flatMap(s -> one.map(o -> s.opsPerSecond() / o.opsPerSecond())), v -> v >= 2.0,
                     v -> String.format(Locale.ROOT, "%.2f ×", v));
@@ -392,6 +436,15 @@ public final class Report {
             double scale = x.opsPerSecond() / x.score();
             return fmtInt(x.opsPerSecond()) + (Double.isNaN(x.error()) ? "" : " ± " + fmtInt(x.error() * scale));
         }).orElse("n/a");
+    }
+
+    private static String gc(Optional<Result> r) {
+        return r.map(x -> Double.isNaN(x.gcShare()) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * x.gcShare()))
+                .orElse("n/a");
+    }
+
+    private static String alloc(Optional<Result> r) {
+        return r.map(x -> Double.isNaN(x.allocPerOp()) ? "n/a" : fmtInt(x.allocPerOp())).orElse("n/a");
     }
 
     private static String pct(Optional<Result> r, String p) {

@@ -67,7 +67,7 @@ class ReportTest {
         assertTrue(v.contains("**FAIL** sqlite-power-loss: 16 threads on 16 sessions ≥ 2 × one thread: 1.10 ×"), v.toString());
         assertTrue(v.stream().anyMatch(s -> s.startsWith("**PASS** sqlite-process-crash: activePathTail(50)")), v.toString());
         assertEquals(v.size(), md.lines().filter(l -> l.startsWith("- **") || l.startsWith("- info")).count());
-        assertTrue(md.contains("| `sqlite-process-crash` | 12,000 ± 1,200 | 66.7 | 250 | 83.3 | 0.80 |"), md);
+        assertTrue(md.contains("| `sqlite-process-crash` | 12,000 ± 1,200 | 66.7 | 250 | 83.3 | 0.80 | n/a | n/a |"), md);
         assertTrue(md.contains("JVM args -Xmx6g"), md);
     }
 }
