@@ -26,9 +26,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Applies commits (SPEC rules 1 to 8) in one {@code BEGIN IMMEDIATE} transaction on the writer.
- * Checks run in the spec's order (idempotency key, size limits, revision, graph rules); any failure
- * throws, and the transaction is rolled back, so nothing of a failed commit is written.
+ * Applies commits (SPEC rules 1 to 8) in a {@code BEGIN IMMEDIATE} transaction on the writer, which
+ * it may share with commits of other callers ({@link Database#commit}: group commit, each commit in
+ * its own savepoint). Checks run in the spec's order (idempotency key, size limits, revision, graph
+ * rules); any failure throws, and the commit's savepoint (or transaction) is rolled back, so nothing
+ * of a failed commit is written. An {@link Apply} keeps no state outside the transaction but its
+ * result, so a rolled-back savepoint leaves nothing behind in memory either.
  *
  * <p>A commit of one node costs a fixed number of index lookups whatever the session's length:
  * the conditional {@code UPDATE} of the session row (revision check, head, sequence), one lookup of
@@ -45,7 +48,7 @@ final class Commits {
 
     RuntimeCommitResult commit(String sessionId, StorePolicy policy, RuntimeCommit commit, String what) {
         PreparedCommit prepared = PreparedCommit.of(commit, policy, codec);
-        return db.write(what, tx -> new Apply(tx, sessionId, commit, prepared).run());
+        return db.commit(what, tx -> new Apply(tx, sessionId, commit, prepared).run());
     }
 
     /** One commit being applied. */

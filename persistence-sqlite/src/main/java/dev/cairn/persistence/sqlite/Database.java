@@ -14,9 +14,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +35,12 @@ import org.sqlite.SQLiteOpenMode;
  * write transaction with {@code BEGIN IMMEDIATE} and keeps its prepared statements; and a HikariCP
  * pool of read-only connections, each read one deferred transaction (one WAL snapshot). Pragmas are
  * set through {@link SQLiteConfig}, which applies them one by one when a connection opens.
+ *
+ * <p>Commits go through {@link #commit}: group commit. Commits of any sessions that queue up while a
+ * write transaction runs are applied together in the next one, each in its own savepoint, with one
+ * {@code COMMIT} (one fsync) for all of them. There is no writer thread: the first caller that finds
+ * no batch running leads (it runs its own commit and whatever queued meanwhile), the others park
+ * until a leader completed their request or handed the lead to them.
  */
 final class Database implements AutoCloseable {
     /** The database file inside the location's directory. */
@@ -46,6 +58,23 @@ final class Database implements AutoCloseable {
     private Tx writer;
     private final HikariDataSource readers;
     private volatile boolean closed;
+
+    /** The most commits one write transaction applies. */
+    static final int MAX_BATCH = 64;
+    /** Guards {@link #queue} and {@link #leading}; held only for a few instructions, never during I/O. */
+    private final ReentrantLock queueLock = new ReentrantLock();
+    /** Commits waiting for a leader, in arrival order. Guarded by {@link #queueLock}. */
+    private final ArrayDeque<Request<?>> queue = new ArrayDeque<>();
+    /**
+     * Whether some caller is leading (running batches or handed the lead). While it is true every
+     * queued request will be run by a leader. Guarded by {@link #queueLock}.
+     */
+    private boolean leading;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batched = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    /** Test hook: the next batch's {@code COMMIT} throws this instead of committing. */
+    private final AtomicReference<SQLException> commitFailureForTest = new AtomicReference<>();
 
     /** Work inside a write transaction. */
     @FunctionalInterface
@@ -212,6 +241,304 @@ final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs a commit in a write transaction, batched with commits of other callers that queue meanwhile
+     * (group commit). Returns only after the {@code COMMIT} of the transaction that applied it
+     * succeeded; throws what the work threw, or the failure of that transaction, and then nothing of
+     * the work is written. The work runs in a savepoint when it shares the transaction, so its
+     * failure undoes only its own writes; it may run on another caller's thread, and must not keep
+     * state outside the database beyond its own return value.
+     *
+     * @param what what the work does, for error messages
+     * @param work the work; it must only write through the transaction
+     * @return what the work returned
+     */
+    <T> T commit(String what, Work<T> work) {
+        if (closed) {
+            throw closedException();
+        }
+        Request<T> r = new Request<>(what, work);
+        boolean follow;
+        queueLock.lock();
+        try {
+            queue.addLast(r);
+            follow = leading;
+            leading = true;
+        } finally {
+            queueLock.unlock();
+        }
+        if (follow) {
+            awaitTurn(r);
+        }
+        if (!r.done) {
+            lead(r);
+        }
+        return r.outcome();
+    }
+
+    /** Parks until a leader completed the request or handed the lead to its caller. Not interruptible. */
+    private static void awaitTurn(Request<?> r) {
+        boolean interrupted = false;
+        while (!r.done && !r.lead) {
+            LockSupport.park(r);
+            if (Thread.interrupted()) {
+                // The request is queued and will run: the caller must wait for its outcome (rule 1).
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs batches until the caller's own request is done, then hands the lead on. */
+    private void lead(Request<?> me) {
+        try {
+            writeLock.lock();
+            try {
+                while (!me.done) {
+                    List<Request<?>> batch = drain();
+                    if (batch.isEmpty()) {
+                        me.fail(new IllegalStateException("a commit to " + location + " was lost from the queue"));
+                        break;
+                    }
+                    runBatch(batch);
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            handOff();
+        }
+    }
+
+    private List<Request<?>> drain() {
+        queueLock.lock();
+        try {
+            int n = Math.min(queue.size(), MAX_BATCH);
+            List<Request<?>> batch = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                batch.add(queue.pollFirst());
+            }
+            return batch;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Gives the lead to the oldest queued request's caller, or ends leading when none is queued. */
+    private void handOff() {
+        Request<?> next;
+        queueLock.lock();
+        try {
+            next = queue.peekFirst();
+            if (next == null) {
+                leading = false;
+            } else {
+                next.lead = true;
+            }
+        } finally {
+            queueLock.unlock();
+        }
+        if (next != null) {
+            LockSupport.unpark(next.thread);
+        }
+    }
+
+    /** Runs a batch under the write lock; every request of it is done afterwards. */
+    private void runBatch(List<Request<?>> batch) {
+        batches.incrementAndGet();
+        batched.addAndGet(batch.size());
+        try {
+            List<Request<?>> todo = batch;
+            while (!todo.isEmpty()) {
+                todo = attempt(todo);
+            }
+        } catch (RuntimeException | Error e) {
+            for (Request<?> r : batch) {
+                if (!r.done) {
+                    r.fail(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * One write transaction for requests: each in a savepoint when there are several, then one
+     * {@code COMMIT}. Completes the requests, except when a request's failure took the whole
+     * transaction with it (SQLite rolls back by itself after some errors): then that request fails,
+     * nothing else is completed, and the others are returned to run again in a new transaction.
+     *
+     * @return the requests to run again; empty when all are done
+     */
+    private List<Request<?>> attempt(List<Request<?>> todo) {
+        Tx tx;
+        try {
+            tx = writer();
+            tx.begin();
+        } catch (StoreClosedException e) {
+            for (Request<?> r : todo) {
+                r.fail(closedException());
+            }
+            return List.of();
+        } catch (SQLException e) {
+            forgetStatements();
+            for (Request<?> r : todo) {
+                r.fail(Errors.translate(r.what, location, e));
+            }
+            return List.of();
+        }
+        int n = todo.size();
+        boolean savepoints = n > 1;
+        Object[] results = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        for (int i = 0; i < n; i++) {
+            Request<?> r = todo.get(i);
+            try {
+                if (savepoints) {
+                    tx.savepoint();
+                }
+                results[i] = r.work.run(tx);
+                if (savepoints) {
+                    tx.release();
+                }
+            } catch (Throwable t) {
+                Throwable failure = t;
+                if (t instanceof SQLException e) {
+                    forgetStatements();
+                    failure = Errors.translate(r.what, location, e);
+                }
+                if (savepoints && undoSavepoint(tx)) {
+                    failures[i] = failure;
+                } else {
+                    rollback(tx);
+                    r.fail(failure);
+                    if (n > 1) {
+                        retried.incrementAndGet();
+                    }
+                    List<Request<?>> again = new ArrayList<>(todo);
+                    again.remove(i);
+                    return again;
+                }
+            }
+        }
+        try {
+            SQLException injected = commitFailureForTest.getAndSet(null);
+            if (injected != null) {
+                throw injected;
+            }
+            tx.commit();
+        } catch (SQLException e) {
+            forgetStatements();
+            rollback(tx);
+            for (Request<?> r : todo) {
+                r.fail(Errors.translate(r.what, location, e));
+            }
+            return List.of();
+        }
+        for (int i = 0; i < n; i++) {
+            Request<?> r = todo.get(i);
+            if (failures[i] != null) {
+                r.fail(failures[i]);
+            } else {
+                r.succeed(results[i]);
+            }
+        }
+        return List.of();
+    }
+
+    /** @return whether the request's savepoint was rolled back and released (the transaction lives on) */
+    private boolean undoSavepoint(Tx tx) {
+        try {
+            tx.rollbackToSavepoint();
+            tx.release();
+            return true;
+        } catch (SQLException e) {
+            LOG.debug("Rolling back to the savepoint on {} failed ({}); the transaction is rolled back", location,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /** @return how many batches (write transactions of {@link #commit}) ran; for tests and measurements */
+    long batchesForTest() {
+        return batches.get();
+    }
+
+    /** @return how many commit requests the batches took; for tests */
+    long batchedForTest() {
+        return batched.get();
+    }
+
+    /** @return how many times a request's failure rolled back its whole batch, whose others ran again; for tests */
+    long retriedForTest() {
+        return retried.get();
+    }
+
+    /** @return how many commit requests wait for a leader; for tests */
+    int queuedForTest() {
+        queueLock.lock();
+        try {
+            return queue.size();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Test hook: the next batch's {@code COMMIT} fails with this error instead of committing. */
+    void failNextCommitForTest(SQLException e) {
+        commitFailureForTest.set(e);
+    }
+
+    /** A queued commit and, once {@link #done}, its outcome. */
+    private static final class Request<T> {
+        final String what;
+        final Work<T> work;
+        final Thread thread = Thread.currentThread();
+        /** Set (after the outcome) when the request is complete. */
+        volatile boolean done;
+        /** Set when a finishing leader hands the lead to this request's caller. */
+        volatile boolean lead;
+        private Object result;
+        private Throwable failure;
+
+        Request(String what, Work<T> work) {
+            this.what = what;
+            this.work = work;
+        }
+
+        void succeed(Object value) {
+            result = value;
+            complete();
+        }
+
+        void fail(Throwable t) {
+            failure = t;
+            complete();
+        }
+
+        private void complete() {
+            done = true;
+            if (thread != Thread.currentThread()) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        T outcome() {
+            if (failure == null) {
+                return (T) result;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw new PersistenceException("Cannot " + what + ": " + failure, failure);
+        }
+    }
+
+    /**
      * After an SQLite error the driver may have finalized the failing statement (it does for
      * SQLITE_FULL, IOERR, ...); the cache is emptied so every statement is prepared again.
      */
@@ -355,12 +682,18 @@ final class Database implements AutoCloseable {
         private final PreparedStatement begin;
         private final PreparedStatement commit;
         private final PreparedStatement rollback;
+        private final PreparedStatement savepoint;
+        private final PreparedStatement release;
+        private final PreparedStatement rollbackToSavepoint;
 
         Tx(Connection connection) throws SQLException {
             this.connection = connection;
             this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
             this.commit = connection.prepareStatement("COMMIT");
             this.rollback = connection.prepareStatement("ROLLBACK");
+            this.savepoint = connection.prepareStatement("SAVEPOINT c");
+            this.release = connection.prepareStatement("RELEASE c");
+            this.rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO c");
         }
 
         Connection connection() {
@@ -410,10 +743,28 @@ final class Database implements AutoCloseable {
             rollback.execute();
         }
 
+        /** Starts the savepoint of one commit of a batch. */
+        void savepoint() throws SQLException {
+            savepoint.execute();
+        }
+
+        /** Ends the savepoint (keeping its writes in the transaction). */
+        void release() throws SQLException {
+            release.execute();
+        }
+
+        /** Undoes the writes since the savepoint; it stays open until {@link #release}. */
+        void rollbackToSavepoint() throws SQLException {
+            rollbackToSavepoint.execute();
+        }
+
         void close() throws SQLException {
             for (PreparedStatement ps : statements.values()) {
                 ps.close();
             }
+            savepoint.close();
+            release.close();
+            rollbackToSavepoint.close();
             begin.close();
             commit.close();
             rollback.close();
