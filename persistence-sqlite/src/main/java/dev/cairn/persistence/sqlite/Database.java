@@ -354,6 +354,10 @@ final class Database implements AutoCloseable {
                 todo = attempt(todo);
             }
         } catch (RuntimeException | Error e) {
+            // Not expected (attempt() handles the requests' failures): leave no transaction open.
+            if (writer != null) {
+                rollback(writer);
+            }
             for (Request<?> r : batch) {
                 if (!r.done) {
                     r.fail(e);
@@ -679,21 +683,44 @@ final class Database implements AutoCloseable {
     static final class Tx {
         private final Connection connection;
         private final Map<String, PreparedStatement> statements = new HashMap<>();
-        private final PreparedStatement begin;
-        private final PreparedStatement commit;
-        private final PreparedStatement rollback;
-        private final PreparedStatement savepoint;
-        private final PreparedStatement release;
-        private final PreparedStatement rollbackToSavepoint;
+        /** The transaction control statements, by the indexes below; prepared again after they fail. */
+        private static final String[] CONTROL_SQL = {
+            "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "SAVEPOINT c", "RELEASE c", "ROLLBACK TO c"};
+        private static final int BEGIN = 0;
+        private static final int COMMIT = 1;
+        private static final int ROLLBACK = 2;
+        private static final int SAVEPOINT = 3;
+        private static final int RELEASE = 4;
+        private static final int ROLLBACK_TO = 5;
+        private final PreparedStatement[] control = new PreparedStatement[CONTROL_SQL.length];
 
         Tx(Connection connection) throws SQLException {
             this.connection = connection;
-            this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
-            this.commit = connection.prepareStatement("COMMIT");
-            this.rollback = connection.prepareStatement("ROLLBACK");
-            this.savepoint = connection.prepareStatement("SAVEPOINT c");
-            this.release = connection.prepareStatement("RELEASE c");
-            this.rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO c");
+            for (int i = 0; i < CONTROL_SQL.length; i++) {
+                control[i] = connection.prepareStatement(CONTROL_SQL[i]);
+            }
+        }
+
+        /**
+         * Runs a control statement. The driver gives a statement up when it fails ("statement is not
+         * executing" on its next use), so a failed one is prepared again for the next call.
+         */
+        private void control(int which) throws SQLException {
+            try {
+                control[which].execute();
+            } catch (SQLException e) {
+                try {
+                    control[which].close();
+                } catch (SQLException ignored) {
+                    // prepared again below
+                }
+                try {
+                    control[which] = connection.prepareStatement(CONTROL_SQL[which]);
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
         }
 
         Connection connection() {
@@ -732,42 +759,39 @@ final class Database implements AutoCloseable {
         }
 
         void begin() throws SQLException {
-            begin.execute();
+            control(BEGIN);
         }
 
         void commit() throws SQLException {
-            commit.execute();
+            control(COMMIT);
         }
 
         void rollback() throws SQLException {
-            rollback.execute();
+            control(ROLLBACK);
         }
 
         /** Starts the savepoint of one commit of a batch. */
         void savepoint() throws SQLException {
-            savepoint.execute();
+            control(SAVEPOINT);
         }
 
         /** Ends the savepoint (keeping its writes in the transaction). */
         void release() throws SQLException {
-            release.execute();
+            control(RELEASE);
         }
 
         /** Undoes the writes since the savepoint; it stays open until {@link #release}. */
         void rollbackToSavepoint() throws SQLException {
-            rollbackToSavepoint.execute();
+            control(ROLLBACK_TO);
         }
 
         void close() throws SQLException {
             for (PreparedStatement ps : statements.values()) {
                 ps.close();
             }
-            savepoint.close();
-            release.close();
-            rollbackToSavepoint.close();
-            begin.close();
-            commit.close();
-            rollback.close();
+            for (PreparedStatement ps : control) {
+                ps.close();
+            }
             connection.close();
         }
     }

@@ -25,7 +25,8 @@ import java.util.Optional;
  * compare-and-set exact. Close the factory at shutdown; closing it closes every store it made.
  *
  * <p>Thread-safe. Writes of all sessions go through one connection, one transaction at a time;
- * reads run in parallel on a pool of read-only connections.
+ * commits that arrive while a transaction runs share the next one (group commit: one fsync for the
+ * batch, each commit still all or nothing). Reads run in parallel on a pool of read-only connections.
  */
 public final class SqliteSessionStoreFactory implements SessionStoreFactory {
     private final Database db;
