@@ -64,12 +64,14 @@ if [ "$smoke" = 1 ]; then
   ENV=$MOD/target/bench-env-smoke.txt
   # One short iteration each, no warmup, small sizes: proves every benchmark runs, measures nothing.
   settings=(-f 1 -wi 0 -i 1 -r 200ms -p nodes=100 -p size=1000 -p sessions=1000)
+  rounds=1
   note="SMOKE RUN: one 200 ms iteration without warmup and small sizes; these figures mean nothing."
 else
   JSON=$MOD/target/jmh.json
   OUT=$ROOT/BENCHMARKS.md
   ENV=$MOD/target/bench-env.txt
   settings=()
+  rounds=12
 fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -96,9 +98,11 @@ echo "Running JMH (results in $JSON)..."
 "$JAVA" -Dcairn.bench.dir="$BENCH_DIR" -jar "$JAR" -rf json -rff "$JSON" -prof gc ${settings[@]+"${settings[@]}"} \
   ${jmh_args[@]+"${jmh_args[@]}"}
 end=$(date +%s)
+echo "Cross-checking the provider / raw JDBC ratio with interleaved blocks..."
+"$JAVA" -Dcairn.bench.dir="$BENCH_DIR" -Xmx2g -cp "$JAR" dev.cairn.persistence.bench.Interleaved "$ENV" "$rounds"
 {
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
-  echo "runtime: JMH $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s"
+  echo "runtime: JMH $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s, interleaved cross-check $(( $(date +%s) - end )) s"
 } >> "$ENV"
 
 # The hand-written analysis (persistence-bench/ANALYSIS.md) goes under the figures of a full run only.

@@ -174,6 +174,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void interleavedRatio() throws Exception {
+        Interleaved.Outcome o = Interleaved.run(Target.SQLITE_PROCESS_CRASH, 2, 20);
+        assertTrue(o.medianRatio() > 0 && o.providerOps() > 0 && o.baselineOps() > 0, o.line());
+        assertTrue(o.line().startsWith("interleaved sqlite-process-crash: ratio median "), o.line());
+    }
+
+    @Test
     void workloadShapes() {
         assertEquals(200, Workload.PAYLOAD.length);
         byte[] slot = Workload.slotBytes(42);
