@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Cairn benchmarks and writes BENCHMARKS.md at the repository root.
 #
-#   persistence-bench/run-benchmarks.sh                 build, run everything (~15 min on 2 cores), write BENCHMARKS.md
+#   persistence-bench/run-benchmarks.sh                 build, run everything (~9 min on 2 cores, plus the build), write BENCHMARKS.md
 #   persistence-bench/run-benchmarks.sh --smoke         every benchmark once, briefly, small sizes (~2 min);
 #                                                       writes persistence-bench/target/BENCHMARKS-smoke.md
 #   persistence-bench/run-benchmarks.sh --wait-quiet    first wait (up to 20 min) for a 1-minute load average below 1.5

@@ -35,7 +35,11 @@ public final class Report {
         /** @return the share of the measured time the JVM spent in GC pauses ({@code -prof gc}), or NaN */
         double gcShare() {
             Double ms = secondary.get("gc.time");
-            return ms == null || measuredSeconds <= 0 ? Double.NaN : ms / 1000 / measuredSeconds;
+            if (ms == null) {
+                // JMH leaves gc.time out when no collection ran; the allocation figures say the profiler was on.
+                return secondary.containsKey("gc.alloc.rate.norm") ? 0 : Double.NaN;
+            }
+            return measuredSeconds <= 0 ? Double.NaN : ms / 1000 / measuredSeconds;
         }
 
         /** @return bytes allocated per operation ({@code -prof gc}), or NaN */
@@ -425,10 +429,13 @@ public final class Report {
         md.append("## Noise\n\n");
         md.append("Each figure is one JMH trial with the settings in the `jmh` row above."
                         + " Throughput figures show JMH's 99.9 % confidence interval over the measured iterations"
-                        + " (± after the score); with 3 iterations it is wide, and differences under about 10 % are"
+                        + " (± after the score); with 5 iterations it is wide, and differences under about 10 % are"
                         + " not meaningful. Latency percentiles come from JMH's sample mode (each sampled call timed"
                         + " on its own); p99 and above catch GC pauses, WAL checkpoints and the scheduling of other"
-                        + " processes on a shared machine.\n\n");
+                        + " processes on a shared machine. On a machine shared with other work, load comes and goes on a"
+                        + " scale of minutes, which no number of iterations averages out: the same benchmark can land 25 %"
+                        + " apart in two runs. Compare figures of one run, prefer ratios measured side by side (the"
+                        + " interleaved cross-check), and check the load before and after above.\n\n");
         md.append("<details><summary>Every result</summary>\n\n");
         md.append("| benchmark | params | mode | threads | score | ± | unit | samples |\n|---|---|---|---:|---:|---:|---|---:|\n");
         for (Result r : results) {
