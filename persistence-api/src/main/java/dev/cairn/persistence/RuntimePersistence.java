@@ -80,14 +80,16 @@ public interface RuntimePersistence extends AutoCloseable {
 
     /**
      * Detaches tombstoned nodes and deletes the blobs no live node of any session of the factory
-     * references (rule 16).
+     * references (rule 16). It works on the whole factory, like
+     * {@link SessionStoreFactory#gcUnreachable()}.
      *
      * @return what was done
      */
     GcReport gcUnreachable();
 
     /**
-     * Removes detached nodes for good and gives storage back (rule 17).
+     * Removes detached nodes for good and gives storage back (rule 17). It works on the whole
+     * factory, like {@link SessionStoreFactory#vacuum()}.
      *
      * @return what was done
      */

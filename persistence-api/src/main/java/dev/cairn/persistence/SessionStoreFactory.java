@@ -55,6 +55,23 @@ public interface SessionStoreFactory extends AutoCloseable {
      */
     boolean deleteSession(String sessionId);
 
+    /**
+     * Detaches tombstoned nodes and deletes the blobs no live node of any session references
+     * (rule 16); the same as {@link RuntimePersistence#gcUnreachable()} on any of its stores, and
+     * available when there is no session to open.
+     *
+     * @return what was done
+     */
+    GcReport gcUnreachable();
+
+    /**
+     * Removes detached nodes for good and gives storage back (rule 17); the same as
+     * {@link RuntimePersistence#vacuum()} on any of its stores.
+     *
+     * @return what was done
+     */
+    VacuumReport vacuum();
+
     /** @return what the factory's stores promise about commits that returned */
     Durability durability();
 

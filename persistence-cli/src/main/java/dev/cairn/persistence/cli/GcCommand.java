@@ -2,7 +2,7 @@ package dev.cairn.persistence.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.persistence.GcReport;
-import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionStoreFactory;
 import picocli.CommandLine.Command;
 
 /** {@code cairn gc}: detaches tombstoned nodes and deletes unreferenced blobs, store-wide. */
@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
             "Tombstoned nodes cannot be exported or restored after this."})
 final class GcCommand extends MaintenanceCommand {
     @Override
-    int operate(RuntimePersistence store) {
-        GcReport r = store.gcUnreachable();
+    int run(SessionStoreFactory factory) {
+        GcReport r = factory.gcUnreachable();
         if (format == OutputFormat.TEXT) {
             out().println("gc: detached " + r.nodesDetached() + " tombstoned nodes, deleted " + r.blobsDeleted()
                     + " unreferenced blobs (" + r.bytesFreed() + " bytes)");

@@ -1,7 +1,7 @@
 package dev.cairn.persistence.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.VacuumReport;
 import picocli.CommandLine.Command;
 
@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
                 + "Prints the report. The token ledger does not change."})
 final class VacuumCommand extends MaintenanceCommand {
     @Override
-    int operate(RuntimePersistence store) {
-        VacuumReport r = store.vacuum();
+    int run(SessionStoreFactory factory) {
+        VacuumReport r = factory.vacuum();
         if (format == OutputFormat.TEXT) {
             out().println("vacuum: removed " + r.nodesRemoved() + " detached nodes, reclaimed " + r.bytesReclaimed()
                     + " bytes");

@@ -2,6 +2,7 @@ package dev.cairn.persistence.memory;
 
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionCursor;
@@ -12,6 +13,7 @@ import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.StoreClosedException;
 import dev.cairn.persistence.StorePolicy;
+import dev.cairn.persistence.VacuumReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -140,6 +142,18 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
      * @return {@link Durability#VOLATILE}: everything is lost when the JVM exits
      * @throws StoreClosedException if the factory is closed
      */
+    @Override
+    public GcReport gcUnreachable() {
+        requireOpen();
+        return Maintenance.gc(backend);
+    }
+
+    @Override
+    public VacuumReport vacuum() {
+        requireOpen();
+        return Maintenance.vacuum(backend);
+    }
+
     @Override
     public Durability durability() {
         requireOpen();

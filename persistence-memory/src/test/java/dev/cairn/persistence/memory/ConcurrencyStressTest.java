@@ -50,7 +50,7 @@ class ConcurrencyStressTest {
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of("writer-" + w));
-                writers.add(thread(failures, start, () -> write(store, lostRaces)));
+                writers.add(thread(failures, start, () -> write(store, lostRaces, gcRuns)));
             }
             Thread gc = thread(failures, start, () -> {
                 RuntimePersistence admin = factory.createStore(SessionStoreCreateRequest.of("admin"));
@@ -108,11 +108,24 @@ class ConcurrencyStressTest {
         }
     }
 
-    private static void write(RuntimePersistence store, AtomicLong lostRaces) {
+    private static void awaitGc(AtomicLong gcRuns) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (gcRuns.get() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gc did not run within 30 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void write(RuntimePersistence store, AtomicLong lostRaces, AtomicLong gcRuns) {
         String me = store.sessionId();
         long revision = 0;
         String head = null;
         for (int step = 0; step < STEPS; step++) {
+            if (step == STEPS / 2) {
+                awaitGc(gcRuns); // so gc surely overlaps the second half of every writer
+            }
             String id = me + ":main-" + step;
             byte[] content = bytes(id);
             // 1. A side root carries the blob and a junk blob; it is not on the active path.

@@ -2,12 +2,14 @@ package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
+import dev.cairn.persistence.VacuumReport;
 import dev.cairn.persistence.StoreClosedException;
 import dev.cairn.persistence.StorePolicy;
 import java.nio.file.Path;
@@ -137,6 +139,18 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
      *     {@link Durability#POWER_LOSS_SAFE} ({@code synchronous=FULL})
      * @throws StoreClosedException if the factory is closed
      */
+    @Override
+    public GcReport gcUnreachable() {
+        requireOpen();
+        return maintenance.gc();
+    }
+
+    @Override
+    public VacuumReport vacuum() {
+        requireOpen();
+        return maintenance.vacuum();
+    }
+
     @Override
     public Durability durability() {
         requireOpen();

@@ -2,11 +2,13 @@ package dev.cairn.persistence.tck;
 
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
+import dev.cairn.persistence.VacuumReport;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -99,6 +101,16 @@ public class ForwardingSessionStoreFactory implements SessionStoreFactory {
     @Override
     public boolean deleteSession(String sessionId) {
         return delegate.deleteSession(sessionId);
+    }
+
+    @Override
+    public GcReport gcUnreachable() {
+        return delegate.gcUnreachable();
+    }
+
+    @Override
+    public VacuumReport vacuum() {
+        return delegate.vacuum();
     }
 
     @Override

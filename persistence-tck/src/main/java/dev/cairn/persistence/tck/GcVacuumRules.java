@@ -72,6 +72,23 @@ abstract class GcVacuumRules extends KitRules {
     }
 
     @Test
+    void rule16_factoryGcAndVacuumWorkWithNoStoreOpen() {
+        RuntimePersistence s = garbage();
+        s.close();
+        GcReport report = must("SessionStoreFactory.gcUnreachable", factory()::gcUnreachable);
+        checkEquals(new GcReport(3, 2, ONLY_DEAD.length + DEAD_SLOT.length), report,
+                "GcReport of SessionStoreFactory.gcUnreachable (the same work as RuntimePersistence.gcUnreachable)");
+        checkEquals(3L, must("SessionStoreFactory.vacuum", factory()::vacuum).nodesRemoved(),
+                "VacuumReport.nodesRemoved of SessionStoreFactory.vacuum after gc detached x, y and z");
+        RuntimePersistence again = factory().openExisting("s").orElseThrow(() -> failure("session s is gone", null));
+        check(again.loadBlob(h(ONLY_DEAD)).isEmpty(), "blob B survived SessionStoreFactory.gcUnreachable");
+        checkBytes(LIVE, again.loadBlob(h(LIVE)), "blob A after SessionStoreFactory.gcUnreachable",
+                "that the factory's gc is the same as a store's");
+        checkEquals(List.of("r", "a"), ids(again, SessionReadScope.fullGraphWithTombstones()),
+                "fullGraphWithTombstones after the factory's gc and vacuum");
+    }
+
+    @Test
     void rule16_gcKeepsEveryReferencedBlob() {
         RuntimePersistence s = open("s");
         RuntimeCommit.Builder b = RuntimeCommit.expecting(0);

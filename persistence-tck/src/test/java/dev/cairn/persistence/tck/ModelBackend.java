@@ -2,7 +2,9 @@ package dev.cairn.persistence.tck;
 
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.StoreCorruptedException;
+import dev.cairn.persistence.VacuumReport;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -35,6 +37,36 @@ class ModelBackend {
 
     synchronized <T> T write(Write<T> op) {
         return op.apply(model);
+    }
+
+    /** Runs gc on the whole model and journals it (store and factory share it). */
+    GcReport gc() {
+        return write(new Write<GcReport>() {
+            @Override
+            public GcReport apply(ReferenceModel m) {
+                return m.gcUnreachable();
+            }
+
+            @Override
+            public byte[][] records(GcReport r) {
+                return new byte[][] {JournalCodec.gc()};
+            }
+        });
+    }
+
+    /** Runs vacuum on the whole model and journals it (store and factory share it). */
+    VacuumReport vacuum() {
+        return write(new Write<VacuumReport>() {
+            @Override
+            public VacuumReport apply(ReferenceModel m) {
+                return m.vacuum();
+            }
+
+            @Override
+            public byte[][] records(VacuumReport r) {
+                return new byte[][] {JournalCodec.vacuum()};
+            }
+        });
     }
 
     /** @return a microsecond-precise instant after every earlier one of this backend */

@@ -122,33 +122,13 @@ final class ModelStore implements RuntimePersistence {
     @Override
     public GcReport gcUnreachable() {
         checkOpen();
-        return backend.write(new ModelBackend.Write<GcReport>() {
-            @Override
-            public GcReport apply(ReferenceModel m) {
-                return m.gcUnreachable();
-            }
-
-            @Override
-            public byte[][] records(GcReport r) {
-                return new byte[][] {JournalCodec.gc()};
-            }
-        });
+        return backend.gc();
     }
 
     @Override
     public VacuumReport vacuum() {
         checkOpen();
-        return backend.write(new ModelBackend.Write<VacuumReport>() {
-            @Override
-            public VacuumReport apply(ReferenceModel m) {
-                return m.vacuum();
-            }
-
-            @Override
-            public byte[][] records(VacuumReport r) {
-                return new byte[][] {JournalCodec.vacuum()};
-            }
-        });
+        return backend.vacuum();
     }
 
     @Override

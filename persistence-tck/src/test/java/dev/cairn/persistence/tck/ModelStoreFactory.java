@@ -1,6 +1,7 @@
 package dev.cairn.persistence.tck;
 
 import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.ForkRequest;
 import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.InvalidRequestException;
@@ -11,6 +12,7 @@ import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.StoreClosedException;
 import dev.cairn.persistence.StorePolicy;
+import dev.cairn.persistence.VacuumReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +118,18 @@ final class ModelStoreFactory implements SessionStoreFactory {
                 return existed ? new byte[][] {JournalCodec.delete(sessionId)} : new byte[0][];
             }
         });
+    }
+
+    @Override
+    public GcReport gcUnreachable() {
+        checkOpen();
+        return backend.gc();
+    }
+
+    @Override
+    public VacuumReport vacuum() {
+        checkOpen();
+        return backend.vacuum();
     }
 
     @Override
