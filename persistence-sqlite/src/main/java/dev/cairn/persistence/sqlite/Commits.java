@@ -22,8 +22,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Applies commits (SPEC rules 1 to 8) in a {@code BEGIN IMMEDIATE} transaction on the writer, which
@@ -40,6 +43,8 @@ import java.util.OptionalLong;
 final class Commits {
     private final Database db;
     private final Codec codec;
+    /** Test hook: replaces the reader's answer to "which blobs are stored" (null: ask the reader). */
+    private volatile Function<Set<ContentHash>, Set<ContentHash>> storedBlobsForTest;
 
     Commits(Database db, Codec codec) {
         this.db = db;
@@ -47,8 +52,40 @@ final class Commits {
     }
 
     RuntimeCommitResult commit(String sessionId, StorePolicy policy, RuntimeCommit commit, String what) {
-        PreparedCommit prepared = PreparedCommit.of(commit, policy, codec);
-        return db.commit(what, tx -> new Apply(tx, sessionId, commit, prepared).run());
+        PreparedCommit prepared = PreparedCommit.of(commit, policy, codec,
+                storedBlobsForTest != null ? storedBlobsForTest : this::storedBlobs);
+        return db.commit(what, tx -> new Apply(tx, sessionId, commit, prepared, codec).run());
+    }
+
+    void storedBlobsForTest(Function<Set<ContentHash>, Set<ContentHash>> hint) {
+        storedBlobsForTest = hint;
+    }
+
+    /**
+     * Which of these blobs are stored now, read on a reader before the write lock: a hint that lets
+     * the commit skip compressing them. The write transaction checks again before it relies on it.
+     * A failed read answers "none" (everything is compressed as before); the commit reports the
+     * store's state itself.
+     */
+    private Set<ContentHash> storedBlobs(Set<ContentHash> hashes) {
+        try {
+            return db.read("check which blobs are stored", c -> {
+                Set<ContentHash> found = new HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(Sql.BLOB_SIZE)) {
+                    for (ContentHash h : hashes) {
+                        ps.setBytes(1, h.toBytes());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                found.add(h);
+                            }
+                        }
+                    }
+                }
+                return found;
+            });
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
     }
 
     /** One commit being applied. */
@@ -57,13 +94,15 @@ final class Commits {
         private final String sessionId;
         private final RuntimeCommit commit;
         private final PreparedCommit prepared;
+        private final Codec codec;
         /** Node id to {nid, ck_nid} for the nodes of this commit. */
         private final Map<String, long[]> added = new HashMap<>();
         private Map<ContentHash, Long> blobSizes;
         private long sid;
 
-        Apply(Database.Tx tx, String sessionId, RuntimeCommit commit, PreparedCommit prepared) {
+        Apply(Database.Tx tx, String sessionId, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
             this.tx = tx;
+            this.codec = codec;
             this.sessionId = sessionId;
             this.commit = commit;
             this.prepared = prepared;
@@ -409,12 +448,26 @@ final class Commits {
             if (prepared.blobs().isEmpty()) {
                 return;
             }
-            PreparedStatement ps = tx.ps(Sql.INSERT_BLOB);
             for (PreparedCommit.Blob b : prepared.blobs()) {
+                Codec.Stored stored = b.stored();
+                if (stored == null) {
+                    // Stored when the commit was prepared, so not compressed. Checked again here, in the
+                    // write transaction, where gc cannot delete it before this commit references it
+                    // (rule 16); if gc took it meanwhile, it is encoded and inserted now.
+                    PreparedStatement exists = tx.ps(Sql.BLOB_SIZE);
+                    exists.setBytes(1, b.hash().toBytes());
+                    try (ResultSet rs = exists.executeQuery()) {
+                        if (rs.next()) {
+                            continue;
+                        }
+                    }
+                    stored = codec.encode(b.raw());
+                }
+                PreparedStatement ps = tx.ps(Sql.INSERT_BLOB);
                 ps.setBytes(1, b.hash().toBytes());
                 ps.setLong(2, b.size());
-                ps.setInt(3, b.stored().codec());
-                ps.setBytes(4, b.stored().bytes());
+                ps.setInt(3, stored.codec());
+                ps.setBytes(4, stored.bytes());
                 ps.setLong(5, nowNs);
                 ps.executeUpdate();
             }

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The CPU work of a commit, done before the write lock is taken: the size check (rule 8), payload
@@ -29,11 +31,28 @@ record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blo
     record Node(NewNode node, Codec.Stored payload, int payloadSize, byte[] payloadDigest, Optional<byte[]> attachments) {
     }
 
-    /** A blob ready to insert. */
-    record Blob(ContentHash hash, long size, Codec.Stored stored) {
+    /**
+     * A blob ready to insert.
+     *
+     * @param stored the encoded bytes; null when the blob was already stored when the commit was
+     *     prepared, so it was not compressed: the write transaction checks that it is still there
+     *     (gc may have deleted it since) and encodes {@code raw} only if it is not
+     * @param raw the uncompressed bytes
+     */
+    record Blob(ContentHash hash, long size, Codec.Stored stored, byte[] raw) {
     }
 
     static PreparedCommit of(RuntimeCommit commit, StorePolicy policy, Codec codec) {
+        return of(commit, policy, codec, hashes -> Set.of());
+    }
+
+    /**
+     * @param alreadyStored given the hashes of the carried blobs worth compressing, returns those
+     *     that are stored now (a hint: the write transaction checks again); their compression is
+     *     skipped unless they vanish before the write
+     */
+    static PreparedCommit of(RuntimeCommit commit, StorePolicy policy, Codec codec,
+                             Function<Set<ContentHash>, Set<ContentHash>> alreadyStored) {
         Optional<byte[]> fingerprint = commit.idempotencyKey().isPresent()
                 ? Optional.of(commit.fingerprint().toBytes()) : Optional.empty();
         Optional<String> violation = sizeViolation(commit, policy);
@@ -55,17 +74,41 @@ record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blo
         for (BlobRef ref : commit.checkpoint().values()) {
             addCarried(ref, carried, blobs, codec);
         }
+        if (!blobs.isEmpty()) {
+            blobs = encode(blobs, codec, alreadyStored);
+        }
         return new PreparedCommit(Optional.empty(), nodes, List.copyOf(blobs.values()), fingerprint);
     }
 
-    /** Only carried blobs that something references are stored: every stored blob has an owner. */
+    /**
+     * Only carried blobs that something references are stored: every stored blob has an owner. Adds
+     * the blob unencoded; {@link #encode} encodes those not already stored.
+     */
     private static void addCarried(BlobRef ref, Map<ContentHash, NewBlob> carried, Map<ContentHash, Blob> out,
                                    Codec codec) {
         NewBlob blob = carried.get(ref.hash());
         if (blob != null && !out.containsKey(ref.hash())) {
             byte[] bytes = blob.bytes();
-            out.put(ref.hash(), new Blob(ref.hash(), bytes.length, codec.encode(bytes)));
+            out.put(ref.hash(), new Blob(ref.hash(), bytes.length, null, bytes));
         }
+    }
+
+    /** Encodes every blob but those that are worth compressing and already stored. */
+    private static Map<ContentHash, Blob> encode(Map<ContentHash, Blob> blobs, Codec codec,
+                                                 Function<Set<ContentHash>, Set<ContentHash>> alreadyStored) {
+        Set<ContentHash> large = new java.util.HashSet<>();
+        for (Blob b : blobs.values()) {
+            if (b.raw().length >= Codec.THRESHOLD) {
+                large.add(b.hash());
+            }
+        }
+        Set<ContentHash> stored = large.isEmpty() ? Set.of() : alreadyStored.apply(large);
+        Map<ContentHash, Blob> out = new LinkedHashMap<>();
+        for (Blob b : blobs.values()) {
+            out.put(b.hash(), stored.contains(b.hash()) && large.contains(b.hash())
+                    ? b : new Blob(b.hash(), b.size(), codec.encode(b.raw()), b.raw()));
+        }
+        return out;
     }
 
     private static Optional<String> sizeViolation(RuntimeCommit commit, StorePolicy policy) {

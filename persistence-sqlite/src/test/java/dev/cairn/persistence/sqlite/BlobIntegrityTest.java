@@ -91,6 +91,30 @@ class BlobIntegrityTest {
     }
 
     @Test
+    void aStoredBlobIsNotCompressedAgainAndOneThatVanishedAfterTheCheckIsStoredInTheTransaction() throws Exception {
+        byte[] bytes = compressible(64 * 1024);
+        BlobRef first = attach(store, "a", bytes);
+        BlobRef again = attach(store, "b", bytes); // stored: skips compression, the transaction finds the row
+        assertEquals(first.hash(), again.hash());
+        assertEquals(Codec.ZSTD, row(first.hash())[0]);
+        assertArrayEquals(bytes, store.loadBlob(again.hash()).orElseThrow());
+
+        // The reader said "stored", but the row is gone by the write (as if gc took it in between):
+        // the write transaction sees that, compresses the bytes and inserts them.
+        byte[] other = compressible(32 * 1024 + 7);
+        factory.commits().storedBlobsForTest(hashes -> hashes);
+        try {
+            BlobRef ref = attach(store, "c", other);
+            long[] r = row(ref.hash());
+            assertEquals(Codec.ZSTD, r[0]);
+            assertEquals(other.length, r[2]);
+            assertArrayEquals(other, store.loadBlob(ref.hash()).orElseThrow());
+        } finally {
+            factory.commits().storedBlobsForTest(null);
+        }
+    }
+
+    @Test
     void largeCompressibleBlobsAreStoredWithZstdAndComeBackExactly() throws Exception {
         byte[] bytes = compressible(256 * 1024);
         BlobRef ref = attach(store, "a", bytes);
