@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +132,7 @@ final class Catalogue {
         String sql = listSql(query.parentSessionId().isPresent(), query.attributes().size());
         return db.read("list sessions", c -> {
             List<SessionMeta> page = new ArrayList<>();
+            List<Long> sids = new ArrayList<>();
             boolean more = false;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
@@ -155,14 +157,53 @@ final class Catalogue {
                             more = true;
                             break;
                         }
-                        page.add(Reads.meta(c, rs, rs.getLong(1)));
+                        sids.add(rs.getLong(1));
+                        page.add(Reads.metaWithoutAttributes(rs));
                     }
                 }
+            }
+            if (!page.isEmpty()) {
+                page = withAttributes(c, page, sids);
             }
             Optional<String> next = more ? Optional.of(SessionCursor.after(page.get(page.size() - 1)).encode())
                     : Optional.empty();
             return new SessionPage(page, next);
         });
+    }
+
+    /**
+     * Adds the attributes of a whole page with one query (not one per session): a range of the
+     * {@code (sid, key)} primary key per listed session.
+     */
+    private static List<SessionMeta> withAttributes(Connection c, List<SessionMeta> page, List<Long> sids)
+            throws SQLException {
+        Map<Long, Map<String, String>> attributes = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(pageAttributesSql(sids.size()))) {
+            for (int i = 0; i < sids.size(); i++) {
+                ps.setLong(i + 1, sids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attributes.computeIfAbsent(rs.getLong(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        List<SessionMeta> out = new ArrayList<>(page.size());
+        for (int i = 0; i < page.size(); i++) {
+            SessionMeta m = page.get(i);
+            Map<String, String> a = attributes.getOrDefault(sids.get(i), new TreeMap<>());
+            out.add(new SessionMeta(m.sessionId(), m.name(), m.model(), m.cwd(), m.parentSessionId(), m.createdAt(), a));
+        }
+        return out;
+    }
+
+    /** The attributes of {@code sessions} listed sessions (1 to {@link SessionQuery#MAX_LIMIT} placeholders). */
+    static String pageAttributesSql(int sessions) {
+        StringBuilder sql = new StringBuilder("SELECT sid, key, value FROM session_attributes WHERE sid IN (?");
+        for (int i = 1; i < sessions; i++) {
+            sql.append(", ?");
+        }
+        return sql.append(')').toString();
     }
 
     /**

@@ -58,7 +58,13 @@ final class Reads {
                 Optional.ofNullable(rs.getString(3)), Times.fromNanos(rs.getLong(7)), attributes(c, sid));
     }
 
-    static Map<String, String> attributes(Connection c, long sid) throws SQLException {
+    /** Like {@link #meta(Connection, ResultSet, long)}, with no attributes yet (the caller loads them). */
+    static SessionMeta metaWithoutAttributes(ResultSet rs) throws SQLException {
+        return new SessionMeta(rs.getString(2), rs.getString(4), rs.getString(5), rs.getString(6),
+                Optional.ofNullable(rs.getString(3)), Times.fromNanos(rs.getLong(7)), Map.of());
+    }
+
+        static Map<String, String> attributes(Connection c, long sid) throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(Sql.ATTRIBUTES)) {
             ps.setLong(1, sid);

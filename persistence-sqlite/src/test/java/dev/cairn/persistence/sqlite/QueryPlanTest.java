@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cairn.persistence.SessionQuery;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -32,6 +33,7 @@ class QueryPlanTest {
         Map<String, String> all = new TreeMap<>(Sql.HOT_READS);
         all.put("listAll", Catalogue.listSql(false, 0));
         all.put("listByParentAndAttribute", Catalogue.listSql(true, 1));
+        all.put("listPageAttributes", Catalogue.pageAttributesSql(3));
         // Per-session maintenance: fork, delete, tombstone, metadata.
         all.put("forkPath", Catalogue.FORK_PATH);
         all.put("forkSource", Catalogue.SOURCE);
@@ -89,6 +91,20 @@ class QueryPlanTest {
             }
             if (!problems.isEmpty()) {
                 fail("statements that scan a table: " + problems);
+            }
+        }
+    }
+
+    @Test
+    void aPageOfSessionsLoadsItsAttributesWithOnePrimaryKeySearch() throws SQLException {
+        try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(TestDirs.fresh("plans"));
+             Connection c = DriverManager.getConnection("jdbc:sqlite:" + f.database().file())) {
+            for (int n : new int[] {1, 50, SessionQuery.MAX_LIMIT}) {
+                List<String> plan = plan(c, Catalogue.pageAttributesSql(n));
+                System.out.println("listPageAttributes(" + n + "): " + plan);
+                assertTrue(plan.stream().anyMatch(l -> l.startsWith("SEARCH session_attributes USING PRIMARY KEY (sid=?)")),
+                        plan.toString());
+                assertTrue(plan.stream().noneMatch(l -> l.contains("SCAN")), plan.toString());
             }
         }
     }
