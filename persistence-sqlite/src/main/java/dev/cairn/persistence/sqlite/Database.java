@@ -170,7 +170,20 @@ final class Database implements AutoCloseable {
         config.enforceForeignKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
-        return ds.getConnection();
+        Connection c = ds.getConnection();
+        // Only the writer checkpoints automatically (readers never commit a write), so the setting is
+        // the writer's alone: one statement once it is open, not an init SQL string.
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint = " + options.walAutocheckpoint());
+        } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return c;
     }
 
     private static HikariDataSource openReaders(Path file, SqliteOptions options) {

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The tuning of a {@code sqlite:} store. A location sets them as options
- * ({@code sqlite:DIR?durability=power-loss&readers=8&busy-timeout-ms=5000&compression-level=3});
+ * ({@code sqlite:DIR?durability=power-loss&readers=8&busy-timeout-ms=5000&compression-level=3&wal-autocheckpoint=4000});
  * a host that wires the factory by hand passes them to
  * {@link SqliteSessionStoreFactory#SqliteSessionStoreFactory(java.nio.file.Path, SqliteOptions)}.
  *
@@ -21,8 +21,13 @@ import java.util.Set;
  *     lock, from 0 to {@value #MAX_BUSY_TIMEOUT_MS} ms
  * @param compressionLevel the zstd level for payloads and blobs above the compression threshold,
  *     {@value #MIN_COMPRESSION_LEVEL} to {@value #MAX_COMPRESSION_LEVEL}
+ * @param walAutocheckpoint the writer's {@code PRAGMA wal_autocheckpoint}, in WAL pages: the commit
+ *     that grows the WAL past it checkpoints the WAL (on the committing thread); 0 turns automatic
+ *     checkpoints off (the WAL then grows until {@code vacuum()} or until the last connection to the
+ *     database closes); else {@value #MIN_WAL_AUTOCHECKPOINT} to {@value #MAX_WAL_AUTOCHECKPOINT}
  */
-public record SqliteOptions(Durability durability, int readers, Duration busyTimeout, int compressionLevel) {
+public record SqliteOptions(Durability durability, int readers, Duration busyTimeout, int compressionLevel,
+                            int walAutocheckpoint) {
     /** Location option: {@code process-crash} or {@code power-loss}. */
     public static final String DURABILITY = "durability";
     /** Location option: reader pool size. */
@@ -31,8 +36,11 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     public static final String BUSY_TIMEOUT_MS = "busy-timeout-ms";
     /** Location option: zstd compression level. */
     public static final String COMPRESSION_LEVEL = "compression-level";
+    /** Location option: WAL pages after which a commit checkpoints the WAL (0: never automatically). */
+    public static final String WAL_AUTOCHECKPOINT = "wal-autocheckpoint";
     /** Every option a {@code sqlite:} location accepts. */
-    public static final Set<String> OPTION_KEYS = Set.of(DURABILITY, READERS, BUSY_TIMEOUT_MS, COMPRESSION_LEVEL);
+    public static final Set<String> OPTION_KEYS =
+            Set.of(DURABILITY, READERS, BUSY_TIMEOUT_MS, COMPRESSION_LEVEL, WAL_AUTOCHECKPOINT);
 
     /** The largest reader pool. */
     public static final int MAX_READERS = 64;
@@ -43,9 +51,16 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     /** The strongest zstd level accepted. */
     public static final int MAX_COMPRESSION_LEVEL = 19;
 
-    /** Process-crash safe, 4 readers, a 10 s busy timeout, zstd level 3. */
+    /** The smallest non-zero WAL auto-checkpoint, in pages. */
+    public static final int MIN_WAL_AUTOCHECKPOINT = 100;
+    /** The largest WAL auto-checkpoint, in pages (about 4 GB of WAL with 4 KiB pages). */
+    public static final int MAX_WAL_AUTOCHECKPOINT = 1_000_000;
+    /** The default WAL auto-checkpoint: 4,000 pages, about 16 MB of WAL (SQLite's own default is 1,000). */
+    public static final int DEFAULT_WAL_AUTOCHECKPOINT = 4_000;
+
+    /** Process-crash safe, 4 readers, a 10 s busy timeout, zstd level 3, WAL checkpoint every 4,000 pages. */
     public static final SqliteOptions DEFAULTS =
-            new SqliteOptions(Durability.PROCESS_CRASH_SAFE, 4, Duration.ofSeconds(10), 3);
+            new SqliteOptions(Durability.PROCESS_CRASH_SAFE, 4, Duration.ofSeconds(10), 3, DEFAULT_WAL_AUTOCHECKPOINT);
 
     private static final Map<String, Durability> DURABILITY_NAMES =
             Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
@@ -57,6 +72,7 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
      * @param readers the reader pool size
      * @param busyTimeout the busy timeout
      * @param compressionLevel the zstd level
+     * @param walAutocheckpoint the WAL auto-checkpoint in pages, 0 for none
      * @throws InvalidRequestException if a value is out of range or the durability is volatile
      */
     public SqliteOptions {
@@ -77,6 +93,24 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
             throw new InvalidRequestException("Invalid zstd compression level " + compressionLevel + ": allowed is "
                     + MIN_COMPRESSION_LEVEL + " to -1 (fast) or 1 to " + MAX_COMPRESSION_LEVEL);
         }
+        if (walAutocheckpoint != 0
+                && (walAutocheckpoint < MIN_WAL_AUTOCHECKPOINT || walAutocheckpoint > MAX_WAL_AUTOCHECKPOINT)) {
+            throw new InvalidRequestException("Invalid WAL auto-checkpoint " + walAutocheckpoint + " pages: allowed is 0"
+                    + " (off) or " + MIN_WAL_AUTOCHECKPOINT + " to " + MAX_WAL_AUTOCHECKPOINT);
+        }
+    }
+
+    /**
+     * The options with the default WAL auto-checkpoint ({@value #DEFAULT_WAL_AUTOCHECKPOINT} pages).
+     *
+     * @param durability the durability tier
+     * @param readers the reader pool size
+     * @param busyTimeout the busy timeout
+     * @param compressionLevel the zstd level
+     * @throws InvalidRequestException if a value is out of range or the durability is volatile
+     */
+    public SqliteOptions(Durability durability, int readers, Duration busyTimeout, int compressionLevel) {
+        this(durability, readers, busyTimeout, compressionLevel, DEFAULT_WAL_AUTOCHECKPOINT);
     }
 
     /**
@@ -94,7 +128,8 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
         int busy = location.intOption(BUSY_TIMEOUT_MS, (int) DEFAULTS.busyTimeout.toMillis(), 0, MAX_BUSY_TIMEOUT_MS);
         int level = location.intOption(COMPRESSION_LEVEL, DEFAULTS.compressionLevel, MIN_COMPRESSION_LEVEL,
                 MAX_COMPRESSION_LEVEL);
-        return new SqliteOptions(DURABILITY_NAMES.get(durability), readers, Duration.ofMillis(busy), level);
+        int wal = location.intOption(WAL_AUTOCHECKPOINT, DEFAULTS.walAutocheckpoint, 0, MAX_WAL_AUTOCHECKPOINT);
+        return new SqliteOptions(DURABILITY_NAMES.get(durability), readers, Duration.ofMillis(busy), level, wal);
     }
 
     /**
@@ -102,7 +137,7 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
      * @return a copy with another durability
      */
     public SqliteOptions withDurability(Durability durability) {
-        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel, walAutocheckpoint);
     }
 
     /**
@@ -110,7 +145,7 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
      * @return a copy with another reader pool size
      */
     public SqliteOptions withReaders(int readers) {
-        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel, walAutocheckpoint);
     }
 
     /**
@@ -118,7 +153,7 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
      * @return a copy with another busy timeout
      */
     public SqliteOptions withBusyTimeout(Duration busyTimeout) {
-        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel, walAutocheckpoint);
     }
 
     /**
@@ -126,6 +161,14 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
      * @return a copy with another compression level
      */
     public SqliteOptions withCompressionLevel(int compressionLevel) {
-        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel);
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel, walAutocheckpoint);
+    }
+
+    /**
+     * @param walAutocheckpoint the WAL auto-checkpoint in pages, 0 for none
+     * @return a copy with another WAL auto-checkpoint
+     */
+    public SqliteOptions withWalAutocheckpoint(int walAutocheckpoint) {
+        return new SqliteOptions(durability, readers, busyTimeout, compressionLevel, walAutocheckpoint);
     }
 }
