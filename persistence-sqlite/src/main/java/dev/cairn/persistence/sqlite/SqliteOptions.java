@@ -55,10 +55,10 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     public static final int MIN_WAL_AUTOCHECKPOINT = 100;
     /** The largest WAL auto-checkpoint, in pages (about 4 GB of WAL with 4 KiB pages). */
     public static final int MAX_WAL_AUTOCHECKPOINT = 1_000_000;
-    /** The default WAL auto-checkpoint: 4,000 pages, about 16 MB of WAL (SQLite's own default is 1,000). */
-    public static final int DEFAULT_WAL_AUTOCHECKPOINT = 4_000;
+    /** The default WAL auto-checkpoint: SQLite's own, 1,000 pages (about 4 MB of WAL). */
+    public static final int DEFAULT_WAL_AUTOCHECKPOINT = 1_000;
 
-    /** Process-crash safe, 4 readers, a 10 s busy timeout, zstd level 3, WAL checkpoint every 4,000 pages. */
+    /** Process-crash safe, 4 readers, a 10 s busy timeout, zstd level 3, WAL checkpoint every 1,000 pages. */
     public static final SqliteOptions DEFAULTS =
             new SqliteOptions(Durability.PROCESS_CRASH_SAFE, 4, Duration.ofSeconds(10), 3, DEFAULT_WAL_AUTOCHECKPOINT);
 
