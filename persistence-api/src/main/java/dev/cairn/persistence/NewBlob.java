@@ -3,7 +3,8 @@ package dev.cairn.persistence;
 import java.util.Objects;
 
 /**
- * Bytes a commit carries to store as a blob (an attachment or a checkpoint slot).
+ * Bytes a commit carries to store as a blob (an attachment or a checkpoint slot). Two blobs are
+ * equal when their hashes are: the hash names the bytes.
  *
  * @param hash the SHA-256 of {@code bytes}
  * @param bytes the uncompressed bytes; copied

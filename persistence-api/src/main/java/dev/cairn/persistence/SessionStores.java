@@ -119,14 +119,20 @@ public final class SessionStores {
         List<ServiceConfigurationError> failures = new ArrayList<>();
         var it = ServiceLoader.load(PersistenceProvider.class, classLoader).iterator();
         while (true) {
-            PersistenceProvider p;
             try {
                 if (!it.hasNext()) {
                     break;
                 }
+            } catch (ServiceConfigurationError e) {
+                // A malformed services file: the iterator cannot go on past it, so stop here.
+                failures.add(e);
+                break;
+            }
+            PersistenceProvider p;
+            try {
                 p = it.next();
             } catch (ServiceConfigurationError e) {
-                failures.add(e);
+                failures.add(e); // this provider failed to load; the iterator moves on to the next
                 continue;
             }
             String scheme;

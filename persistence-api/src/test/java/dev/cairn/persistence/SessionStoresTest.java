@@ -86,6 +86,17 @@ class SessionStoresTest {
     }
 
     @Test
+    void aMalformedServicesFileIsReportedNotLooped() throws IOException {
+        ClassLoader loader = providers();
+        Files.writeString(dir.resolve("META-INF/services/" + PersistenceProvider.class.getName()),
+                "not a class name!\n");
+        ProviderConfigurationException e = assertThrows(ProviderConfigurationException.class,
+                () -> SessionStores.open("alpha:x", loader));
+        assertTrue(e.getMessage().contains("Providers that failed to load"), e.getMessage());
+        assertEquals(Set.of(), SessionStores.schemes(loader));
+    }
+
+    @Test
     void malformedLocationsFailBeforeDiscovery() throws IOException {
         ClassLoader loader = providers(AlphaProvider.class);
         assertThrows(InvalidRequestException.class, () -> SessionStores.open("no-colon", loader));
