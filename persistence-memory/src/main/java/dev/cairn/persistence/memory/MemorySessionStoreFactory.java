@@ -138,10 +138,6 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
         return Maintenance.delete(backend, sessionId);
     }
 
-    /**
-     * @return {@link Durability#VOLATILE}: everything is lost when the JVM exits
-     * @throws StoreClosedException if the factory is closed
-     */
     @Override
     public GcReport gcUnreachable() {
         requireOpen();
@@ -154,6 +150,10 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
         return Maintenance.vacuum(backend);
     }
 
+    /**
+     * @return {@link Durability#VOLATILE}: everything is lost when the JVM exits
+     * @throws StoreClosedException if the factory is closed
+     */
     @Override
     public Durability durability() {
         requireOpen();

@@ -134,11 +134,6 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
         return catalogue.delete(sessionId);
     }
 
-    /**
-     * @return {@link Durability#PROCESS_CRASH_SAFE} ({@code synchronous=NORMAL}) or
-     *     {@link Durability#POWER_LOSS_SAFE} ({@code synchronous=FULL})
-     * @throws StoreClosedException if the factory is closed
-     */
     @Override
     public GcReport gcUnreachable() {
         requireOpen();
@@ -151,6 +146,11 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
         return maintenance.vacuum();
     }
 
+    /**
+     * @return {@link Durability#PROCESS_CRASH_SAFE} ({@code synchronous=NORMAL}) or
+     *     {@link Durability#POWER_LOSS_SAFE} ({@code synchronous=FULL})
+     * @throws StoreClosedException if the factory is closed
+     */
     @Override
     public Durability durability() {
         requireOpen();
