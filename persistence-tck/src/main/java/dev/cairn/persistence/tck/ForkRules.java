@@ -7,6 +7,7 @@ import dev.cairn.persistence.NewNode;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionNode;
@@ -51,6 +52,18 @@ abstract class ForkRules extends KitRules {
 
     private RuntimePersistence fork(String at, String newId) {
         return must("forkSession(src, " + at + ", " + newId + ")", () -> factory().forkSession(ForkRequest.of("src", at, newId)));
+    }
+
+    @Test
+    void rule20_aForkCarriesNoIdempotencyKeys() {
+        RuntimePersistence s = factory().createStore(SessionStoreCreateRequest.of("src"));
+        commit(s, RuntimeCommit.expecting(0).append(Fx.root("r")).head("r").idempotencyKey("step-1"));
+        RuntimePersistence f = fork("r", "f");
+        RuntimeCommitResult r = commit(f, RuntimeCommit.expecting(0).append(Fx.child("n", "r")).head("n").idempotencyKey("step-1"));
+        check(!r.replayed(), "a commit in the fork with key step-1, used only in the source, was replayed",
+                "that forkSession does not copy the source's idempotency keys: a fork starts with none");
+        checkEquals(1L, r.revision(), "the fork's revision after its first commit");
+        checkEquals(List.of("r", "n"), ids(f, SessionReadScope.activePath()), "the fork's active path");
     }
 
     @Test
