@@ -1,0 +1,390 @@
+package dev.cairn.persistence.postgres;
+
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.SessionCursor;
+import dev.cairn.persistence.SessionMeta;
+import dev.cairn.persistence.SessionNotFoundException;
+import dev.cairn.persistence.SessionPage;
+import dev.cairn.persistence.SessionQuery;
+import dev.cairn.persistence.SessionStoreCreateRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sessions as a whole: create, list, fork, delete (SPEC rules 18 to 21). */
+final class Catalogue {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
+
+    private static final String INSERT_SESSION = "INSERT INTO ~sessions (session_id, parent_session_id, name, model, cwd,"
+            + " created_at, head_node_id, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING"
+            + " RETURNING sid";
+    private static final String INSERT_ATTRIBUTE = "INSERT INTO ~session_attributes (sid, key, value) VALUES (?, ?, ?)";
+    static final String COPY_ATTRIBUTES = "INSERT INTO ~session_attributes (sid, key, value)"
+            + " SELECT ?, key, value FROM ~session_attributes WHERE sid = ?";
+    static final String FORK_PATH = Sql.PATH_CTE + "SELECT n.nid, n.ck_nid FROM path"
+            + " JOIN ~nodes n ON n.nid = path.nid ORDER BY path.depth DESC";
+    static final String COPY_NODE = "INSERT INTO ~nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
+            + " payload_size, payload_hash, attachments, created_at, state, ck_nid)"
+            + " SELECT ?, node_id, ?, ?, kind, codec, payload, payload_size, payload_hash, attachments, created_at, 0, ?"
+            + " FROM ~nodes WHERE nid = ? RETURNING nid";
+    static final String COPY_ATTACHMENTS = "INSERT INTO ~attachments (nid, pos, hash)"
+            + " SELECT ?, pos, hash FROM ~attachments WHERE nid = ?";
+    static final String COPY_CHECKPOINTS = "INSERT INTO ~checkpoints (nid, slot, hash, size)"
+            + " SELECT ?, slot, hash, size FROM ~checkpoints WHERE nid = ?";
+    static final String COPY_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
+            + " SELECT ?, slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?";
+    /** Holds the source still while it is copied: no commit, tombstone or delete of it meanwhile. */
+    static final String SOURCE = "SELECT sid, name, model, cwd FROM ~sessions WHERE session_id = ? FOR SHARE";
+    static final String LOCK_SESSION = "SELECT sid FROM ~sessions WHERE session_id = ? FOR UPDATE";
+
+    static final String SESSION_HASHES = "SELECT a.hash FROM ~nodes n JOIN ~attachments a ON a.nid = n.nid"
+            + " WHERE n.sid = ? UNION SELECT c.hash FROM ~nodes n JOIN ~checkpoints c ON c.nid = n.nid WHERE n.sid = ?";
+    static final String[] DELETE_SESSION_ROWS = {
+        "DELETE FROM ~attachments WHERE nid IN (SELECT nid FROM ~nodes WHERE sid = ?)",
+        "DELETE FROM ~checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE sid = ?)",
+        "DELETE FROM ~resolved_checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE sid = ?)",
+        "DELETE FROM ~nodes WHERE sid = ?",
+        "DELETE FROM ~usage WHERE sid = ?",
+        "DELETE FROM ~usage_totals WHERE sid = ?",
+        "DELETE FROM ~idempotency_keys WHERE sid = ?",
+        "DELETE FROM ~session_attributes WHERE sid = ?",
+        "DELETE FROM ~sessions WHERE sid = ?",
+    };
+    /**
+     * Locks a blob row against commits that would reference it ({@link Sql#LOCK_BLOB} waits), and waits
+     * for those that already hold it; the next statement then sees their references.
+     */
+    static final String LOCK_BLOB_EXCLUSIVE = "SELECT 1 FROM ~blobs WHERE hash = ? FOR UPDATE";
+    /** Deletes a blob unless a node that is not detached references it. */
+    static final String DELETE_BLOB_IF_UNREFERENCED = "DELETE FROM ~blobs b WHERE b.hash = ?"
+            + " AND NOT EXISTS (SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid WHERE a.hash = b.hash AND n.state < 2)"
+            + " AND NOT EXISTS (SELECT 1 FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid WHERE c.hash = b.hash AND n.state < 2)";
+
+    private final Database db;
+
+    Catalogue(Database db) {
+        this.db = db;
+    }
+
+    /** Creates the session if absent; never overwrites existing metadata. */
+    void create(SessionStoreCreateRequest r) {
+        boolean exists = db.read("open session '" + r.sessionId() + "'", c -> sessionExists(c, r.sessionId()));
+        if (exists) {
+            return;
+        }
+        db.write("create session '" + r.sessionId() + "'", tx -> {
+            PreparedStatement ps = tx.ps(INSERT_SESSION);
+            ps.setString(1, r.sessionId());
+            ps.setString(2, r.parentSessionId().orElse(null));
+            ps.setString(3, r.name());
+            ps.setString(4, r.model());
+            ps.setString(5, r.cwd());
+            ps.setLong(6, Times.toNanos(Times.now()));
+            ps.setNull(7, Types.VARCHAR);
+            ps.setLong(8, 0);
+            Long sid = null;
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    sid = rs.getLong(1);
+                }
+            }
+            if (sid != null) {
+                insertAttributes(tx, sid, r.attributes());
+                LOG.debug("Created session {} in {}", r.sessionId(), db.location());
+            }
+            return null;
+        });
+    }
+
+    static void insertAttributes(Database.Tx tx, long sid, Map<String, String> attributes) throws SQLException {
+        if (attributes.isEmpty()) {
+            return;
+        }
+        PreparedStatement ps = tx.ps(INSERT_ATTRIBUTE);
+        for (Map.Entry<String, String> e : attributes.entrySet()) {
+            ps.setLong(1, sid);
+            ps.setString(2, e.getKey());
+            ps.setString(3, e.getValue());
+            ps.executeUpdate();
+        }
+    }
+
+    boolean sessionExists(Connection c, String sessionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.SESSION_EXISTS))) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    boolean exists(String sessionId) {
+        return db.read("look up session '" + sessionId + "'", c -> sessionExists(c, sessionId));
+    }
+
+    SessionPage list(SessionQuery query) {
+        Optional<SessionCursor> position = query.position();
+        String sql = listSql(position.isPresent(), query.parentSessionId().isPresent(), query.attributes().size());
+        return db.read("list sessions", c -> {
+            List<SessionMeta> page = new ArrayList<>();
+            List<Long> sids = new ArrayList<>();
+            boolean more = false;
+            try (PreparedStatement ps = c.prepareStatement(db.qualify(sql))) {
+                int i = 1;
+                if (position.isPresent()) {
+                    ps.setLong(i++, Times.toNanosClamped(position.get().createdAt()));
+                    ps.setString(i++, position.get().sessionId());
+                }
+                if (query.parentSessionId().isPresent()) {
+                    ps.setString(i++, query.parentSessionId().get());
+                }
+                for (Map.Entry<String, String> e : query.attributes().entrySet()) {
+                    ps.setString(i++, e.getKey());
+                    ps.setString(i++, e.getValue());
+                }
+                ps.setInt(i, query.limit() + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (page.size() == query.limit()) {
+                            more = true;
+                            break;
+                        }
+                        sids.add(rs.getLong(1));
+                        page.add(Reads.metaWithoutAttributes(rs));
+                    }
+                }
+            }
+            if (!page.isEmpty()) {
+                page = withAttributes(c, page, sids);
+            }
+            Optional<String> next = more ? Optional.of(SessionCursor.after(page.get(page.size() - 1)).encode())
+                    : Optional.empty();
+            return new SessionPage(page, next);
+        });
+    }
+
+    /**
+     * Adds the attributes of a whole page with one query (not one per session): a range of the
+     * {@code (sid, key)} primary key per listed session.
+     */
+    private List<SessionMeta> withAttributes(Connection c, List<SessionMeta> page, List<Long> sids)
+            throws SQLException {
+        Map<Long, Map<String, String>> attributes = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(db.qualify(pageAttributesSql(sids.size())))) {
+            for (int i = 0; i < sids.size(); i++) {
+                ps.setLong(i + 1, sids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attributes.computeIfAbsent(rs.getLong(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        List<SessionMeta> out = new ArrayList<>(page.size());
+        for (int i = 0; i < page.size(); i++) {
+            SessionMeta m = page.get(i);
+            Map<String, String> a = attributes.getOrDefault(sids.get(i), new TreeMap<>());
+            out.add(new SessionMeta(m.sessionId(), m.name(), m.model(), m.cwd(), m.parentSessionId(), m.createdAt(), a));
+        }
+        return out;
+    }
+
+    /** The attributes of {@code sessions} listed sessions (1 to {@link SessionQuery#MAX_LIMIT} placeholders). */
+    static String pageAttributesSql(int sessions) {
+        StringBuilder sql = new StringBuilder("SELECT sid, key, value FROM ~session_attributes WHERE sid IN (?");
+        for (int i = 1; i < sessions; i++) {
+            sql.append(", ?");
+        }
+        return sql.append(')').toString();
+    }
+
+    /**
+     * The catalogue query: newest first, after the cursor if there is one, so it is a backward range
+     * of {@code sessions_by_created} or {@code sessions_by_parent}.
+     */
+    static String listSql(boolean after, boolean parentFilter, int attributeFilters) {
+        StringBuilder sql = new StringBuilder(Sql.LIST_PREFIX).append(" WHERE true");
+        if (after) {
+            sql.append(" AND (s.created_at, s.session_id) < (?, ?)");
+        }
+        if (parentFilter) {
+            sql.append(" AND s.parent_session_id = ?");
+        }
+        for (int i = 0; i < attributeFilters; i++) {
+            sql.append(" AND EXISTS (SELECT 1 FROM ~session_attributes a WHERE a.sid = s.sid AND a.key = ? AND a.value = ?)");
+        }
+        return sql.append(Sql.LIST_ORDER).toString();
+    }
+
+    /** Copies the source's path to the fork node into a new session; blobs are shared. */
+    void fork(ForkRequest r) {
+        db.write("fork session '" + r.sourceSessionId() + "'", tx -> {
+            long source;
+            String name;
+            String model;
+            String cwd;
+            PreparedStatement src = tx.ps(SOURCE);
+            src.setString(1, r.sourceSessionId());
+            try (ResultSet rs = src.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SessionNotFoundException(r.sourceSessionId());
+                }
+                source = rs.getLong(1);
+                name = rs.getString(2);
+                model = rs.getString(3);
+                cwd = rs.getString(4);
+            }
+            long at;
+            PreparedStatement node = tx.ps(Sql.NODE_STATE);
+            node.setLong(1, source);
+            node.setString(2, r.atNodeId());
+            try (ResultSet rs = node.executeQuery()) {
+                if (!rs.next() || rs.getInt(2) != 0) {
+                    throw new InvalidRequestException("Cannot fork session " + Ids.quote(r.sourceSessionId()) + " at "
+                            + Ids.quote(r.atNodeId()) + ": it is not a live node of the session");
+                }
+                at = rs.getLong(1);
+            }
+            List<long[]> path = new ArrayList<>();
+            PreparedStatement walk = tx.ps(FORK_PATH);
+            walk.setLong(1, at);
+            walk.setLong(2, Long.MAX_VALUE);
+            try (ResultSet rs = walk.executeQuery()) {
+                while (rs.next()) {
+                    path.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+            PreparedStatement insert = tx.ps(INSERT_SESSION);
+            insert.setString(1, r.newSessionId());
+            insert.setString(2, r.sourceSessionId());
+            insert.setString(3, name);
+            insert.setString(4, model);
+            insert.setString(5, cwd);
+            insert.setLong(6, Times.toNanos(Times.now()));
+            insert.setString(7, r.atNodeId());
+            insert.setLong(8, path.size());
+            long sid;
+            try (ResultSet rs = insert.executeQuery()) {
+                if (!rs.next()) {
+                    throw new InvalidRequestException("Cannot fork into session " + Ids.quote(r.newSessionId())
+                            + ": a session with this id exists; a fork needs a new session id");
+                }
+                sid = rs.getLong(1);
+            }
+            PreparedStatement attrs = tx.ps(COPY_ATTRIBUTES);
+            attrs.setLong(1, sid);
+            attrs.setLong(2, source);
+            attrs.executeUpdate();
+            copyPath(tx, sid, path);
+            LOG.debug("Forked session {} at its node {} into {} ({} nodes)", r.sourceSessionId(), r.atNodeId(),
+                    r.newSessionId(), path.size());
+            return null;
+        });
+    }
+
+    private static void copyPath(Database.Tx tx, long sid, List<long[]> path) throws SQLException {
+        HashMap<Long, Long> copies = new HashMap<>(path.size() * 2);
+        long parent = 0;
+        long seq = 0;
+        for (long[] old : path) {
+            long oldNid = old[0];
+            long oldCk = old[1];
+            boolean ownCk = oldCk == oldNid;
+            PreparedStatement copy = tx.ps(COPY_NODE);
+            copy.setLong(1, sid);
+            if (parent == 0) {
+                copy.setNull(2, Types.INTEGER);
+            } else {
+                copy.setLong(2, parent);
+            }
+            copy.setLong(3, ++seq);
+            copy.setNull(4, Types.INTEGER);
+            copy.setLong(5, oldNid);
+            long nid;
+            try (ResultSet rs = copy.executeQuery()) {
+                rs.next();
+                nid = rs.getLong(1);
+            }
+            copies.put(oldNid, nid);
+            long ck = oldCk == 0 ? 0 : ownCk ? nid : copies.getOrDefault(oldCk, 0L);
+            if (ck != 0) {
+                PreparedStatement setCk = tx.ps(Sql.SET_CK);
+                setCk.setLong(1, ck);
+                setCk.setLong(2, nid);
+                setCk.executeUpdate();
+            }
+            copyRows(tx, COPY_ATTACHMENTS, nid, oldNid);
+            if (ownCk) {
+                copyRows(tx, COPY_CHECKPOINTS, nid, oldNid);
+                copyRows(tx, COPY_RESOLVED, nid, oldNid);
+            }
+            parent = nid;
+        }
+    }
+
+    private static void copyRows(Database.Tx tx, String sql, long nid, long oldNid) throws SQLException {
+        PreparedStatement ps = tx.ps(sql);
+        ps.setLong(1, nid);
+        ps.setLong(2, oldNid);
+        ps.executeUpdate();
+    }
+
+    /**
+     * Erases a session and the blobs that no other session's nodes (not detached) reference. Each
+     * candidate blob is locked (in hash order) before it is checked, so a commit of another session
+     * or instance that references it either finished before the check and keeps it, or waits and then
+     * finds it gone.
+     */
+    boolean delete(String sessionId) {
+        return db.write("delete session '" + sessionId + "'", tx -> {
+            long sid;
+            PreparedStatement find = tx.ps(LOCK_SESSION);
+            find.setString(1, sessionId);
+            try (ResultSet rs = find.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                sid = rs.getLong(1);
+            }
+            TreeMap<String, byte[]> candidates = new TreeMap<>();
+            PreparedStatement h = tx.ps(SESSION_HASHES);
+            h.setLong(1, sid);
+            h.setLong(2, sid);
+            try (ResultSet rs = h.executeQuery()) {
+                while (rs.next()) {
+                    byte[] hash = rs.getBytes(1);
+                    candidates.put(ContentHash.ofDigest(hash).toString(), hash);
+                }
+            }
+            for (String sql : DELETE_SESSION_ROWS) {
+                PreparedStatement ps = tx.ps(sql);
+                ps.setLong(1, sid);
+                ps.executeUpdate();
+            }
+            int blobs = 0;
+            PreparedStatement lock = tx.ps(LOCK_BLOB_EXCLUSIVE);
+            PreparedStatement del = tx.ps(DELETE_BLOB_IF_UNREFERENCED);
+            for (byte[] hash : candidates.values()) {
+                lock.setBytes(1, hash);
+                lock.executeQuery().close();
+                del.setBytes(1, hash);
+                blobs += del.executeUpdate();
+            }
+            LOG.debug("Deleted session {} of {} and {} blobs only it referenced", sessionId, db.location(), blobs);
+            return true;
+        });
+    }
+}

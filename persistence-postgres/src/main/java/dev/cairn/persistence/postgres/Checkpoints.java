@@ -1,0 +1,163 @@
+package dev.cairn.persistence.postgres;
+
+import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.Checkpoint;
+import dev.cairn.persistence.CheckpointSlot;
+import dev.cairn.persistence.ContentHash;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checkpoint resolution (SPEC rule 11) kept materialized, so it costs the same at any session length.
+ *
+ * <p>Every node stores {@code ck_nid}: the nearest node on its path (itself included) that has
+ * checkpoint slots of its own. Such a node stores in {@code resolved_checkpoints} every slot
+ * resolved along its path. A read or a commit result resolves a checkpoint with one primary-key
+ * range on {@code resolved_checkpoints}. Committing slots at a node that already has live
+ * descendants (after a rewind) re-resolves that subtree: rare, and proportional to the subtree.
+ */
+final class Checkpoints {
+    private Checkpoints() {
+    }
+
+    /**
+     * @param resolved a prepared {@link Sql#RESOLVED}
+     * @param ckNid a node's {@code ck_nid}, or 0 for none
+     * @return the resolved slots, by name (a new, mutable map)
+     */
+    static TreeMap<String, CheckpointSlot> resolved(PreparedStatement resolved, long ckNid) throws SQLException {
+        TreeMap<String, CheckpointSlot> slots = new TreeMap<>();
+        if (ckNid == 0) {
+            return slots;
+        }
+        resolved.setLong(1, ckNid);
+        try (ResultSet rs = resolved.executeQuery()) {
+            while (rs.next()) {
+                String slot = rs.getString(1);
+                slots.put(slot, new CheckpointSlot(slot, rs.getString(2), ref(rs.getBytes(3), rs.getLong(4))));
+            }
+        }
+        return slots;
+    }
+
+    static BlobRef ref(byte[] digest, long size) {
+        return new BlobRef(ContentHash.ofDigest(digest), size, BlobRef.OCTET_STREAM);
+    }
+
+    /**
+     * Commits slots at a node: stores them as its own, re-resolves its checkpoint and, if it may have
+     * live descendants, theirs.
+     *
+     * @param tx the write transaction
+     * @param nid the node (the head after the commit)
+     * @param nodeId its id
+     * @param ckNid its {@code ck_nid} before the commit, or 0
+     * @param slots the slots to commit
+     * @param mayHaveChildren false only if the node is known to have no descendants
+     * @return the checkpoint resolved at the node
+     */
+    static Checkpoint commit(Database.Tx tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
+                             boolean mayHaveChildren) throws SQLException {
+        TreeMap<String, CheckpointSlot> map = resolved(tx.ps(Sql.RESOLVED), ckNid);
+        PreparedStatement own = tx.ps(Sql.UPSERT_CHECKPOINT);
+        for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
+            BlobRef ref = e.getValue();
+            own.setLong(1, nid);
+            own.setString(2, e.getKey());
+            own.setBytes(3, ref.hash().toBytes());
+            own.setLong(4, ref.size());
+            own.executeUpdate();
+            map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));
+        }
+        if (ckNid != nid) {
+            PreparedStatement setCk = tx.ps(Sql.SET_CK);
+            setCk.setLong(1, nid);
+            setCk.setLong(2, nid);
+            setCk.executeUpdate();
+            writeResolved(tx, nid, map.values());
+        } else {
+            List<CheckpointSlot> changed = new ArrayList<>(slots.size());
+            for (String slot : slots.keySet()) {
+                changed.add(map.get(slot));
+            }
+            writeResolved(tx, nid, changed);
+        }
+        if (mayHaveChildren && hasLiveChild(tx, nid)) {
+            propagate(tx, nid, map);
+        }
+        return new Checkpoint(map);
+    }
+
+    static void writeResolved(Database.Tx tx, long nid, Iterable<CheckpointSlot> slots) throws SQLException {
+        PreparedStatement ps = tx.ps(Sql.UPSERT_RESOLVED);
+        for (CheckpointSlot s : slots) {
+            ps.setLong(1, nid);
+            ps.setString(2, s.slot());
+            ps.setString(3, s.nodeId());
+            ps.setBytes(4, s.blob().hash().toBytes());
+            ps.setLong(5, s.blob().size());
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean hasLiveChild(Database.Tx tx, long nid) throws SQLException {
+        PreparedStatement ps = tx.ps(Sql.HAS_LIVE_CHILD);
+        ps.setLong(1, nid);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private record SubtreeRow(long nid, long parentNid, long ckNid, String nodeId) {
+    }
+
+    /** Re-resolves the live descendants of a node whose own slots changed, parents first. */
+    private static void propagate(Database.Tx tx, long root, Map<String, CheckpointSlot> rootMap) throws SQLException {
+        List<SubtreeRow> rows = new ArrayList<>();
+        PreparedStatement sub = tx.ps(Sql.LIVE_SUBTREE);
+        sub.setLong(1, root);
+        try (ResultSet rs = sub.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new SubtreeRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+            }
+        }
+        Map<Long, Long> effective = new HashMap<>();
+        Map<Long, Map<String, CheckpointSlot>> maps = new HashMap<>();
+        effective.put(root, root);
+        maps.put(root, rootMap);
+        PreparedStatement setCk = tx.ps(Sql.SET_CK);
+        for (SubtreeRow r : rows) {
+            long parentCk = effective.get(r.parentNid());
+            if (r.ckNid() == r.nid()) {
+                TreeMap<String, CheckpointSlot> map = new TreeMap<>(maps.get(parentCk));
+                PreparedStatement own = tx.ps(Sql.OWN_CHECKPOINTS);
+                own.setLong(1, r.nid());
+                try (ResultSet rs = own.executeQuery()) {
+                    while (rs.next()) {
+                        String slot = rs.getString(1);
+                        map.put(slot, new CheckpointSlot(slot, r.nodeId(), ref(rs.getBytes(2), rs.getLong(3))));
+                    }
+                }
+                PreparedStatement delete = tx.ps(Sql.DELETE_RESOLVED);
+                delete.setLong(1, r.nid());
+                delete.executeUpdate();
+                writeResolved(tx, r.nid(), map.values());
+                effective.put(r.nid(), r.nid());
+                maps.put(r.nid(), map);
+            } else {
+                if (r.ckNid() != parentCk) {
+                    setCk.setLong(1, parentCk);
+                    setCk.setLong(2, r.nid());
+                    setCk.executeUpdate();
+                }
+                effective.put(r.nid(), parentCk);
+            }
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package dev.cairn.persistence.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.PersistenceException;
+import dev.cairn.persistence.StoreClosedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connections of a {@code postgres:} store: a pool of write connections ({@code READ COMMITTED}
+ * transactions, retried on deadlock or serialization failure) and a pool of read connections
+ * ({@code REPEATABLE READ READ ONLY} transactions, so a read sees one snapshot).
+ *
+ * <p>Statements name tables as {@code ~table}; {@link #qualify} turns that into
+ * {@code "schema".table}, so the store never depends on a connection's {@code search_path} (a host's
+ * own pool may set any).
+ */
+final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    /** Attempts of a write transaction that PostgreSQL aborted for a deadlock or serialization failure. */
+    static final int MAX_ATTEMPTS = 8;
+
+    /** Work in a write transaction. */
+    interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /** Work on a read connection, in one read-only snapshot. */
+    interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final String location;
+    private final String prefix;
+    private final PostgresOptions options;
+    private final Durability durability;
+    private final DataSource writers;
+    private final DataSource readers;
+    /** Set when the connections come from the host's own pool: reads then set their isolation themselves. */
+    private final boolean hostPool;
+    private final Map<String, String> qualified = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Database(String location, PostgresOptions options, Durability durability, DataSource writers,
+                     DataSource readers, boolean hostPool) {
+        this.location = location;
+        this.prefix = quote(options.schema()) + ".";
+        this.options = options;
+        this.durability = durability;
+        this.writers = writers;
+        this.readers = readers;
+        this.hostPool = hostPool;
+    }
+
+    /**
+     * Connects to the server named by a location, migrates the schema and opens the pools.
+     *
+     * @param where the server and login
+     * @param options the tuning
+     * @return the database
+     */
+    static Database open(PostgresLocation where, PostgresOptions options) {
+        String location = where + "?schema=" + options.schema();
+        Properties props = where.driverProperties(options.connectTimeout().toMillis());
+        Durability durability;
+        try (Connection probe = new org.postgresql.Driver().connect(where.jdbcUrl(), props)) {
+            if (probe == null) {
+                throw new PersistenceException("The PostgreSQL driver refused the URL of " + location);
+            }
+            durability = prepare(probe, location, options);
+        } catch (SQLException e) {
+            throw Errors.translate("open the store", location, where.user(), e);
+        }
+        HikariDataSource writePool = null;
+        try {
+            Properties writeProps = new Properties();
+            writeProps.putAll(props);
+            if (options.durability() == Durability.PROCESS_CRASH_SAFE) {
+                writeProps.setProperty("options", "-c synchronous_commit=off");
+            } else {
+                writeProps.setProperty("options", "-c synchronous_commit=on");
+            }
+            writePool = pool(where, writeProps, options.writers(), options, false);
+            HikariDataSource readPool = pool(where, props, options.readers(), options, true);
+            LOG.info("Opened Cairn store {} ({})", location, durability);
+            return new Database(location, options, durability, writePool, readPool, false);
+        } catch (RuntimeException e) {
+            if (writePool != null) {
+                writePool.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Uses a host's connection pool; migrates the schema with one of its connections.
+     *
+     * @param dataSource the host's pool
+     * @param options the tuning (pool sizes are the host's business and are ignored)
+     * @return the database
+     */
+    static Database open(DataSource dataSource, PostgresOptions options) {
+        String location = "postgres (host DataSource " + dataSource.getClass().getSimpleName() + ")?schema="
+                + options.schema();
+        Durability durability;
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            try {
+                durability = prepare(c, location, options);
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw Errors.translate("open the store", location, java.util.Optional.empty(), e);
+        }
+        LOG.info("Opened Cairn store {} ({})", location, durability);
+        return new Database(location, options, durability, dataSource, dataSource, true);
+    }
+
+    /** Migrates the schema and works out the durability the server gives. */
+    private static Durability prepare(Connection c, String location, PostgresOptions options) throws SQLException {
+        c.setAutoCommit(true);
+        Migrations.migrate(c, location, options.schema());
+        boolean fsync = "on".equals(setting(c, "fsync"));
+        if (!fsync) {
+            LOG.warn("The PostgreSQL server of {} runs with fsync=off: a crash of its machine may lose or damage"
+                    + " committed data; the store declares PROCESS_CRASH_SAFE", location);
+            return Durability.PROCESS_CRASH_SAFE;
+        }
+        return options.durability();
+    }
+
+    private static String setting(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
+    }
+
+    private static HikariDataSource pool(PostgresLocation where, Properties props, int size, PostgresOptions options,
+                                         boolean read) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cairn-pg-" + (read ? "readers-" : "writers-") + POOLS.incrementAndGet());
+        config.setJdbcUrl(where.jdbcUrl());
+        config.setDriverClassName(org.postgresql.Driver.class.getName());
+        config.setDataSourceProperties(props);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(size, 1));
+        config.setAutoCommit(false);
+        config.setConnectionTimeout(Math.max(250, options.connectTimeout().toMillis()));
+        config.setInitializationFailTimeout(-1);
+        if (read) {
+            config.setReadOnly(true);
+            config.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+        } else {
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        }
+        return new HikariDataSource(config);
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /**
+     * @param template a statement naming tables as {@code ~table}
+     * @return the statement with the tables in the store's schema
+     */
+    String qualify(String template) {
+        return qualified.computeIfAbsent(template, t -> t.replace("~", prefix));
+    }
+
+    String location() {
+        return location;
+    }
+
+    PostgresOptions options() {
+        return options;
+    }
+
+    Durability durability() {
+        return durability;
+    }
+
+    /**
+     * Runs work in one write transaction: commits if it returns, rolls back if it throws. A
+     * transaction that PostgreSQL aborts for a deadlock or a serialization failure is run again from
+     * the start (the work must keep no state outside the transaction), up to {@link #MAX_ATTEMPTS}
+     * times.
+     *
+     * @param what what the work does, for error messages
+     * @param work the work
+     * @return what the work returned
+     */
+    <T> T write(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            requireOpen();
+            try (Connection c = writers.getConnection()) {
+                if (hostPool) {
+                    c.setAutoCommit(false);
+                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
+                Tx tx = new Tx(c, this);
+                boolean committed = false;
+                try {
+                    if (hostPool && options.durability() == Durability.PROCESS_CRASH_SAFE) {
+                        tx.exec("SET LOCAL synchronous_commit = off");
+                    }
+                    T result = work.run(tx);
+                    tx.closeStatements();
+                    if (tx.rollbackOnly) {
+                        c.rollback();
+                    } else {
+                        c.commit();
+                    }
+                    committed = true;
+                    return result;
+                } finally {
+                    if (!committed) {
+                        rollbackQuietly(c);
+                    }
+                    tx.closeStatements();
+                }
+            } catch (SQLException e) {
+                if (closed) {
+                    throw closedException();
+                }
+                if (Errors.isRetryable(e) && attempt < MAX_ATTEMPTS) {
+                    LOG.debug("Retrying '{}' on {} after {} (attempt {})", what, location, e.getSQLState(), attempt);
+                    backOff(attempt);
+                    continue;
+                }
+                throw Errors.translate(what, location, java.util.Optional.empty(), e);
+            }
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 1 + (1 << Math.min(attempt, 6))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs work on a read connection in one {@code REPEATABLE READ READ ONLY} transaction, so it sees
+     * one snapshot.
+     *
+     * @param what what the work does, for error messages
+     * @param work the work
+     * @return what the work returned
+     */
+    <T> T read(String what, ReadWork<T> work) {
+        requireOpen();
+        try (Connection c = readers.getConnection()) {
+            boolean restore = false;
+            if (hostPool) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+                restore = true;
+            }
+            try {
+                return work.run(c);
+            } finally {
+                rollbackQuietly(c);
+                if (restore) {
+                    c.setReadOnly(false);
+                }
+            }
+        } catch (SQLException e) {
+            if (closed) {
+                throw closedException();
+            }
+            throw Errors.translate(what, location, java.util.Optional.empty(), e);
+        }
+    }
+
+    /**
+     * Runs statements that cannot run in a transaction ({@code VACUUM}) on a write connection in
+     * auto-commit mode.
+     */
+    <T> T autoCommit(String what, ReadWork<T> work) {
+        requireOpen();
+        try (Connection c = writers.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(true);
+            try {
+                return work.run(c);
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw Errors.translate(what, location, java.util.Optional.empty(), e);
+        }
+    }
+
+    private void rollbackQuietly(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            LOG.debug("Rollback on {} failed: {}", location, e.getMessage());
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private StoreClosedException closedException() {
+        return new StoreClosedException("postgres session store factory (" + location + ")");
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the pools this store opened (not a host's); closing twice is harmless. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!hostPool) {
+            ((HikariDataSource) readers).close();
+            ((HikariDataSource) writers).close();
+        }
+        LOG.info("Closed Cairn store {}", location);
+    }
+
+    /**
+     * A write transaction: its connection and the statements it prepared, closed when it ends. The
+     * driver keeps the server-side prepared statements in the connection's cache across transactions.
+     */
+    static final class Tx {
+        private final Connection connection;
+        private final Database db;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+        private boolean rollbackOnly;
+
+        Tx(Connection connection, Database db) {
+            this.connection = connection;
+            this.db = db;
+        }
+
+        /**
+         * @param template a statement naming tables as {@code ~table}
+         * @return the prepared statement, the same one for the same template within the transaction
+         */
+        PreparedStatement ps(String template) throws SQLException {
+            PreparedStatement ps = statements.get(template);
+            if (ps == null) {
+                ps = connection.prepareStatement(db.qualify(template));
+                statements.put(template, ps);
+            }
+            return ps;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        /** Makes the transaction end with a rollback even though the work returns normally. */
+        void rollbackOnly() {
+            rollbackOnly = true;
+        }
+
+        void exec(String sql) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute(db.qualify(sql));
+            }
+        }
+
+        void closeStatements() throws SQLException {
+            List<SQLException> failures = new ArrayList<>();
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    failures.add(e);
+                }
+            }
+            statements.clear();
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+        }
+    }
+}

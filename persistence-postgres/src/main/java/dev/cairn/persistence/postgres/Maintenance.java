@@ -1,0 +1,265 @@
+package dev.cairn.persistence.postgres;
+
+import dev.cairn.persistence.GcReport;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.SessionMeta;
+import dev.cairn.persistence.SessionNotFoundException;
+import dev.cairn.persistence.VacuumReport;
+import dev.cairn.persistence.ContentHash;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Metadata saves, tombstones, gc and vacuum (SPEC rules 15 to 18), each in write transactions that
+ * lock what they change: a metadata save or a tombstone locks the session row, as commits do, so it
+ * never interleaves with a commit of that session on any instance; gc removes a blob only after
+ * locking it (see {@link Catalogue#LOCK_BLOB_EXCLUSIVE}), so a concurrent commit that references it
+ * either keeps it or finds it gone.
+ *
+ * <p>Space: {@link #vacuum()} deletes detached rows, then runs PostgreSQL's {@code VACUUM} on the
+ * store's tables, which makes their dead rows' space reusable and gives trailing empty pages back to
+ * the operating system; it does not rewrite tables ({@code VACUUM FULL} would lock them). The report
+ * counts the bytes by which the tables shrank.
+ */
+final class Maintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+    static final String META_ROW = "SELECT sid, parent_session_id, created_at FROM ~sessions WHERE session_id = ?"
+            + " FOR UPDATE";
+    private static final String UPDATE_META = "UPDATE ~sessions SET name = ?, model = ?, cwd = ? WHERE sid = ?";
+    private static final String DELETE_ATTRIBUTES = "DELETE FROM ~session_attributes WHERE sid = ?";
+    static final String SESSION_HEAD = "SELECT s.sid, h.nid FROM ~sessions s"
+            + " LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.session_id = ? FOR UPDATE OF s";
+    static final String SUBTREE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
+            + " UNION SELECT n.nid FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
+            + " SELECT nid FROM sub";
+    static final String TOMBSTONE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
+            + " UNION SELECT n.nid FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
+            + " UPDATE ~nodes SET state = 1 WHERE nid IN (SELECT nid FROM sub) AND state = 0";
+    static final String DETACH = "UPDATE ~nodes SET state = 2 WHERE state = 1";
+    /** Blobs that no node that is not detached references: the candidates of a sweep. */
+    static final String UNREFERENCED_BLOBS = "SELECT b.hash FROM ~blobs b WHERE"
+            + " NOT EXISTS (SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid"
+            + " WHERE a.hash = b.hash AND n.state < 2)"
+            + " AND NOT EXISTS (SELECT 1 FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid"
+            + " WHERE c.hash = b.hash AND n.state < 2)";
+    static final String SWEEP_BLOB = Catalogue.DELETE_BLOB_IF_UNREFERENCED + " RETURNING b.size";
+    /** Blobs checked and deleted per transaction of a sweep. */
+    static final int SWEEP_BATCH = 256;
+    static final String[] REMOVE_DETACHED = {
+        // Usage records stay (the ledger counts them for ever) but let go of the node.
+        "UPDATE ~usage SET nid = 0 WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
+        "DELETE FROM ~attachments WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
+        "DELETE FROM ~checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
+        "DELETE FROM ~resolved_checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
+    };
+    static final String DELETE_DETACHED = "DELETE FROM ~nodes WHERE state = 2";
+    private final Database db;
+
+    Maintenance(Database db) {
+        this.db = db;
+    }
+
+    void saveMeta(String sessionId, SessionMeta meta) {
+        db.write("save the metadata of session '" + sessionId + "'", tx -> {
+            PreparedStatement ps = tx.ps(META_ROW);
+            ps.setString(1, sessionId);
+            long sid;
+            Optional<String> parent;
+            long createdAt;
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SessionNotFoundException(sessionId);
+                }
+                sid = rs.getLong(1);
+                parent = Optional.ofNullable(rs.getString(2));
+                createdAt = rs.getLong(3);
+            }
+            requireSame(sessionId, "session id", sessionId, meta.sessionId());
+            requireSame(sessionId, "parent session id", parent, meta.parentSessionId());
+            requireSame(sessionId, "creation time", Times.fromNanos(createdAt), meta.createdAt());
+            PreparedStatement update = tx.ps(UPDATE_META);
+            update.setString(1, meta.name());
+            update.setString(2, meta.model());
+            update.setString(3, meta.cwd());
+            update.setLong(4, sid);
+            update.executeUpdate();
+            PreparedStatement delete = tx.ps(DELETE_ATTRIBUTES);
+            delete.setLong(1, sid);
+            delete.executeUpdate();
+            Catalogue.insertAttributes(tx, sid, meta.attributes());
+            return null;
+        });
+    }
+
+    private static void requireSame(String sessionId, String what, Object stored, Object given) {
+        if (!stored.equals(given)) {
+            throw new InvalidRequestException("Cannot change the " + what + " in the metadata of session '" + sessionId
+                    + "' from " + show(stored) + " to " + show(given)
+                    + ": saveSessionMeta replaces only name, model, cwd and attributes");
+        }
+    }
+
+    private static String show(Object value) {
+        return value instanceof Optional<?> o ? o.map(v -> "'" + v + "'").orElse("none") : "'" + value + "'";
+    }
+
+    int tombstone(String sessionId, Collection<String> nodeIds) {
+        List<String> ids = new ArrayList<>(nodeIds.size());
+        for (String id : nodeIds) {
+            ids.add(Ids.require("node id", Objects.requireNonNull(id, "nodeIds element")));
+        }
+        return db.write("tombstone nodes of session '" + sessionId + "'", tx -> {
+            PreparedStatement head = tx.ps(SESSION_HEAD);
+            head.setString(1, sessionId);
+            long sid;
+            long headNid;
+            try (ResultSet rs = head.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SessionNotFoundException(sessionId);
+                }
+                sid = rs.getLong(1);
+                headNid = rs.getLong(2);
+            }
+            Set<Long> targets = new LinkedHashSet<>();
+            List<String> targetIds = new ArrayList<>();
+            PreparedStatement state = tx.ps(Sql.NODE_STATE);
+            for (String id : ids) {
+                state.setLong(1, sid);
+                state.setString(2, id);
+                try (ResultSet rs = state.executeQuery()) {
+                    int s = rs.next() ? rs.getInt(2) : -1;
+                    if (s < 0 || s == 2) {
+                        throw new InvalidRequestException("Cannot tombstone " + Ids.quote(id) + ": it is "
+                                + (s < 0 ? "not a node" : "a detached node") + " of session " + Ids.quote(sessionId)
+                                + "; only live or tombstoned nodes can be tombstoned");
+                    }
+                    if (targets.add(rs.getLong(1))) {
+                        targetIds.add(id);
+                    }
+                }
+            }
+            // A target is on the head's active path exactly when the head is in its subtree.
+            if (headNid != 0) {
+                PreparedStatement sub = tx.ps(SUBTREE);
+                int i = 0;
+                for (long target : targets) {
+                    String id = targetIds.get(i++);
+                    sub.setLong(1, target);
+                    try (ResultSet rs = sub.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getLong(1) == headNid) {
+                                throw new InvalidRequestException("Cannot tombstone " + Ids.quote(id)
+                                        + ": it is on the active path of the head in session " + Ids.quote(sessionId)
+                                        + "; move the head to another branch first");
+                            }
+                        }
+                    }
+                }
+            }
+            int count = 0;
+            PreparedStatement tomb = tx.ps(TOMBSTONE);
+            for (long target : targets) {
+                tomb.setLong(1, target);
+                count += tomb.executeUpdate();
+            }
+            return count;
+        });
+    }
+
+    /**
+     * Detaches every tombstoned node (one transaction), then deletes the blobs that no node that is
+     * not detached references, in batches: each candidate locked, checked again and deleted in one
+     * transaction, so a commit that references it meanwhile keeps it.
+     */
+    GcReport gc() {
+        long detached = db.write("collect garbage", tx -> (long) tx.ps(DETACH).executeUpdate());
+        List<byte[]> candidates = db.read("collect garbage", c -> {
+            TreeMap<String, byte[]> sorted = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(db.qualify(UNREFERENCED_BLOBS));
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byte[] hash = rs.getBytes(1);
+                    sorted.put(ContentHash.ofDigest(hash).toString(), hash);
+                }
+            }
+            return new ArrayList<>(sorted.values());
+        });
+        long deleted = 0;
+        long bytes = 0;
+        for (int from = 0; from < candidates.size(); from += SWEEP_BATCH) {
+            List<byte[]> batch = candidates.subList(from, Math.min(candidates.size(), from + SWEEP_BATCH));
+            long[] swept = db.write("collect garbage", tx -> {
+                long[] counts = new long[2];
+                PreparedStatement lock = tx.ps(Catalogue.LOCK_BLOB_EXCLUSIVE);
+                PreparedStatement sweep = tx.ps(SWEEP_BLOB);
+                for (byte[] hash : batch) {
+                    lock.setBytes(1, hash);
+                    lock.executeQuery().close();
+                    sweep.setBytes(1, hash);
+                    try (ResultSet rs = sweep.executeQuery()) {
+                        if (rs.next()) {
+                            counts[0]++;
+                            counts[1] += rs.getLong(1);
+                        }
+                    }
+                }
+                return counts;
+            });
+            deleted += swept[0];
+            bytes += swept[1];
+        }
+        LOG.debug("gc of {}: detached {} nodes, deleted {} blobs ({} bytes)", db.location(), detached, deleted, bytes);
+        return new GcReport(detached, deleted, bytes);
+    }
+
+    VacuumReport vacuum() {
+        long removed = db.write("vacuum", tx -> {
+            for (String sql : REMOVE_DETACHED) {
+                tx.ps(sql).executeUpdate();
+            }
+            return (long) tx.ps(DELETE_DETACHED).executeUpdate();
+        });
+        long reclaimed = db.autoCommit("vacuum", c -> {
+            long before = size(c);
+            try (Statement s = c.createStatement()) {
+                for (String table : Schema.TABLES) {
+                    s.execute(db.qualify("VACUUM ~" + table));
+                }
+            }
+            return Math.max(0, before - size(c));
+        });
+        LOG.debug("vacuum of {}: removed {} detached nodes, gave back {} bytes", db.location(), removed, reclaimed);
+        return new VacuumReport(removed, reclaimed);
+    }
+
+    /** @return the bytes of the store's tables, indexes and TOAST tables */
+    private long size(Connection c) throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
+            for (String table : Schema.TABLES) {
+                ps.setString(1, db.qualify("~" + table));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        total += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cairn.persistence.postgres;
+
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.GcReport;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.PersistedSessionRead;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimeCommitResult;
+import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionMeta;
+import dev.cairn.persistence.SessionNode;
+import dev.cairn.persistence.SessionReadScope;
+import dev.cairn.persistence.StoreClosedException;
+import dev.cairn.persistence.StorePolicy;
+import dev.cairn.persistence.VacuumReport;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The store handle of one session. It names the session by id: after a delete, reads return empty
+ * and writes throw {@link dev.cairn.persistence.SessionNotFoundException} (rule 21); if a session
+ * with the same id is created again, the handle serves the new one.
+ */
+final class PostgresStore implements RuntimePersistence {
+    private final PostgresSessionStoreFactory factory;
+    private final Database db;
+    private final String sessionId;
+    private final StorePolicy policy;
+    private final String commitWhat;
+    private final Reads reads;
+    private volatile boolean closed;
+
+    PostgresStore(PostgresSessionStoreFactory factory, Database db, String sessionId, StorePolicy policy) {
+        this.factory = factory;
+        this.db = db;
+        this.sessionId = sessionId;
+        this.policy = policy;
+        this.commitWhat = "commit to session '" + sessionId + "'";
+        this.reads = factory.reads();
+    }
+
+    @Override
+    public String sessionId() {
+        requireOpen();
+        return sessionId;
+    }
+
+    @Override
+    public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
+        Objects.requireNonNull(scope, "scope");
+        requireOpen();
+        return db.read("read session '" + sessionId + "'", c -> reads.load(c, sessionId, scope));
+    }
+
+    @Override
+    public Optional<SessionNode> loadNode(String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        requireOpen();
+        Ids.require("node id", nodeId);
+        return db.read("read a node of session '" + sessionId + "'", c -> reads.loadNode(c, sessionId, nodeId));
+    }
+
+    @Override
+    public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
+        Objects.requireNonNull(commit, "commit");
+        requireOpen();
+        return factory.commits().commit(sessionId, policy, commit, commitWhat);
+    }
+
+    @Override
+    public void saveSessionMeta(SessionMeta meta) {
+        Objects.requireNonNull(meta, "meta");
+        requireOpen();
+        factory.maintenance().saveMeta(sessionId, meta);
+    }
+
+    @Override
+    public Optional<SessionMeta> loadSessionMeta() {
+        requireOpen();
+        return db.read("read the metadata of session '" + sessionId + "'", c -> reads.meta(c, sessionId));
+    }
+
+    @Override
+    public int tombstoneNodes(Collection<String> nodeIds) {
+        Objects.requireNonNull(nodeIds, "nodeIds");
+        requireOpen();
+        return factory.maintenance().tombstone(sessionId, nodeIds);
+    }
+
+    @Override
+    public Optional<byte[]> loadBlob(ContentHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        requireOpen();
+        return db.read("read blob " + hash, c -> reads.loadBlob(c, hash));
+    }
+
+    @Override
+    public GcReport gcUnreachable() {
+        requireOpen();
+        return factory.maintenance().gc();
+    }
+
+    @Override
+    public VacuumReport vacuum() {
+        requireOpen();
+        return factory.maintenance().vacuum();
+    }
+
+    @Override
+    public Durability durability() {
+        requireOpen();
+        return db.durability();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresStore[" + db.location() + ", session " + sessionId + (closed ? ", closed" : "") + "]";
+    }
+
+    private void requireOpen() {
+        if (closed || db.isClosed()) {
+            throw new StoreClosedException("store of session '" + sessionId + "' (" + db.location() + ")");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.cairn.persistence.postgres;
+
+import java.time.Instant;
+
+/**
+ * Times are stored as nanoseconds since the epoch (an SQLite INTEGER), so every instant from 1677
+ * to 2262 comes back exactly as stored. The clock is truncated to microseconds, as the memory
+ * provider's is, so both providers report the same precision.
+ */
+final class Times {
+    private Times() {
+    }
+
+    static Instant now() {
+        Instant t = Instant.now();
+        int nanos = t.getNano();
+        int extra = nanos % 1000;
+        return extra == 0 ? t : Instant.ofEpochSecond(t.getEpochSecond(), nanos - extra);
+    }
+
+    static long toNanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+
+    /** @return the stored value for a cursor instant, clamped to the range a column can hold */
+    static long toNanosClamped(Instant t) {
+        try {
+            return toNanos(t);
+        } catch (ArithmeticException e) {
+            return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    static Instant fromNanos(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+}
