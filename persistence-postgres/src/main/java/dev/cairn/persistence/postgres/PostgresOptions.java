@@ -56,13 +56,13 @@ public record PostgresOptions(String schema, Durability durability, int readers,
     /** The strongest zstd level accepted. */
     public static final int MAX_COMPRESSION_LEVEL = 19;
 
-    /** Schema {@code cairn}, power-loss safe, 4 readers, 4 writers, a 10 s connect timeout, zstd level 3. */
-    public static final PostgresOptions DEFAULTS =
-            new PostgresOptions(DEFAULT_SCHEMA, Durability.POWER_LOSS_SAFE, 4, 4, Duration.ofSeconds(10), 3);
-
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Map<String, Durability> DURABILITY_NAMES =
             Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
+
+    /** Schema {@code cairn}, power-loss safe, 4 readers, 4 writers, a 10 s connect timeout, zstd level 3. */
+    public static final PostgresOptions DEFAULTS =
+            new PostgresOptions(DEFAULT_SCHEMA, Durability.POWER_LOSS_SAFE, 4, 4, Duration.ofSeconds(10), 3);
 
     /**
      * Validates.
