@@ -51,8 +51,8 @@ final class LocalServer {
     private final Path data;
     private final Path log;
     private final String password;
-    private Process process;
-    private int port;
+    private volatile Process process;
+    private volatile int port;
 
     private LocalServer(ServerBinaries binaries, RunAs runAs, Path base, Path log, String password) {
         this.binaries = binaries;
@@ -134,7 +134,9 @@ final class LocalServer {
         List<String> command = runAs.command(List.of(binaries.initdb().toString(), "--pgdata=" + data,
                 "--username=" + ADMIN, "--auth=scram-sha-256", "--pwfile=" + passwordFile, "--encoding=UTF8",
                 "--no-locale", "--no-sync", "--no-instructions"));
+        Instant started = Instant.now();
         ProcessRunner.Result initdb = ProcessRunner.run(command, base, Duration.ofMinutes(2));
+        LOG.debug("initdb took {} ms", Duration.between(started, Instant.now()).toMillis());
         appendToLog("initdb: " + String.join(" ", command) + "\n" + initdb.output() + "\n");
         try {
             Files.deleteIfExists(passwordFile);
@@ -199,12 +201,14 @@ final class LocalServer {
             } catch (IOException e) {
                 throw new ServerUnavailable("cannot run " + binaries.postgres() + ": " + e.getMessage(), e);
             }
+            Instant started = Instant.now();
             String failure = awaitReady();
             if (failure == null) {
+                LOG.debug("postgres accepted connections after {} ms", Duration.between(started, Instant.now()).toMillis());
                 return;
             }
             String output = logSince(logOffset);
-            if (output.contains("Address already in use") && attempt < START_ATTEMPTS) {
+            if (portTaken(output) && attempt < START_ATTEMPTS) {
                 LOG.debug("Port {} was taken before postgres could bind it; trying another", port);
                 continue;
             }
@@ -213,12 +217,18 @@ final class LocalServer {
         }
     }
 
+    /** Whether postgres ended because another process bound its port after {@link #freePort()} chose it. */
+    private static boolean portTaken(String output) {
+        return output.contains("Address already in use") || output.contains("could not create any TCP/IP sockets");
+    }
+
     /** Polls with a connection until the server accepts it; null when it does, else what went wrong. */
     private String awaitReady() {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         SQLException last = null;
         while (Instant.now().isBefore(deadline)) {
-            try (Connection ignored = connect("postgres")) {
+            try {
+                connect("postgres").close();
                 return null;
             } catch (SQLException e) {
                 last = e;

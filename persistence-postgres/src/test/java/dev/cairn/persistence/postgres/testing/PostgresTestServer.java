@@ -232,6 +232,7 @@ public final class PostgresTestServer {
         LocalServer local = LocalServer.start(binaries, runAs);
         Runtime.getRuntime().addShutdownHook(new Thread(local::stop, "cairn-postgres-shutdown"));
         String version;
+        Instant creating = Instant.now();
         try (Connection connection = local.connect("postgres");
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + TEST_DATABASE + " OWNER " + ADMIN_USER);
@@ -239,6 +240,7 @@ public final class PostgresTestServer {
                 rs.next();
                 version = rs.getString(1).split(" ")[0];
             }
+            LOG.debug("Creating database {} took {} ms", TEST_DATABASE, Duration.between(creating, Instant.now()).toMillis());
         } catch (SQLException e) {
             local.stop();
             throw new ServerUnavailable("the server started, but creating database " + TEST_DATABASE

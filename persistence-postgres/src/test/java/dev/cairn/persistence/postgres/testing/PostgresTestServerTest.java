@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,6 +34,7 @@ class PostgresTestServerTest {
     @Test
     void rejectsAWrongPassword() {
         PostgresTestServer server = PostgresTestServer.get();
+        assumeFalse(server.external(), "how an external server authenticates is up to it");
         SQLException e = assertThrows(SQLException.class, () -> DriverManager
                 .getConnection(server.jdbcUrl(server.database()), server.adminUser(), "not-" + server.adminPassword())
                 .close());
@@ -47,8 +49,8 @@ class PostgresTestServerTest {
     @Test
     void describesWithoutThePassword() {
         PostgresTestServer server = PostgresTestServer.get();
-        assertFalse(server.describe().contains(server.adminPassword()) && !server.adminPassword().isEmpty(),
-                server.describe());
+        assumeFalse(server.external(), "an external server's URL may need percent-encoding");
+        assertFalse(server.describe().contains(server.adminPassword()), server.describe());
         String location = server.location("db1", "schema=s1");
         assertEquals("postgres://" + server.adminUser() + ":" + server.adminPassword() + "@" + server.host() + ":"
                 + server.port() + "/db1?schema=s1", location);

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,15 +115,6 @@ final class ProcessRunner {
         String[] all = text.strip().split("\n");
         int from = Math.max(0, all.length - lines);
         return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
-    }
-
-    /** The last {@code lines} lines of a file, or a note that it could not be read. */
-    static String tail(Path file, int lines) {
-        try {
-            return tail(Files.readString(file, StandardCharsets.UTF_8), lines);
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
     }
 
     private static void drain(InputStream in, ByteArrayOutputStream sink) {
