@@ -111,10 +111,14 @@ final class Migrations {
 
     /** @return the schema's version: 0 if it has no Cairn history table */
     static int version(Connection c, String schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, Database.quote(schema) + "." + Schema.HISTORY_TABLE);
+        // A query of the catalog, not to_regclass(): after waiting for the advisory lock, the catalog
+        // cache of this connection may not have seen the table another instance just created.
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_class k JOIN pg_namespace n"
+                + " ON n.oid = k.relnamespace WHERE n.nspname = ? AND k.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, Schema.HISTORY_TABLE);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(1)) {
+                if (!rs.next()) {
                     return 0;
                 }
             }
