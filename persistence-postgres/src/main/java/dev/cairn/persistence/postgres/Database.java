@@ -215,7 +215,8 @@ final class Database implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             requireOpen();
             try (Connection c = writers.getConnection()) {
-                if (hostPool) {
+                HostSettings host = hostPool ? HostSettings.of(c) : null;
+                if (host != null) {
                     c.setAutoCommit(false);
                     c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 }
@@ -239,6 +240,9 @@ final class Database implements AutoCloseable {
                         rollbackQuietly(c);
                     }
                     tx.closeStatements();
+                    if (host != null) {
+                        host.restore(c);
+                    }
                 }
             } catch (SQLException e) {
                 if (closed) {
@@ -273,19 +277,18 @@ final class Database implements AutoCloseable {
     <T> T read(String what, ReadWork<T> work) {
         requireOpen();
         try (Connection c = readers.getConnection()) {
-            boolean restore = false;
-            if (hostPool) {
+            HostSettings host = hostPool ? HostSettings.of(c) : null;
+            if (host != null) {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
-                restore = true;
             }
             try {
                 return work.run(c);
             } finally {
                 rollbackQuietly(c);
-                if (restore) {
-                    c.setReadOnly(false);
+                if (host != null) {
+                    host.restore(c);
                 }
             }
         } catch (SQLException e) {
@@ -351,6 +354,25 @@ final class Database implements AutoCloseable {
             ((HikariDataSource) writers).close();
         }
         LOG.info("Closed Cairn store {}", location);
+    }
+
+    /** The settings of a connection of a host's pool, put back before it is returned. */
+    private record HostSettings(boolean autoCommit, int isolation, boolean readOnly) {
+        static HostSettings of(Connection c) throws SQLException {
+            return new HostSettings(c.getAutoCommit(), c.getTransactionIsolation(), c.isReadOnly());
+        }
+
+        void restore(Connection c) throws SQLException {
+            if (c.isReadOnly() != readOnly) {
+                c.setReadOnly(readOnly);
+            }
+            if (c.getTransactionIsolation() != isolation) {
+                c.setTransactionIsolation(isolation);
+            }
+            if (c.getAutoCommit() != autoCommit) {
+                c.setAutoCommit(autoCommit);
+            }
+        }
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.cairn.persistence.postgres;
 
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.postgres.testing.PostgresTestServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 
 /** Locations on the test server, each on a fresh schema. */
 final class Pg {
@@ -25,5 +29,17 @@ final class Pg {
         int at = location.indexOf("schema=") + "schema=".length();
         int end = location.indexOf('&', at);
         return end < 0 ? location.substring(at) : location.substring(at, end);
+    }
+
+    /** Flips a bit of a stored blob row behind the provider's back (rule 13). */
+    static boolean corruptBlob(String schema, ContentHash hash) {
+        try (Connection c = PostgresTestServer.get().adminConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".blobs"
+                     + " SET bytes = set_byte(bytes, 0, get_byte(bytes, 0) # 1) WHERE hash = ?")) {
+            ps.setBytes(1, hash.toBytes());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot damage blob " + hash, e);
+        }
     }
 }

@@ -5,9 +5,6 @@ import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.postgres.testing.PostgresTestServer;
 import dev.cairn.persistence.tck.RuntimePersistenceKit;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -37,13 +34,6 @@ class PostgresKitTest extends RuntimePersistenceKit {
     /** Flips a bit of the stored blob row behind the provider's back (rule 13). */
     @Override
     protected boolean corruptBlob(ContentHash hash) {
-        try (Connection c = PostgresTestServer.get().adminConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".blobs"
-                     + " SET bytes = set_byte(bytes, 0, get_byte(bytes, 0) # 1) WHERE hash = ?")) {
-            ps.setBytes(1, hash.toBytes());
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot damage blob " + hash, e);
-        }
+        return Pg.corruptBlob(schema, hash);
     }
 }
