@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class CommitBench {
     /** The store under test ({@link Target}). */
-    @Param({"memory", "sqlite-process-crash", "sqlite-power-loss"})
+    @Param({"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash", "postgres-power-loss"})
     public String target;
 
     /** How many nodes the session holds when an iteration starts. */

@@ -43,7 +43,7 @@ public class ConcurrentCommitBench {
     @State(Scope.Benchmark)
     public static class Shared {
         /** The store under test ({@link Target}). */
-        @Param({"memory", "sqlite-process-crash", "sqlite-power-loss"})
+        @Param({"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash", "postgres-power-loss"})
         public String target;
 
         SessionStoreFactory factory;
@@ -51,7 +51,7 @@ public class ConcurrentCommitBench {
         private Path dir;
         final AtomicInteger sessions = new AtomicInteger();
 
-        /** Opens the factory on a fresh directory. */
+        /** Opens the factory on a fresh directory (PostgreSQL: a fresh schema). */
         @Setup(Level.Trial)
         public void open() {
             resolved = Target.of(target);
@@ -93,7 +93,7 @@ public class ConcurrentCommitBench {
         public void close(Shared shared) {
             try {
                 chain.store().close();
-                if (!shared.resolved.isSqlite()) {
+                if (shared.resolved.isMemory()) {
                     shared.factory.deleteSession(sessionId);
                 }
             } catch (StoreClosedException e) {

@@ -63,7 +63,7 @@ public class ReadBench {
     @State(Scope.Benchmark)
     public static class LongSession {
         /** The store under test ({@link Target}). */
-        @Param({"memory", "sqlite-process-crash", "sqlite-power-loss"})
+        @Param({"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash", "postgres-power-loss"})
         public String target;
 
         /** The length of the session's active path. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +19,22 @@ import java.util.function.Function;
  * Renders {@code BENCHMARKS.md} from JMH's JSON results ({@code -rf json}) and a small file of
  * {@code key: value} lines that describe the machine and the run.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.cairn.persistence.bench.Report jmh.json env.txt BENCHMARKS.md
- * [analysis.md]}; the optional hand-written analysis is appended as it is.
+ * <p>Usage: {@code java -cp benchmarks.jar dev.cairn.persistence.bench.Report jmh.json[,more.json...] env.txt
+ * BENCHMARKS.md [analysis.md]}: the results of several JMH runs (the PostgreSQL benchmarks run on their own,
+ * with their own parameters) are read as one; a listed file that does not exist is skipped. The optional
+ * hand-written analysis is appended as it is.
+ *
+ * <p>The PostgreSQL targets get rows in the same tables as the others where they were measured, and a
+ * section of their own that sets them against SQLite. The issue set no PostgreSQL targets: the
+ * provider-generic ones are applied to them as <em>informative</em> lines, never as failures.
  */
 public final class Report {
     private static final String PKG = "dev.cairn.persistence.bench.";
     private static final String PC = "sqlite-process-crash";
     private static final String PL = "sqlite-power-loss";
     private static final String MEM = "memory";
+    private static final String PG_PC = "postgres-process-crash";
+    private static final String PG_PL = "postgres-power-loss";
 
     /** One JMH result. */
     record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
@@ -93,10 +102,17 @@ public final class Report {
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 3 && args.length != 4) {
-            System.err.println("usage: Report <jmh.json> <env.txt> <BENCHMARKS.md> [analysis.md]");
+            System.err.println("usage: Report <jmh.json>[,<more.json>...] <env.txt> <BENCHMARKS.md> [analysis.md]");
             System.exit(2);
         }
-        Report r = new Report(parse(Files.readString(Path.of(args[0]))), readEnv(Path.of(args[1])));
+        List<Result> all = new ArrayList<>();
+        for (String file : args[0].split(",")) {
+            if (file.isBlank() || (!all.isEmpty() && !Files.exists(Path.of(file)))) {
+                continue;
+            }
+            all.addAll(parse(Files.readString(Path.of(file))));
+        }
+        Report r = new Report(all, readEnv(Path.of(args[1])));
         String md = r.render();
         if (args.length == 4 && Files.exists(Path.of(args[3]))) {
             md = md + "\n" + Files.readString(Path.of(args[3]));
@@ -201,6 +217,7 @@ public final class Report {
         md.append(env.getOrDefault("note", "")).append(env.containsKey("note") ? "\n\n" : "");
         renderMachine(md);
         StringBuilder body = new StringBuilder();
+        renderPostgresVsSqlite(body);
         renderSequential(body);
         renderSizes(body);
         renderCheckpoints(body);
@@ -208,6 +225,11 @@ public final class Report {
         renderReads(body);
         renderList(body);
         md.append("## Targets\n\n");
+        if (verdicts.stream().anyMatch(v -> v.startsWith("informative"))) {
+            md.append("The issue set no targets for PostgreSQL. Lines marked *informative* hold a PostgreSQL target to"
+                    + " a provider-generic target written for the embedded stores, for comparison: they are not"
+                    + " verdicts, and a target not met there is not a failure.\n\n");
+        }
         for (String v : verdicts) {
             md.append("- ").append(v).append('\n');
         }
@@ -219,7 +241,7 @@ public final class Report {
     private void renderMachine(StringBuilder md) {
         md.append("## Machine and settings\n\n");
         md.append("| | |\n|---|---|\n");
-        for (String k : List.of("date", "commit", "cpu", "cores", "memory", "os", "java", "filesystem", "jmh",
+        for (String k : List.of("date", "commit", "cpu", "cores", "memory", "os", "java", "filesystem", "postgres", "jmh",
                 "load before", "load after", "runtime")) {
             if (env.containsKey(k)) {
                 md.append("| ").append(k).append(" | ").append(env.get(k).replace("\n", "<br>").replace("|", "\\|"))
@@ -227,6 +249,89 @@ public final class Report {
             }
         }
         md.append('\n');
+    }
+
+    // ---- PostgreSQL against SQLite ----
+
+    private void renderPostgresVsSqlite(StringBuilder md) {
+        if (results.stream().noneMatch(r -> isPostgres(r.params().getOrDefault("target", "")))) {
+            return;
+        }
+        md.append("## PostgreSQL vs SQLite, in this run\n\n");
+        md.append("The same API calls against the `postgres:` provider and the `sqlite:` provider, each tier against"
+                + " the same tier (`process-crash`: PostgreSQL `synchronous_commit=off`, SQLite `synchronous=NORMAL`;"
+                + " `power-loss`: `synchronous_commit=on`, `synchronous=FULL`), from the tables below. The PostgreSQL"
+                + " server runs on this machine (see `postgres` above): it shares the cores and the disk, and every"
+                + " statement is a round trip over the loopback interface. Each JMH fork starts its own server."
+                + " Ratios are PostgreSQL ÷ SQLite: above 1 PostgreSQL does more per second, or, for latencies,"
+                + " takes longer.\n\n");
+        md.append("| measure | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |\n|---|---:|---:|---:|\n");
+        for (String tier : List.of("process-crash", "power-loss")) {
+            compare(md, "commits/s, one thread, empty session, `" + tier + "`", tier,
+                    t -> commit("throughput", t, "0").map(Result::opsPerSecond), Report::fmtInt);
+        }
+        for (String tier : List.of("process-crash", "power-loss")) {
+            compare(md, "commit p50 µs, one thread, empty session, `" + tier + "`", tier,
+                    t -> commit("latency", t, "0").map(r -> r.percentileMicros("50.0")), Report::fmt);
+        }
+        for (String tier : List.of("process-crash", "power-loss")) {
+            compare(md, "commit p50 at 100,000 nodes ÷ at 100 (cost of a long session), `" + tier + "`", tier,
+                    t -> commit("latency", t, "100").flatMap(small -> commit("latency", t, "100000")
+                            .map(large -> large.percentileMicros("50.0") / small.percentileMicros("50.0"))),
+                    v -> String.format(Locale.ROOT, "%.2f", v));
+        }
+        for (String tier : List.of("process-crash", "power-loss")) {
+            compare(md, "commits/s, 16 threads on 16 sessions, `" + tier + "`", tier,
+                    t -> find("ConcurrentCommitBench.threads16", Map.of("target", t)).map(Result::opsPerSecond),
+                    Report::fmtInt);
+        }
+        for (String tier : List.of("process-crash", "power-loss")) {
+            compare(md, "16 threads ÷ 1 thread, `" + tier + "`", tier,
+                    t -> find("ConcurrentCommitBench.threads16", Map.of("target", t)).flatMap(s -> find(
+                            "ConcurrentCommitBench.threads1", Map.of("target", t))
+                            .map(o -> s.opsPerSecond() / o.opsPerSecond())),
+                    v -> String.format(Locale.ROOT, "%.2f", v));
+        }
+        // reads: the largest session both stores were read at
+        Optional<String> size = results.stream()
+                .filter(r -> r.benchmark().equals("ReadBench.activePathTail50") && isPostgres(r.params().get("target")))
+                .map(r -> r.params().get("size"))
+                .filter(sz -> find("ReadBench.activePathTail50", Map.of("target", sqliteOf(
+                        pgTarget("ReadBench.activePathTail50", sz)), "size", sz)).isPresent())
+                .max(java.util.Comparator.comparingInt(Integer::parseInt));
+        if (size.isPresent()) {
+            String pg = pgTarget("ReadBench.activePathTail50", size.get());
+            String tier = pg.substring("postgres-".length());
+            for (String p : List.of("50.0", "99.0")) {
+                compare(md, "`activePathTail(50)` p" + p.replace(".0", "") + " µs, " + fmtInt(Double.parseDouble(size.get()))
+                        + " nodes (read on `" + tier + "`)", tier,
+                        t -> find("ReadBench.activePathTail50", Map.of("target", t, "size", size.get()))
+                                .map(r -> r.percentileMicros(p)), Report::fmt);
+            }
+        }
+        md.append('\n');
+    }
+
+    /** The PostgreSQL target a benchmark has a result for at this size, process-crash first. */
+    private String pgTarget(String benchmark, String size) {
+        return find(benchmark, Map.of("target", PG_PC, "size", size)).isPresent() ? PG_PC : PG_PL;
+    }
+
+    private static String sqliteOf(String postgresTarget) {
+        return "sqlite-" + postgresTarget.substring("postgres-".length());
+    }
+
+    /** One row of the comparison, left out when PostgreSQL was not measured for it. */
+    private void compare(StringBuilder md, String label, String tier, Function<String, Optional<Double>> value,
+                         Function<Double, String> show) {
+        Optional<Double> pg = value.apply("postgres-" + tier).filter(v -> !v.isNaN());
+        if (pg.isEmpty()) {
+            return;
+        }
+        Optional<Double> sqlite = value.apply("sqlite-" + tier).filter(v -> !v.isNaN());
+        md.append("| ").append(label).append(" | ").append(sqlite.map(show).orElse("n/a")).append(" | ")
+                .append(show.apply(pg.get())).append(" | ")
+                .append(sqlite.map(v -> String.format(Locale.ROOT, "%.2f", pg.get() / v)).orElse("n/a")).append(" |\n");
     }
 
     // ---- scenario 1 and 7 ----
@@ -242,7 +347,7 @@ public final class Report {
                 + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Optional<Result> normal = find("JdbcBaselineBench.throughput", Map.of("synchronous", "NORMAL"));
         Optional<Result> full = find("JdbcBaselineBench.throughput", Map.of("synchronous", "FULL"));
-        for (String t : Target.NAMES) {
+        for (String t : rows("CommitBench.")) {
             Optional<Result> thr = commit("throughput", t, "0");
             Optional<Result> lat = commit("latency", t, "0");
             Optional<Result> base = t.equals(PC) ? normal : t.equals(PL) ? full : Optional.empty();
@@ -312,7 +417,7 @@ public final class Report {
                 + " by the iteration's commits (about ops/s × 1 s nodes).\n\n");
         md.append("| store | N=0 ops/s | N=100 | N=10,000 | N=100,000 | p50 µs at 100 | p50 µs at 100,000 |"
                 + " cost 100,000 / 100 by p50 | by throughput |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (String t : Target.NAMES) {
+        for (String t : rows("CommitBench.")) {
             md.append("| `").append(t).append("` ");
             for (String n : List.of("0", "100", "10000", "100000")) {
                 md.append("| ").append(ops(commit("throughput", t, n))).append(' ');
@@ -327,13 +432,20 @@ public final class Report {
             md.append("| ").append(pct(smallLat, "50.0")).append(" | ").append(pct(largeLat, "50.0")).append(" | ")
                     .append(byP50.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a")).append(" | ")
                     .append(byThroughput.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a")).append(" |\n");
-            verdict(t + ": commit cost at 100,000 nodes ≤ 1.5 × cost at 100 (median latency; throughput ratio shown)",
+            targetVerdict(t, "commit cost at 100,000 nodes ≤ 1.5 × cost at 100 (median latency; throughput ratio shown)",
                     byP50, v -> v <= 1.5, v -> String.format(Locale.ROOT, "%.2f × by p50, %s × by throughput", v,
                             byThroughput.map(x -> String.format(Locale.ROOT, "%.2f", x)).orElse("n/a")));
         }
         md.append("\nThe verdict uses the median: the throughput of `memory` is dominated by the garbage collector"
                 + " copying the nodes the benchmark keeps adding (the session grows by about a million nodes per"
-                + " iteration), which does not depend on N but makes its throughput swing by tens of percent.\n\n");
+                + " iteration), which does not depend on N but makes its throughput swing by tens of percent.");
+        if (measured("CommitBench.", PG_PC) || measured("CommitBench.", PG_PL)) {
+            md.append(" PostgreSQL runs only the sizes its rows show (preloading 100,000 nodes through the provider"
+                    + " takes it about half a minute per trial); each iteration starts from a copy of a preloaded"
+                    + " template database (`CREATE DATABASE ... TEMPLATE`), as SQLite's starts from a copy of a"
+                    + " template file.");
+        }
+        md.append("\n\n");
     }
 
     // ---- scenario 3 ----
@@ -344,7 +456,7 @@ public final class Report {
                 + " (the blob deduplicates), `changing` new bytes each time (a new blob per commit). Includes building"
                 + " the commit, which hashes the 64 KiB.\n\n");
         md.append("| store | same ops/s | changing ops/s | plain turn ops/s |\n|---|---:|---:|---:|\n");
-        for (String t : Target.NAMES) {
+        for (String t : rows("CheckpointBench.")) {
             md.append("| `").append(t).append("` | ")
                     .append(ops(find("CheckpointBench.throughput", Map.of("target", t, "slot", "same")))).append(" | ")
                     .append(ops(find("CheckpointBench.throughput", Map.of("target", t, "slot", "changing")))).append(" | ")
@@ -360,9 +472,13 @@ public final class Report {
         md.append("Total ops/s of all threads; one factory, one session per thread. The machine has ")
                 .append(env.getOrDefault("cores", "?")).append(" cores. GC share: the time the JVM spent in GC"
                         + " pauses over the measured time (`-prof gc`); the garbage collector runs on the same cores.\n\n");
+        if (measured("ConcurrentCommitBench.", PG_PC) || measured("ConcurrentCommitBench.", PG_PL)) {
+            md.append("PostgreSQL: the provider's default pool of 4 write connections, so at most 4 of the 16 threads"
+                    + " commit at once; the server's processes share the same cores.\n\n");
+        }
         md.append("| store | 1 thread | 4 threads | 16 threads | 4 / 1 | 16 / 1 | GC share 1 / 4 / 16 |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|\n");
-        for (String t : Target.NAMES) {
+        for (String t : rows("ConcurrentCommitBench.")) {
             Optional<Result> one = find("ConcurrentCommitBench.threads1", Map.of("target", t));
             Optional<Result> four = find("ConcurrentCommitBench.threads4", Map.of("target", t));
             Optional<Result> sixteen = find("ConcurrentCommitBench.threads16", Map.of("target", t));
@@ -370,7 +486,7 @@ public final class Report {
                     .append(ops(sixteen)).append(" | ").append(ratio(four, one)).append(" | ")
                     .append(ratio(sixteen, one)).append(" | ").append(gc(one)).append(" / ").append(gc(four))
                     .append(" / ").append(gc(sixteen)).append(" |\n");
-            verdict(t + ": 16 threads on 16 sessions ≥ 2 × one thread",
+            targetVerdict(t, "16 threads on 16 sessions ≥ 2 × one thread",
                     sixteen.flatMap(s -> one.map(o -> s.opsPerSecond() / o.opsPerSecond())), v -> v >= 2.0,
                     v -> String.format(Locale.ROOT, "%.2f ×", v));
         }
@@ -394,19 +510,29 @@ public final class Report {
         md.append("`loadSession` of one chain of turns (payloads verified against their SHA-256 on SQLite), latency"
                 + " in µs.\n\n");
         md.append("| store | read | p50 µs | p99 µs | mean µs |\n|---|---|---:|---:|---:|\n");
-        for (String t : Target.NAMES) {
+        for (String t : rows("ReadBench.")) {
             for (String n : List.of("1000", "10000")) {
                 Optional<Result> r = find("ReadBench.activePath", Map.of("target", t, "nodes", n));
+                if (r.isEmpty() && isPostgres(t)) {
+                    continue;
+                }
                 md.append("| `").append(t).append("` | `activePath()`, ").append(fmtInt(Double.parseDouble(n)))
                         .append(" nodes | ").append(pct(r, "50.0")).append(" | ").append(pct(r, "99.0")).append(" | ")
                         .append(mean(r)).append(" |\n");
             }
             Optional<Result> tail = find("ReadBench.activePathTail50", Map.of("target", t, "size", "100000"));
+            if (tail.isEmpty() && isPostgres(t)) {
+                continue;
+            }
             md.append("| `").append(t).append("` | `activePathTail(50)`, 100,000 nodes | ").append(pct(tail, "50.0"))
                     .append(" | ").append(pct(tail, "99.0")).append(" | ").append(mean(tail)).append(" |\n");
-            verdict(t + ": activePathTail(50) at 100,000 nodes ≤ 2 ms (median; p99 shown)",
+            targetVerdict(t, "activePathTail(50) at 100,000 nodes ≤ 2 ms (median; p99 shown)",
                     tail.map(r -> r.percentileMicros("50.0")), v -> v <= 2_000,
                     v -> fmt(v) + " µs p50, " + pct(tail, "99.0") + " µs p99");
+        }
+        if (measured("ReadBench.", PG_PC) != measured("ReadBench.", PG_PL)) {
+            md.append("\nPostgreSQL reads run on one durability only: `synchronous_commit` decides when a commit"
+                    + " returns, not how a read runs.\n");
         }
         md.append('\n');
     }
@@ -417,7 +543,7 @@ public final class Report {
         md.append("## 6. `listSessions` first page of 100,000 sessions (scenario 6)\n\n");
         md.append("`SessionQuery.all()`: 50 sessions, newest first, with their metadata and attributes.\n\n");
         md.append("| store | p50 µs | p99 µs | mean µs |\n|---|---:|---:|---:|\n");
-        for (String t : Target.NAMES) {
+        for (String t : rows("ListSessionsBench.")) {
             Optional<Result> r = find("ListSessionsBench.firstPage", Map.of("target", t, "sessions", "100000"));
             md.append("| `").append(t).append("` | ").append(pct(r, "50.0")).append(" | ").append(pct(r, "99.0"))
                     .append(" | ").append(mean(r)).append(" |\n");
@@ -456,6 +582,39 @@ public final class Report {
         } else {
             verdicts.add((pass.apply(value.get()) ? "**PASS** " : "**FAIL** ") + what + ": " + show.apply(value.get()));
         }
+    }
+
+    /**
+     * A per-target verdict; for a PostgreSQL target, for which the issue set no targets, an informative
+     * line instead (never a failure), and nothing when it was not measured.
+     */
+    private void targetVerdict(String target, String what, Optional<Double> value, Function<Double, Boolean> pass,
+                               Function<Double, String> show) {
+        if (!isPostgres(target)) {
+            verdict(target + ": " + what, value, pass, show);
+        } else if (value.isPresent() && !value.get().isNaN()) {
+            verdicts.add("informative, " + (pass.apply(value.get()) ? "met" : "not met") + ": " + target + ": " + what
+                    + ": " + show.apply(value.get()));
+        }
+    }
+
+    private static boolean isPostgres(String target) {
+        return target.startsWith("postgres-");
+    }
+
+    /** @return whether a benchmark whose name starts with {@code prefix} has a result for {@code target} */
+    private boolean measured(String prefix, String target) {
+        return results.stream().anyMatch(r -> r.benchmark().startsWith(prefix) && target.equals(r.params().get("target")));
+    }
+
+    /**
+     * @return the targets that get a row in a table of these benchmarks: every embedded one (n/a where not
+     *     measured, as before), the PostgreSQL ones only where they were run
+     */
+    private List<String> rows(String... prefixes) {
+        return Target.NAMES.stream()
+                .filter(t -> !isPostgres(t) || Arrays.stream(prefixes).anyMatch(p -> measured(p, t)))
+                .toList();
     }
 
     private void info(String what, Optional<Double> value, Function<Double, String> show) {

@@ -2,6 +2,7 @@ package dev.cairn.persistence.bench;
 
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionStoreFactory;
+import dev.cairn.persistence.SessionStores;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -13,19 +14,27 @@ import java.util.function.Consumer;
  * the durability is a connection setting, not a property of the file), and then closed, which
  * checkpoints the WAL. {@link #open()} copies the template into a new directory and opens it with
  * the target's location, so every iteration starts from the same database in a fresh directory.
+ * For PostgreSQL the preload goes once per trial into a template database (schema
+ * {@value Postgres#TEMPLATE_SCHEMA}, opened with {@code durability=process-crash} for the same
+ * reason), followed by {@code VACUUM (ANALYZE)}; {@link #open()} copies it with
+ * {@code CREATE DATABASE ... TEMPLATE} and {@link #closeFactory()} drops the copy.
  * For memory, {@link #open()} preloads a new factory, which takes milliseconds.
  */
 public final class SessionFixture implements AutoCloseable {
     private final Target target;
     private final Consumer<SessionStoreFactory> preload;
     private final Path template;
+    private final String templateDatabase;
     private SessionStoreFactory factory;
     private Path dir;
+    private String database;
 
-    private SessionFixture(Target target, Consumer<SessionStoreFactory> preload, Path template) {
+    private SessionFixture(Target target, Consumer<SessionStoreFactory> preload, Path template,
+                           String templateDatabase) {
         this.target = target;
         this.preload = preload;
         this.template = template;
+        this.templateDatabase = templateDatabase;
     }
 
     /**
@@ -37,13 +46,26 @@ public final class SessionFixture implements AutoCloseable {
      */
     public static SessionFixture prepare(Target target, Consumer<SessionStoreFactory> preload) {
         Path template = null;
+        String templateDatabase = null;
         if (target.isSqlite()) {
             template = Dirs.fresh("template");
             try (SessionStoreFactory f = Target.SQLITE_PROCESS_CRASH.open(template)) {
                 preload.accept(f);
             }
+        } else if (target.isPostgres()) {
+            templateDatabase = Postgres.createDatabase();
+            try {
+                try (SessionStoreFactory f = SessionStores.open(Postgres.location(templateDatabase,
+                        Postgres.TEMPLATE_SCHEMA, Target.POSTGRES_PROCESS_CRASH.durability()))) {
+                    preload.accept(f);
+                }
+                Postgres.vacuumAnalyze(templateDatabase);
+            } catch (RuntimeException e) {
+                Postgres.dropDatabase(templateDatabase);
+                throw e;
+            }
         }
-        return new SessionFixture(target, preload, template);
+        return new SessionFixture(target, preload, template, templateDatabase);
     }
 
     /**
@@ -72,6 +94,9 @@ public final class SessionFixture implements AutoCloseable {
         if (target.isSqlite()) {
             dir = Dirs.copy(template, "run");
             factory = target.open(dir);
+        } else if (target.isPostgres()) {
+            database = Postgres.copyDatabase(templateDatabase);
+            factory = SessionStores.open(Postgres.location(database, Postgres.TEMPLATE_SCHEMA, target.durability()));
         } else {
             factory = target.open(null);
             preload.accept(factory);
@@ -94,7 +119,7 @@ public final class SessionFixture implements AutoCloseable {
         return Workload.Chain.resume(factory.openExisting(Workload.SESSION).orElseThrow(), idPrefix);
     }
 
-    /** Closes the open factory and deletes its directory. */
+    /** Closes the open factory and deletes its directory (PostgreSQL: drops its database). */
     public void closeFactory() {
         if (factory != null) {
             factory.close();
@@ -102,12 +127,15 @@ public final class SessionFixture implements AutoCloseable {
         }
         Dirs.delete(dir);
         dir = null;
+        Postgres.dropDatabase(database);
+        database = null;
     }
 
-    /** Closes the factory and deletes every directory. */
+    /** Closes the factory and deletes every directory (PostgreSQL: drops every database). */
     @Override
     public void close() {
         closeFactory();
         Dirs.delete(template);
+        Postgres.dropDatabase(templateDatabase);
     }
 }

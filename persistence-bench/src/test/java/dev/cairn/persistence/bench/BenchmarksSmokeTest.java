@@ -9,6 +9,10 @@ import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.SessionStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Runs every benchmark method a few times directly, with small sizes and no JMH timing, to prove
  * that each one executes on each target and does what it claims (the commits land, the reads
  * return the preloaded nodes). The real measurement is {@code run-benchmarks.sh}.
+ *
+ * <p>The PostgreSQL targets run against {@code PostgresTestServer} (one server for this JVM, started
+ * on first use); where none can be had, those cases are skipped (TestAbortedException), not failed.
+ * They cover the benchmarks {@code run-benchmarks.sh} runs on PostgreSQL.
  */
 class BenchmarksSmokeTest {
     @TempDir
@@ -30,12 +38,47 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void bothProvidersAreFoundByServiceLoader() {
-        assertTrue(SessionStores.schemes().containsAll(java.util.Set.of("memory", "sqlite")), SessionStores.schemes().toString());
+    void theProvidersAreFoundByServiceLoader() {
+        assertTrue(SessionStores.schemes().containsAll(java.util.Set.of("memory", "sqlite", "postgres")),
+                SessionStores.schemes().toString());
+    }
+
+    @Test
+    void postgresTargetsNameTheirDurability() {
+        for (Target t : List.of(Target.POSTGRES_PROCESS_CRASH, Target.POSTGRES_POWER_LOSS)) {
+            String location = t.location(null);
+            assertTrue(location.startsWith("postgres://") && location.contains("schema=bench_")
+                    && location.endsWith("&durability=" + t.durability()), t + ": " + location.replaceFirst(":[^:@/]*@", ":***@"));
+        }
+        assertEquals("power-loss", Target.of("postgres-power-loss").durability());
+        assertEquals("process-crash", Target.of("postgres-process-crash").durability());
+        assertEquals(Target.NAMES, java.util.Arrays.stream(Target.values()).map(Target::paramName).toList());
+    }
+
+    @Test
+    void postgresFixtureDropsItsDatabases() throws Exception {
+        SessionFixture f = SessionFixture.session(Target.POSTGRES_POWER_LOSS, 10);
+        try {
+            f.open();
+            Workload.Chain chain = f.chain("x");
+            assertEquals(1, chain.revision(), "one preload commit");
+            assertEquals("p10", chain.head());
+            assertEquals(2, chain.commitTurn().revision());
+            f.open();
+            assertEquals(1, f.chain("x").revision(), "each open() starts from a fresh copy of the template");
+        } finally {
+            f.close();
+        }
+        try (Connection c = Postgres.server().adminConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'cairn_bench_db%'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "template and copies dropped");
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory", "sqlite-process-crash", "sqlite-power-loss"})
+    @ValueSource(strings = {"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash",
+            "postgres-power-loss"})
     void commitBench(String target) {
         CommitBench b = new CommitBench();
         b.target = target;
@@ -80,7 +123,8 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory", "sqlite-process-crash", "sqlite-power-loss"})
+    @ValueSource(strings = {"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash",
+            "postgres-power-loss"})
     void concurrentCommitBench(String target) throws Exception {
         ConcurrentCommitBench b = new ConcurrentCommitBench();
         ConcurrentCommitBench.Shared shared = new ConcurrentCommitBench.Shared();
@@ -116,7 +160,8 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory", "sqlite-process-crash", "sqlite-power-loss"})
+    @ValueSource(strings = {"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash",
+            "postgres-power-loss"})
     void readBench(String target) {
         ReadBench b = new ReadBench();
         ReadBench.PathSession path = new ReadBench.PathSession();

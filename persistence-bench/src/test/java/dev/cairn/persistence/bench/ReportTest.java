@@ -1,6 +1,7 @@
 package dev.cairn.persistence.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,11 @@ class ReportTest {
     private final ArrayNode results = json.createArrayNode();
 
     private void add(String bench, String mode, Map<String, String> params, double score, String unit, double p50, double p99) {
+        add(results, bench, mode, params, score, unit, p50, p99);
+    }
+
+    private void add(ArrayNode results, String bench, String mode, Map<String, String> params, double score, String unit,
+                     double p50, double p99) {
         ObjectNode r = results.addObject();
         r.put("benchmark", "dev.cairn.persistence.bench." + bench);
         r.put("mode", mode);
@@ -72,5 +78,65 @@ class ReportTest {
         assertEquals(v.size(), md.lines().filter(l -> l.startsWith("- **") || l.startsWith("- info")).count());
         assertTrue(md.contains("| `sqlite-process-crash` | 12,000 ± 1,200 | 66.7 | 250 | 83.3 | 0.80 | n/a | n/a |"), md);
         assertTrue(md.contains("JVM args -Xmx6g"), md);
+    }
+
+    @Test
+    void setsPostgresBesideSqliteFromSeparateRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (String t : List.of("sqlite-process-crash", "sqlite-power-loss")) {
+            double ops = t.equals("sqlite-process-crash") ? 10_000 : 3_000;
+            for (String n : List.of("0", "100", "100000")) {
+                add("CommitBench.throughput", "thrpt", Map.of("target", t, "nodes", n), ops, "ops/s", 0, 0);
+                add("CommitBench.latency", "sample", Map.of("target", t, "nodes", n), 1e6 / ops, "us/op", 1e6 / ops, 3e6 / ops);
+            }
+            add("ReadBench.activePathTail50", "sample", Map.of("target", t, "size", "100000"), 450, "us/op", 400, 500);
+            add("ConcurrentCommitBench.threads1", "thrpt", Map.of("target", t), ops, "ops/s", 0, 0);
+            add("ConcurrentCommitBench.threads16", "thrpt", Map.of("target", t), ops * 1.5, "ops/s", 0, 0);
+            add("CheckpointBench.throughput", "thrpt", Map.of("target", t, "slot", "same"), ops / 2, "ops/s", 0, 0);
+        }
+        // PostgreSQL comes from runs of its own, in other files, with fewer parameters
+        ArrayNode pg = json.createArrayNode();
+        for (String t : List.of("postgres-process-crash", "postgres-power-loss")) {
+            double ops = t.equals("postgres-process-crash") ? 1_250 : 750;
+            add(pg, "CommitBench.throughput", "thrpt", Map.of("target", t, "nodes", "0"), ops, "ops/s", 0, 0);
+            add(pg, "CommitBench.latency", "sample", Map.of("target", t, "nodes", "0"), 1e6 / ops, "us/op", 1e6 / ops, 4e6 / ops);
+            add(pg, "ConcurrentCommitBench.threads1", "thrpt", Map.of("target", t), ops, "ops/s", 0, 0);
+            add(pg, "ConcurrentCommitBench.threads16", "thrpt", Map.of("target", t), ops * 3, "ops/s", 0, 0);
+        }
+        add(pg, "CommitBench.latency", "sample", Map.of("target", "postgres-process-crash", "nodes", "100"), 800, "us/op", 800, 2000);
+        add(pg, "CommitBench.latency", "sample", Map.of("target", "postgres-process-crash", "nodes", "100000"), 1000, "us/op", 1000, 3000);
+        add(pg, "ReadBench.activePathTail50", "sample", Map.of("target", "postgres-process-crash", "size", "100000"), 1200,
+                "us/op", 1000, 2500);
+        java.nio.file.Path main = dir.resolve("jmh.json");
+        java.nio.file.Path second = dir.resolve("jmh-postgres-1.json");
+        java.nio.file.Files.writeString(main, json.writeValueAsString(results));
+        java.nio.file.Files.writeString(second, json.writeValueAsString(pg));
+        java.nio.file.Path env = dir.resolve("env.txt");
+        java.nio.file.Files.writeString(env, "cores: 2\npostgres: PostgreSQL 17.2 from io.zonky binaries; fsync=on\n");
+        java.nio.file.Path out = dir.resolve("BENCHMARKS.md");
+        Report.main(new String[] {main + "," + second + "," + dir.resolve("jmh-postgres-2.json"), env.toString(), out.toString()});
+        String md = java.nio.file.Files.readString(out);
+
+        assertTrue(md.contains("| postgres | PostgreSQL 17.2 from io.zonky binaries; fsync=on |"), md);
+        assertTrue(md.contains("## PostgreSQL vs SQLite, in this run"), md);
+        assertTrue(md.contains("| commits/s, one thread, empty session, `process-crash` | 10,000 | 1,250 | 0.13 |"), md);
+        assertTrue(md.contains("| commits/s, one thread, empty session, `power-loss` | 3,000 | 750 | 0.25 |"), md);
+        assertTrue(md.contains("| commit p50 µs, one thread, empty session, `power-loss` | 333 | 1,333 | 4.00 |"), md);
+        assertTrue(md.contains("| commit p50 at 100,000 nodes ÷ at 100 (cost of a long session), `process-crash` | 1.00 | 1.25 | 1.25 |"), md);
+        assertTrue(md.contains("| 16 threads ÷ 1 thread, `power-loss` | 1.50 | 3.00 | 2.00 |"), md);
+        assertTrue(md.contains("| `activePathTail(50)` p50 µs, 100,000 nodes (read on `process-crash`) | 400 | 1,000 | 2.50 |"), md);
+        assertFalse(md.contains("cost of a long session), `power-loss`"), "not measured on PostgreSQL: no row");
+
+        // beside SQLite in the scenario tables, where measured
+        assertTrue(md.contains("| `postgres-power-loss` | 750 ± 75 | 1,333 | 5,333 | 1,333 |  | n/a | n/a |"), md);
+        assertTrue(md.contains("| `postgres-process-crash` | `activePathTail(50)`, 100,000 nodes | 1,000 | 2,500 | 1,200 |"), md);
+        String checkpoints = md.substring(md.indexOf("## 3."), md.indexOf("## 4."));
+        assertFalse(checkpoints.contains("postgres"), checkpoints);
+
+        // informative lines for PostgreSQL, never PASS/FAIL, nothing where not measured
+        assertTrue(md.contains("- informative, met: postgres-process-crash: activePathTail(50) at 100,000 nodes ≤ 2 ms"), md);
+        assertTrue(md.contains("- informative, met: postgres-process-crash: commit cost at 100,000 nodes ≤ 1.5 × cost at 100"), md);
+        assertTrue(md.contains("- informative, met: postgres-power-loss: 16 threads on 16 sessions ≥ 2 × one thread: 3.00 ×"), md);
+        assertFalse(md.contains("postgres-power-loss: commit cost"), md);
+        assertFalse(md.lines().anyMatch(l -> l.startsWith("- **") && l.contains("postgres")), md);
     }
 }
