@@ -223,7 +223,12 @@ public final class PostgresTestServer {
         String url = setting("cairn.pg.url", "CAIRN_PG_URL");
         if (url != null && !url.isBlank()) {
             PostgresTestServer server = external(url.strip());
-            LOG.info("PostgreSQL test server: {}", server.describe());
+            try (Connection probe = DriverManager.getConnection(server.jdbcUrl(server.database), server.user,
+                    server.password)) {
+                LOG.info("PostgreSQL test server: {}", server.describe());
+            } catch (SQLException e) {
+                throw new ServerUnavailable("cannot connect to the " + server.describe() + ": " + e.getMessage(), e);
+            }
             return server;
         }
         Instant started = Instant.now();
