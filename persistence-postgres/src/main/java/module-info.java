@@ -7,7 +7,7 @@ module dev.cairn.persistence.postgres {
     requires java.sql;
     requires org.postgresql.jdbc;
     requires com.zaxxer.hikari;
-    requires com.github.luben.zstd_jni;
+    requires dev.cairn.persistence.support;
     requires org.slf4j;
 
     exports dev.cairn.persistence.postgres;

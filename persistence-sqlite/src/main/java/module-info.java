@@ -7,7 +7,7 @@ module dev.cairn.persistence.sqlite {
     requires java.sql;
     requires org.xerial.sqlitejdbc;
     requires com.zaxxer.hikari;
-    requires com.github.luben.zstd_jni;
+    requires dev.cairn.persistence.support;
     requires org.slf4j;
 
     exports dev.cairn.persistence.sqlite;

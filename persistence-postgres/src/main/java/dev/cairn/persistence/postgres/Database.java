@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.cairn.persistence.support.Statements;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -379,7 +380,7 @@ final class Database implements AutoCloseable {
      * A write transaction: its connection and the statements it prepared, closed when it ends. The
      * driver keeps the server-side prepared statements in the connection's cache across transactions.
      */
-    static final class Tx {
+    static final class Tx implements Statements {
         private final Connection connection;
         private final Database db;
         private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -394,7 +395,8 @@ final class Database implements AutoCloseable {
          * @param template a statement naming tables as {@code ~table}
          * @return the prepared statement, the same one for the same template within the transaction
          */
-        PreparedStatement ps(String template) throws SQLException {
+        @Override
+        public PreparedStatement ps(String template) throws SQLException {
             PreparedStatement ps = statements.get(template);
             if (ps == null) {
                 ps = connection.prepareStatement(db.qualify(template));

@@ -1,5 +1,7 @@
 package dev.cairn.persistence.postgres;
 
+import dev.cairn.persistence.support.Codec;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.cairn.persistence.postgres;
 
+import dev.cairn.persistence.support.Checkpoints;
 import java.util.Map;
 
 /**
@@ -71,6 +72,10 @@ final class Sql {
             + " UNION ALL SELECT n.nid, n.parent_nid, n.ck_nid, n.node_id, sub.level + 1"
             + " FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state = 0)"
             + " SELECT nid, parent_nid, ck_nid, node_id FROM sub ORDER BY level";
+
+    /** Checkpoint resolution (rule 11), shared with the other durable provider. */
+    static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
+            UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED));
 
     // ---- reads ----
 

@@ -9,6 +9,7 @@ import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.support.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

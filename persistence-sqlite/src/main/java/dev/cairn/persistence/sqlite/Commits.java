@@ -13,6 +13,11 @@ import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.UsageRecord;
+import dev.cairn.persistence.support.Checkpoints;
+import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.support.Encoding;
+import dev.cairn.persistence.support.Times;
+import dev.cairn.persistence.support.PreparedCommit;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -204,7 +209,7 @@ final class Commits {
                 if (slots.isEmpty()) {
                     checkpoint = new Checkpoint(Checkpoints.resolved(tx.ps(Sql.RESOLVED), head[1]));
                 } else {
-                    checkpoint = Checkpoints.commit(tx, head[0], headId, head[1], slots, mayHaveChildren(headId));
+                    checkpoint = Sql.CHECKPOINTS.commit(tx, head[0], headId, head[1], slots, mayHaveChildren(headId));
                 }
             }
             if (key.isPresent()) {

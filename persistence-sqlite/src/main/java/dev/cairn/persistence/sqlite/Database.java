@@ -6,6 +6,7 @@ import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.StoreClosedException;
+import dev.cairn.persistence.support.Statements;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -693,7 +694,7 @@ final class Database implements AutoCloseable {
      * The writer connection and its prepared statements, reused for every transaction. Only used
      * by the thread that holds the write lock.
      */
-    static final class Tx {
+    static final class Tx implements Statements {
         private final Connection connection;
         private final Map<String, PreparedStatement> statements = new HashMap<>();
         /** The transaction control statements, by the indexes below; prepared again after they fail. */
@@ -744,7 +745,8 @@ final class Database implements AutoCloseable {
          * @param sql a statement
          * @return its prepared statement, prepared once per connection
          */
-        PreparedStatement ps(String sql) throws SQLException {
+        @Override
+        public PreparedStatement ps(String sql) throws SQLException {
             PreparedStatement ps = statements.get(sql);
             if (ps == null) {
                 ps = connection.prepareStatement(sql);

@@ -1,5 +1,8 @@
 package dev.cairn.persistence.sqlite;
 
+import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.support.Encoding;
+
 import java.util.List;
 
 /**

@@ -1,6 +1,8 @@
 package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.support.Encoding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.support;
 
 import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.Checkpoint;
@@ -22,16 +22,39 @@ import java.util.TreeMap;
  * range on {@code resolved_checkpoints}. Committing slots at a node that already has live
  * descendants (after a rewind) re-resolves that subtree: rare, and proportional to the subtree.
  */
-final class Checkpoints {
-    private Checkpoints() {
+public final class Checkpoints {
+    private final Sql sql;
+
+    /**
+     * The statements checkpoint resolution runs, in the provider's dialect. Tables and columns: see the
+     * SQLite provider's {@code Schema} ({@code nodes.ck_nid}, {@code checkpoints}, {@code resolved_checkpoints}).
+     *
+     * @param resolved {@code (ck_nid) -> slot, node_id, hash, size} of {@code resolved_checkpoints}
+     * @param upsertCheckpoint {@code (nid, slot, hash, size)} into {@code checkpoints}, replacing
+     * @param setCk {@code (ck_nid, nid)}: sets a node's checkpoint pointer
+     * @param upsertResolved {@code (nid, slot, node_id, hash, size)} into {@code resolved_checkpoints}, replacing
+     * @param hasLiveChild {@code (nid)}: a row if the node has a live child
+     * @param liveSubtree {@code (nid) -> nid, parent_nid, ck_nid, node_id} of its live descendants, parents first
+     * @param ownCheckpoints {@code (nid) -> slot, hash, size} of {@code checkpoints}
+     * @param deleteResolved {@code (nid)}: deletes the node's {@code resolved_checkpoints}
+     */
+    public record Sql(String resolved, String upsertCheckpoint, String setCk, String upsertResolved,
+                      String hasLiveChild, String liveSubtree, String ownCheckpoints, String deleteResolved) {
     }
 
     /**
-     * @param resolved a prepared {@link Sql#RESOLVED}
+     * @param sql the provider's statements
+     */
+    public Checkpoints(Sql sql) {
+        this.sql = sql;
+    }
+
+    /**
+     * @param resolved the prepared statement {@link Sql#resolved()}
      * @param ckNid a node's {@code ck_nid}, or 0 for none
      * @return the resolved slots, by name (a new, mutable map)
      */
-    static TreeMap<String, CheckpointSlot> resolved(PreparedStatement resolved, long ckNid) throws SQLException {
+    public static TreeMap<String, CheckpointSlot> resolved(PreparedStatement resolved, long ckNid) throws SQLException {
         TreeMap<String, CheckpointSlot> slots = new TreeMap<>();
         if (ckNid == 0) {
             return slots;
@@ -46,7 +69,12 @@ final class Checkpoints {
         return slots;
     }
 
-    static BlobRef ref(byte[] digest, long size) {
+    /**
+     * @param digest a stored SHA-256
+     * @param size the blob's size
+     * @return the reference a read returns (media type {@link BlobRef#OCTET_STREAM})
+     */
+    public static BlobRef ref(byte[] digest, long size) {
         return new BlobRef(ContentHash.ofDigest(digest), size, BlobRef.OCTET_STREAM);
     }
 
@@ -61,11 +89,12 @@ final class Checkpoints {
      * @param slots the slots to commit
      * @param mayHaveChildren false only if the node is known to have no descendants
      * @return the checkpoint resolved at the node
+     * @throws SQLException if a statement fails
      */
-    static Checkpoint commit(Database.Tx tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
+    public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
                              boolean mayHaveChildren) throws SQLException {
-        TreeMap<String, CheckpointSlot> map = resolved(tx.ps(Sql.RESOLVED), ckNid);
-        PreparedStatement own = tx.ps(Sql.UPSERT_CHECKPOINT);
+        TreeMap<String, CheckpointSlot> map = resolved(tx.ps(sql.resolved()), ckNid);
+        PreparedStatement own = tx.ps(sql.upsertCheckpoint());
         for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
             BlobRef ref = e.getValue();
             own.setLong(1, nid);
@@ -76,7 +105,7 @@ final class Checkpoints {
             map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));
         }
         if (ckNid != nid) {
-            PreparedStatement setCk = tx.ps(Sql.SET_CK);
+            PreparedStatement setCk = tx.ps(sql.setCk());
             setCk.setLong(1, nid);
             setCk.setLong(2, nid);
             setCk.executeUpdate();
@@ -94,8 +123,8 @@ final class Checkpoints {
         return new Checkpoint(map);
     }
 
-    static void writeResolved(Database.Tx tx, long nid, Iterable<CheckpointSlot> slots) throws SQLException {
-        PreparedStatement ps = tx.ps(Sql.UPSERT_RESOLVED);
+    private void writeResolved(Statements tx, long nid, Iterable<CheckpointSlot> slots) throws SQLException {
+        PreparedStatement ps = tx.ps(sql.upsertResolved());
         for (CheckpointSlot s : slots) {
             ps.setLong(1, nid);
             ps.setString(2, s.slot());
@@ -106,8 +135,8 @@ final class Checkpoints {
         }
     }
 
-    private static boolean hasLiveChild(Database.Tx tx, long nid) throws SQLException {
-        PreparedStatement ps = tx.ps(Sql.HAS_LIVE_CHILD);
+    private boolean hasLiveChild(Statements tx, long nid) throws SQLException {
+        PreparedStatement ps = tx.ps(sql.hasLiveChild());
         ps.setLong(1, nid);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next();
@@ -118,9 +147,9 @@ final class Checkpoints {
     }
 
     /** Re-resolves the live descendants of a node whose own slots changed, parents first. */
-    private static void propagate(Database.Tx tx, long root, Map<String, CheckpointSlot> rootMap) throws SQLException {
+    private void propagate(Statements tx, long root, Map<String, CheckpointSlot> rootMap) throws SQLException {
         List<SubtreeRow> rows = new ArrayList<>();
-        PreparedStatement sub = tx.ps(Sql.LIVE_SUBTREE);
+        PreparedStatement sub = tx.ps(sql.liveSubtree());
         sub.setLong(1, root);
         try (ResultSet rs = sub.executeQuery()) {
             while (rs.next()) {
@@ -131,12 +160,12 @@ final class Checkpoints {
         Map<Long, Map<String, CheckpointSlot>> maps = new HashMap<>();
         effective.put(root, root);
         maps.put(root, rootMap);
-        PreparedStatement setCk = tx.ps(Sql.SET_CK);
+        PreparedStatement setCk = tx.ps(sql.setCk());
         for (SubtreeRow r : rows) {
             long parentCk = effective.get(r.parentNid());
             if (r.ckNid() == r.nid()) {
                 TreeMap<String, CheckpointSlot> map = new TreeMap<>(maps.get(parentCk));
-                PreparedStatement own = tx.ps(Sql.OWN_CHECKPOINTS);
+                PreparedStatement own = tx.ps(sql.ownCheckpoints());
                 own.setLong(1, r.nid());
                 try (ResultSet rs = own.executeQuery()) {
                     while (rs.next()) {
@@ -144,7 +173,7 @@ final class Checkpoints {
                         map.put(slot, new CheckpointSlot(slot, r.nodeId(), ref(rs.getBytes(2), rs.getLong(3))));
                     }
                 }
-                PreparedStatement delete = tx.ps(Sql.DELETE_RESOLVED);
+                PreparedStatement delete = tx.ps(sql.deleteResolved());
                 delete.setLong(1, r.nid());
                 delete.executeUpdate();
                 writeResolved(tx, r.nid(), map.values());

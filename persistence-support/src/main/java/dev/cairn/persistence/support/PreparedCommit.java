@@ -1,4 +1,4 @@
-package dev.cairn.persistence.sqlite;
+package dev.cairn.persistence.support;
 
 import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.ContentHash;
@@ -25,10 +25,10 @@ import java.util.function.Function;
  * @param blobs the carried blobs that a node or slot of the commit references, prepared
  * @param fingerprint the commit's fingerprint as a digest, when it has an idempotency key
  */
-record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blob> blobs, Optional<byte[]> fingerprint) {
+public record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blob> blobs, Optional<byte[]> fingerprint) {
 
     /** A node ready to insert. */
-    record Node(NewNode node, Codec.Stored payload, int payloadSize, byte[] payloadDigest, Optional<byte[]> attachments) {
+    public record Node(NewNode node, Codec.Stored payload, int payloadSize, byte[] payloadDigest, Optional<byte[]> attachments) {
     }
 
     /**
@@ -39,10 +39,18 @@ record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blo
      *     (gc may have deleted it since) and encodes {@code raw} only if it is not
      * @param raw the uncompressed bytes
      */
-    record Blob(ContentHash hash, long size, Codec.Stored stored, byte[] raw) {
+    public record Blob(ContentHash hash, long size, Codec.Stored stored, byte[] raw) {
     }
 
-    static PreparedCommit of(RuntimeCommit commit, StorePolicy policy, Codec codec) {
+    /**
+     * Prepares a commit, compressing every carried blob it references.
+     *
+     * @param commit the commit
+     * @param policy the store's size limits
+     * @param codec how to store bytes
+     * @return the prepared commit
+     */
+    public static PreparedCommit of(RuntimeCommit commit, StorePolicy policy, Codec codec) {
         return of(commit, policy, codec, hashes -> Set.of());
     }
 
@@ -51,7 +59,7 @@ record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blo
      *     that are stored now (a hint: the write transaction checks again); their compression is
      *     skipped unless they vanish before the write
      */
-    static PreparedCommit of(RuntimeCommit commit, StorePolicy policy, Codec codec,
+    public static PreparedCommit of(RuntimeCommit commit, StorePolicy policy, Codec codec,
                              Function<Set<ContentHash>, Set<ContentHash>> alreadyStored) {
         Optional<byte[]> fingerprint = commit.idempotencyKey().isPresent()
                 ? Optional.of(commit.fingerprint().toBytes()) : Optional.empty();

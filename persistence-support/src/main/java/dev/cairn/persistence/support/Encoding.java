@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.support;
 
 import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.Checkpoint;
@@ -21,14 +21,14 @@ import java.util.TreeMap;
  * The compact binary forms of the small structured values kept in one column: a node's attachment
  * references and the checkpoint of an idempotent commit's result. Version byte first.
  */
-final class Encoding {
+public final class Encoding {
     private static final int VERSION = 1;
 
     private Encoding() {
     }
 
     /** @return the encoded references, or empty for none (stored as NULL) */
-    static Optional<byte[]> encodeRefs(List<BlobRef> refs) {
+    public static Optional<byte[]> encodeRefs(List<BlobRef> refs) {
         if (refs.isEmpty()) {
             return Optional.empty();
         }
@@ -47,7 +47,13 @@ final class Encoding {
         return Optional.of(buf.toByteArray());
     }
 
-    static List<BlobRef> decodeRefs(byte[] bytes, String what) {
+    /**
+     * @param bytes what {@link #encodeRefs} wrote, or null for none
+     * @param what what the references belong to, for the message
+     * @return the references
+     * @throws StoreCorruptedException if the bytes cannot be decoded
+     */
+    public static List<BlobRef> decodeRefs(byte[] bytes, String what) {
         if (bytes == null) {
             return List.of();
         }
@@ -65,7 +71,11 @@ final class Encoding {
         }
     }
 
-    static byte[] encodeCheckpoint(Checkpoint checkpoint) {
+    /**
+     * @param checkpoint a resolved checkpoint
+     * @return its encoding
+     */
+    public static byte[] encodeCheckpoint(Checkpoint checkpoint) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(buf)) {
             out.writeByte(VERSION);
@@ -83,7 +93,13 @@ final class Encoding {
         return buf.toByteArray();
     }
 
-    static Checkpoint decodeCheckpoint(byte[] bytes, String what) {
+    /**
+     * @param bytes what {@link #encodeCheckpoint} wrote
+     * @param what what the checkpoint belongs to, for the message
+     * @return the checkpoint
+     * @throws StoreCorruptedException if the bytes cannot be decoded
+     */
+    public static Checkpoint decodeCheckpoint(byte[] bytes, String what) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             requireVersion(in.readByte(), what);
             int n = in.readInt();

@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.support;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
@@ -18,13 +18,13 @@ import java.util.concurrent.ArrayBlockingQueue;
  * memory only when it is closed: a thread-local context would leak with every short-lived or virtual
  * thread a host uses. A context that the full pool cannot take back is closed.
  */
-final class Codec {
+public final class Codec {
     /** Stored as given. */
-    static final int RAW = 0;
+    public static final int RAW = 0;
     /** One zstd frame. */
-    static final int ZSTD = 1;
+    public static final int ZSTD = 1;
     /** Below this many bytes nothing is compressed: the frame overhead would eat the gain. */
-    static final int THRESHOLD = 512;
+    public static final int THRESHOLD = 512;
 
     private static final int POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private static final ArrayBlockingQueue<ZstdCompressCtx> COMPRESSORS = new ArrayBlockingQueue<>(POOL_SIZE);
@@ -32,19 +32,27 @@ final class Codec {
 
     private final int level;
 
-    Codec(int level) {
+    /**
+     * @param level the zstd level for what is compressed
+     */
+    public Codec(int level) {
         this.level = level;
     }
 
-    /** Bytes as stored, with their codec. */
-    record Stored(int codec, byte[] bytes) {
+    /**
+     * Bytes as stored, with their codec.
+     *
+     * @param codec {@link #RAW} or {@link #ZSTD}
+     * @param bytes the stored bytes
+     */
+    public record Stored(int codec, byte[] bytes) {
     }
 
     /**
      * @param raw the uncompressed bytes; not copied, not changed
      * @return what to store
      */
-    Stored encode(byte[] raw) {
+    public Stored encode(byte[] raw) {
         if (raw.length < THRESHOLD) {
             return new Stored(RAW, raw);
         }
@@ -102,7 +110,7 @@ final class Codec {
      * @return the uncompressed, verified bytes
      * @throws StoreCorruptedException if they cannot be decoded or do not match
      */
-    static byte[] decode(int codec, byte[] stored, long size, byte[] digest, String what) {
+    public static byte[] decode(int codec, byte[] stored, long size, byte[] digest, String what) {
         byte[] raw;
         if (codec == RAW) {
             raw = stored;

@@ -1,4 +1,4 @@
-package dev.cairn.persistence.sqlite;
+package dev.cairn.persistence.support;
 
 import java.time.Instant;
 
@@ -7,23 +7,29 @@ import java.time.Instant;
  * to 2262 comes back exactly as stored. The clock is truncated to microseconds, as the memory
  * provider's is, so both providers report the same precision.
  */
-final class Times {
+public final class Times {
     private Times() {
     }
 
-    static Instant now() {
+    /** @return the clock, truncated to microseconds */
+    public static Instant now() {
         Instant t = Instant.now();
         int nanos = t.getNano();
         int extra = nanos % 1000;
         return extra == 0 ? t : Instant.ofEpochSecond(t.getEpochSecond(), nanos - extra);
     }
 
-    static long toNanos(Instant t) {
+    /**
+     * @param t an instant between 1677 and 2262
+     * @return nanoseconds since the epoch
+     * @throws ArithmeticException outside that range
+     */
+    public static long toNanos(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }
 
     /** @return the stored value for a cursor instant, clamped to the range a column can hold */
-    static long toNanosClamped(Instant t) {
+    public static long toNanosClamped(Instant t) {
         try {
             return toNanos(t);
         } catch (ArithmeticException e) {
@@ -31,7 +37,11 @@ final class Times {
         }
     }
 
-    static Instant fromNanos(long nanos) {
+    /**
+     * @param nanos nanoseconds since the epoch
+     * @return the instant
+     */
+    public static Instant fromNanos(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 }
