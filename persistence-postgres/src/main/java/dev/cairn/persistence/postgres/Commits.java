@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Applies commits (SPEC rules 1 to 8), each in one {@code READ COMMITTED} transaction on a write
@@ -57,8 +56,6 @@ import java.util.function.Function;
 final class Commits {
     private final Database db;
     private final Codec codec;
-    /** Test hook: replaces the reader's answer to "which blobs are stored" (null: ask the reader). */
-    private volatile Function<Set<ContentHash>, Set<ContentHash>> storedBlobsForTest;
 
     Commits(Database db, Codec codec) {
         this.db = db;
@@ -66,13 +63,8 @@ final class Commits {
     }
 
     RuntimeCommitResult commit(String sessionId, StorePolicy policy, RuntimeCommit commit, String what) {
-        PreparedCommit prepared = PreparedCommit.of(commit, policy, codec,
-                storedBlobsForTest != null ? storedBlobsForTest : this::storedBlobs);
+        PreparedCommit prepared = PreparedCommit.of(commit, policy, codec, this::storedBlobs);
         return db.write(what, tx -> new Apply(tx, sessionId, commit, prepared, codec).run());
-    }
-
-    void storedBlobsForTest(Function<Set<ContentHash>, Set<ContentHash>> hint) {
-        storedBlobsForTest = hint;
     }
 
     /**

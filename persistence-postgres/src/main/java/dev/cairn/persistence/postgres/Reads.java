@@ -40,7 +40,7 @@ final class Reads {
         this.db = db;
     }
 
-    /** The session row with its head's rowid and checkpoint pointer. */
+    /** The session row with its head's {@code nid} and checkpoint pointer. */
     record SessionRow(long sid, SessionMeta meta, long revision, Optional<String> headId, long headNid, long headCk) {
     }
 
@@ -139,7 +139,7 @@ final class Reads {
                 checkpoint, usage));
     }
 
-    /** A node row: its rowid and the node. */
+    /** A node row: its {@code nid} and the node. */
     record Row(long nid, SessionNode node) {
     }
 
