@@ -28,7 +28,7 @@ final class Errors {
         String detail = ": " + root.getMessage() + " [SQLState " + state + "]";
         String who = user.map(u -> "user '" + u + "'").orElse("the user");
         String start = "Cannot " + what + where;
-        if (state.startsWith("08")) {
+        if (state.startsWith("08") && !state.equals("08P01")) { // 08P01 is a protocol violation, not the network
             return new PersistenceException(start + ": the PostgreSQL server cannot be reached or the connection broke;"
                     + " check that the server runs, that host and port are right, and that it accepts TCP connections"
                     + " from this machine (listen_addresses, pg_hba.conf, firewalls). If this was a commit, its outcome"

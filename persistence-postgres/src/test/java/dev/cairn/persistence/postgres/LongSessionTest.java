@@ -122,30 +122,14 @@ class LongSessionTest {
         long head = nid("n49999");
         long sid = scalar("SELECT sid FROM " + schema + ".sessions WHERE session_id = 'long'");
         long small = scalar("SELECT sid FROM " + schema + ".sessions WHERE session_id = 'other-5'");
-        byte[] hash = attachment.hash().toBytes();
         List<String> problems = new ArrayList<>();
-        check(problems, "cas", Sql.CAS, 1, "n1", "long", 5L);
-        check(problems, "lockSession", Sql.LOCK_SESSION, "long");
-        check(problems, "lockBlob", Sql.LOCK_BLOB, hash);
-        check(problems, "idempotencyLookup", Sql.IDEMPOTENCY_LOOKUP, "k", "long");
-        check(problems, "nodeState", Sql.NODE_STATE, sid, "n123");
-        check(problems, "hasLiveChild", Sql.HAS_LIVE_CHILD, head);
-        check(problems, "liveSubtree", Sql.LIVE_SUBTREE, head);
-        check(problems, "sessionRow", Sql.SESSION_ROW, "long");
-        check(problems, "resolved", Sql.RESOLVED, head);
-        check(problems, "pathNodes", Sql.PATH_NODES, head, 50L);
-        check(problems, "pathUsage", Sql.PATH_USAGE, head, 50L);
-        check(problems, "totals", Sql.TOTALS, sid);
-        check(problems, "loadNode", Sql.LOAD_NODE, "n777", "long");
-        check(problems, "loadBlob", Sql.LOAD_BLOB, hash);
-        // A whole-graph read of the long session reads most of the table anyway; of a small one, not.
-        check(problems, "allNodes", Sql.ALL_NODES, small, 1);
-        check(problems, "allUsage", Sql.ALL_USAGE, small);
-        check(problems, "listFirstPage", Catalogue.listSql(false, false, 0), 20);
-        check(problems, "listAfterCursor", Catalogue.listSql(true, false, 0), Long.MAX_VALUE - 1, "other-5", 20);
-        check(problems, "listChildren", Catalogue.listSql(false, true, 0), "long", 20);
-        check(problems, "sessionHashes", Catalogue.SESSION_HASHES, small, small);
-        check(problems, "deleteBlobIfUnreferenced", Catalogue.DELETE_BLOB_IF_UNREFERENCED, hash);
+        for (HotStatements.Statement st : HotStatements.all("long", sid, head, small, attachment.hash().toBytes(),
+                "other-5")) {
+            String plan = explain(st);
+            if (!HotStatements.scans(plan).isEmpty()) {
+                problems.add(st.name() + ": " + HotStatements.scans(plan) + "\n" + plan);
+            }
+        }
         assertTrue(problems.isEmpty(), "statements that scan a whole table:\n" + String.join("\n", problems));
     }
 
@@ -157,12 +141,12 @@ class LongSessionTest {
         assertFalse(page.nextCursor().isEmpty());
     }
 
-    private static void check(List<String> problems, String name, String sql, Object... args) throws SQLException {
+    private static String explain(HotStatements.Statement st) throws SQLException {
         try (Connection c = PostgresTestServer.get().adminConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + qualify(sql))) {
-                for (int i = 0; i < args.length; i++) {
-                    ps.setObject(i + 1, args[i]);
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + qualify(st.sql()))) {
+                for (int i = 0; i < st.args().length; i++) {
+                    ps.setObject(i + 1, st.args()[i]);
                 }
                 StringBuilder plan = new StringBuilder();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -170,12 +154,7 @@ class LongSessionTest {
                         plan.append(rs.getString(1)).append('\n');
                     }
                 }
-                for (String table : List.of("nodes", "sessions", "attachments", "checkpoints", "blobs", "usage",
-                        "resolved_checkpoints", "idempotency_keys", "session_attributes")) {
-                    if (plan.toString().contains("Seq Scan on " + table + " ")) {
-                        problems.add(name + ": Seq Scan on " + table + "\n" + plan);
-                    }
-                }
+                return plan.toString();
             } finally {
                 c.rollback();
             }
