@@ -14,10 +14,9 @@ import java.util.Set;
  * Where a {@code postgres:} store's server is, and how to log in:
  * {@code postgres://[user[:password]@]host[:port]/database[?options]}.
  *
- * <p>User, password and database are percent-decoded ({@code p%40ss} is {@code p@ss}). Instead of
- * in the location, the password may be given as the option {@code password}, in the
- * {@code PGPASSWORD}-free way pgjdbc supports ({@code ~/.pgpass}), or not at all for trust
- * authentication. Connection options beside the {@link PostgresOptions tuning}: {@code sslmode}
+ * <p>User, password and database are percent-decoded ({@code p%40ss} is {@code p@ss}). The password
+ * may also be given as the option {@code password}, or left out for pgjdbc's {@code ~/.pgpass} or
+ * trust authentication. Connection options beside the {@link PostgresOptions tuning}: {@code sslmode}
  * ({@code disable}, {@code allow}, {@code prefer}, {@code require}, {@code verify-ca},
  * {@code verify-full}), {@code sslrootcert} (a file) and {@code application-name}. The password
  * never appears in {@link #toString()} or in any message.
