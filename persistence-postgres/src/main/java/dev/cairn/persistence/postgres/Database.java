@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -139,7 +140,7 @@ final class Database implements AutoCloseable {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw Errors.translate("open the store", location, java.util.Optional.empty(), e);
+            throw Errors.translate("open the store", location, Optional.empty(), e);
         }
         LOG.info("Opened Cairn store {} ({})", location, durability);
         return new Database(location, options, durability, dataSource, dataSource, true);
@@ -265,7 +266,7 @@ final class Database implements AutoCloseable {
                     backOff(attempt);
                     continue;
                 }
-                throw Errors.translate(what, location, java.util.Optional.empty(), e);
+                throw Errors.translate(what, location, Optional.empty(), e);
             }
         }
     }
@@ -312,7 +313,7 @@ final class Database implements AutoCloseable {
             if (closed) {
                 throw closedException();
             }
-            throw Errors.translate(what, location, java.util.Optional.empty(), e);
+            throw Errors.translate(what, location, Optional.empty(), e);
         }
     }
 
@@ -331,7 +332,7 @@ final class Database implements AutoCloseable {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw Errors.translate(what, location, java.util.Optional.empty(), e);
+            throw Errors.translate(what, location, Optional.empty(), e);
         }
     }
 
