@@ -154,9 +154,17 @@ final class Database implements AutoCloseable {
         if (!fsync) {
             LOG.warn("The PostgreSQL server of {} runs with fsync=off: a crash of its machine may lose or damage"
                     + " committed data; the store declares PROCESS_CRASH_SAFE", location);
-            return Durability.PROCESS_CRASH_SAFE;
         }
-        return options.durability();
+        return declared(options.durability(), fsync);
+    }
+
+    /**
+     * @param requested the tier the options ask for
+     * @param serverFsync whether the server runs with {@code fsync=on}
+     * @return the tier the store can promise: without fsync, nothing survives a crash of the server's machine
+     */
+    static Durability declared(Durability requested, boolean serverFsync) {
+        return serverFsync ? requested : Durability.PROCESS_CRASH_SAFE;
     }
 
     private static String setting(Connection c, String name) throws SQLException {

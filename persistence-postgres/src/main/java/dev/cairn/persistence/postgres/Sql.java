@@ -99,14 +99,8 @@ final class Sql {
             + " JOIN ~nodes n ON n.nid = path.nid LEFT JOIN ~nodes p ON p.nid = n.parent_nid ORDER BY path.depth DESC";
     static final String USAGE_COLUMNS = "u.nid, u.revision, u.node_id, u.model, u.input_tokens, u.output_tokens,"
             + " u.cached_input_tokens, u.reasoning_tokens, u.recorded_at";
-    /**
-     * The usage records of the nodes of a path. A lateral subquery with {@code OFFSET 0} (which
-     * PostgreSQL never flattens into a join) looks the records up node by node through
-     * {@code usage_by_node}: with few usage rows the planner would otherwise hash-join the whole table,
-     * and that choice would depend on statistics.
-     */
     static final String PATH_USAGE = PATH_CTE + "SELECT " + USAGE_COLUMNS + " FROM path"
-            + " CROSS JOIN LATERAL (SELECT * FROM ~usage x WHERE x.nid = path.nid OFFSET 0) u ORDER BY u.revision, u.pos";
+            + " JOIN ~usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
     /**
      * Every node of a session up to a state ({@code 0} live, {@code 1} with tombstones), in commit order.
      * A whole-graph read is proportional to the session anyway, so it finds the rows through the

@@ -33,4 +33,16 @@ class DurabilityOptionTest {
             assertEquals("off", synchronousCommit(f));
         }
     }
+
+    /**
+     * SPEC: a server with {@code fsync=off} cannot promise power-loss safety, so the store says so. (The
+     * test server's {@code fsync} is fixed on its command line, so the decision is checked directly.)
+     */
+    @Test
+    void aServerWithoutFsyncDowngradesTheDeclaredTier() {
+        assertEquals(Durability.PROCESS_CRASH_SAFE, Database.declared(Durability.POWER_LOSS_SAFE, false));
+        assertEquals(Durability.PROCESS_CRASH_SAFE, Database.declared(Durability.PROCESS_CRASH_SAFE, false));
+        assertEquals(Durability.POWER_LOSS_SAFE, Database.declared(Durability.POWER_LOSS_SAFE, true));
+        assertEquals(Durability.PROCESS_CRASH_SAFE, Database.declared(Durability.PROCESS_CRASH_SAFE, true));
+    }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A 50,000-node session among 2,000 others: reads and commits find their rows through indexes
- * (checked with {@code EXPLAIN} on the analyzed tables), and a tail read walks as many nodes as it
- * returns.
+ * (checked with {@code EXPLAIN} on the analyzed tables, under the store's planner settings), and a
+ * tail read walks as many nodes as it returns.
  */
 class LongSessionTest {
     private static final int NODES = 50_000;
@@ -144,6 +144,9 @@ class LongSessionTest {
     private static String explain(HotStatements.Statement st) throws SQLException {
         try (Connection c = PostgresTestServer.get().adminConnection()) {
             c.setAutoCommit(false);
+            try (Statement settings = c.createStatement()) {
+                settings.execute(Database.HOST_SETTINGS); // plan as the store's own connections do
+            }
             try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + qualify(st.sql()))) {
                 for (int i = 0; i < st.args().length; i++) {
                     ps.setObject(i + 1, st.args()[i]);
