@@ -1,6 +1,7 @@
 package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.support.Checkpoints;
+import dev.cairn.persistence.support.CommitApply;
 import java.util.Map;
 
 /**
@@ -72,6 +73,11 @@ final class Sql {
             + " UNION ALL SELECT n.nid, n.parent_nid, n.ck_nid, n.node_id, sub.level + 1"
             + " FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state = 0)"
             + " SELECT nid, parent_nid, ck_nid, node_id FROM sub ORDER BY level";
+
+    /** The statements of a commit's shared rules ({@link CommitApply}). */
+    static final CommitApply.Queries COMMITS = new CommitApply.Queries(CAS, CAS_UNCONDITIONAL, SESSION_REVISION,
+            IDEMPOTENCY_LOOKUP, INSERT_KEY, NODE_STATE, INSERT_NODE, INSERT_ATTACHMENT, INSERT_USAGE, Sql.RESOLVED,
+            BLOB_SIZE);
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
     static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,

@@ -1,0 +1,514 @@
+package dev.cairn.persistence.support;
+
+import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.Checkpoint;
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.IdempotencyConflictException;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.RevisionConflictException;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimeCommitResult;
+import dev.cairn.persistence.SessionNotFoundException;
+import dev.cairn.persistence.UsageRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One commit being applied in a write transaction (SPEC rules 1 to 8): the graph rules, the usage
+ * ledger, attachments, checkpoint and idempotency key, the same for every JDBC provider. Checks run
+ * in the spec's order (idempotency key, size limits, revision, graph rules); any failure throws and
+ * the caller rolls the transaction (or savepoint) back, so nothing of a failed commit is written. An
+ * instance keeps no state outside the transaction but its result, so it can run again after a retry.
+ *
+ * <p>A provider supplies its statements ({@link Sql}) and what its concurrency needs through the
+ * hooks: locking before the idempotency lookup, how blobs are found and written, how a token total
+ * that would overflow is detected.
+ */
+public abstract class CommitApply {
+    /**
+     * The statements, in the provider's dialect (columns: see the SQLite provider's {@code Sql}).
+     *
+     * @param cas {@code (nodes, head, session_id, expected) -> sid, revision, last_seq, head_node_id}, raising the revision
+     * @param casUnconditional the same without the expected revision
+     * @param sessionRevision {@code (session_id) -> revision}
+     * @param idempotencyLookup {@code (key, session_id) -> fingerprint, revision, head, committed_at, checkpoint}
+     * @param insertKey {@code (sid, key, fingerprint, revision, head, committed_at, checkpoint)}
+     * @param nodeState {@code (sid, node_id) -> nid, state, ck_nid}
+     * @param insertNode {@code (sid, node_id, parent_nid, seq, kind, codec, payload, size, hash, attachments,
+     *     created_at, ck_nid) -> nid}, no row if the id is taken
+     * @param insertAttachment {@code (nid, pos, hash)}
+     * @param insertUsage {@code (sid, revision, pos, nid, node_id, model, 4 token counts, recorded_at)}
+     * @param resolved the checkpoint lookup of {@link Checkpoints.Sql#resolved()}
+     * @param blobSize {@code (hash) -> size}
+     */
+    public record Queries(String cas, String casUnconditional, String sessionRevision, String idempotencyLookup,
+                      String insertKey, String nodeState, String insertNode, String insertAttachment,
+                      String insertUsage, String resolved, String blobSize) {
+    }
+
+    /** The transaction. */
+    protected final Statements tx;
+    /** The session committed to. */
+    protected final String sessionId;
+    /** The commit. */
+    protected final RuntimeCommit commit;
+    /** Its CPU work, done before the transaction. */
+    protected final PreparedCommit prepared;
+    /** How bytes are stored. */
+    protected final Codec codec;
+    private final Queries sql;
+    private final Checkpoints checkpoints;
+    /** Node id to {nid, ck_nid} for the nodes of this commit. */
+    private final Map<String, long[]> added = new HashMap<>();
+    private Map<ContentHash, Long> blobSizes;
+    private long sid;
+
+    /**
+     * @param tx the write transaction
+     * @param sql the provider's statements
+     * @param checkpoints the provider's checkpoint resolution
+     * @param sessionId the session
+     * @param commit the commit
+     * @param prepared its prepared form
+     * @param codec how bytes are stored
+     */
+    protected CommitApply(Statements tx, Queries sql, Checkpoints checkpoints, String sessionId, RuntimeCommit commit,
+                          PreparedCommit prepared, Codec codec) {
+        this.tx = tx;
+        this.sql = sql;
+        this.checkpoints = checkpoints;
+        this.codec = codec;
+        this.sessionId = sessionId;
+        this.commit = commit;
+        this.prepared = prepared;
+    }
+
+    /**
+     * Before the idempotency key is looked up (only for a commit that has one).
+     *
+     * @throws SQLException if a statement fails
+     */
+    protected void beforeReplay() throws SQLException {
+    }
+
+    /** When the commit replays an earlier one: nothing of this transaction is to be kept. */
+    protected void replayed() {
+    }
+
+    /**
+     * After nodes and head are checked, before the blobs of attachments and slots are.
+     *
+     * @param nowNs the commit's time
+     * @throws SQLException if a statement fails
+     */
+    protected void beforeBlobChecks(long nowNs) throws SQLException {
+    }
+
+    /**
+     * After every check and the attachment rows: the last writes before checkpoint and key.
+     *
+     * @param nowNs the commit's time
+     * @throws SQLException if a statement fails
+     */
+    protected void afterChecks(long nowNs) throws SQLException {
+    }
+
+    /**
+     * Adds a usage record to a session total, refusing (with {@link InvalidRequestException}) a total
+     * past {@link Long#MAX_VALUE}.
+     *
+     * @param sid the session's key
+     * @param u the record
+     * @param model the total's model, or the all-models total's name
+     * @throws SQLException if a statement fails
+     */
+    protected abstract void addTotal(long sid, UsageRecord u, String model) throws SQLException;
+
+    /**
+     * @return the all-models total's model name (no real model name is it)
+     */
+    protected abstract String totalModel();
+
+    /**
+     * @param u a usage record
+     * @return the message when it would overflow the session's totals
+     */
+    protected static String overflowMessage(UsageRecord u) {
+        return "Usage of node " + Ids.quote(u.nodeId()) + " would overflow the session's token totals (over "
+                + Long.MAX_VALUE + ")";
+    }
+
+    /**
+     * Applies the commit.
+     *
+     * @return its result
+     * @throws SQLException if a statement fails
+     */
+    public final RuntimeCommitResult run() throws SQLException {
+        Optional<String> key = commit.idempotencyKey();
+        if (key.isPresent()) {
+            beforeReplay();
+            Optional<RuntimeCommitResult> replay = replay(key.get());
+            if (replay.isPresent()) {
+                replayed();
+                return replay.get();
+            }
+        }
+        if (prepared.sizeViolation().isPresent()) {
+            requireSession(sql.sessionRevision());
+            throw new InvalidRequestException(prepared.sizeViolation().get());
+        }
+        Instant now = Times.now();
+        long nowNs = Times.toNanos(now);
+        List<PreparedCommit.Node> nodes = prepared.nodes();
+
+        // Rule 3: the compare-and-set, which also moves the head and reserves the sequence numbers.
+        OptionalLong expected = commit.expectedRevision();
+        PreparedStatement cas = tx.ps(expected.isPresent() ? sql.cas() : sql.casUnconditional());
+        cas.setInt(1, nodes.size());
+        cas.setString(2, commit.head().orElse(null));
+        cas.setString(3, sessionId);
+        if (expected.isPresent()) {
+            cas.setLong(4, expected.getAsLong());
+        }
+        long revision;
+        long lastSeq;
+        String headId;
+        try (ResultSet rs = cas.executeQuery()) {
+            if (!rs.next()) {
+                throw conflictOrMissing(expected);
+            }
+            sid = rs.getLong(1);
+            revision = rs.getLong(2);
+            lastSeq = rs.getLong(3);
+            headId = rs.getString(4);
+        }
+
+        // Rule 4: nodes, in order, each parent stored earlier or appended before it.
+        long seq = lastSeq - nodes.size();
+        for (int i = 0, n = nodes.size(); i < n; i++) {
+            insertNode(nodes.get(i), ++seq, nowNs);
+        }
+        // Rule 5: the head.
+        long[] head = null;
+        if (commit.head().isPresent()) {
+            String h = commit.head().get();
+            head = added.get(h);
+            if (head == null) {
+                head = stored(h);
+                if (head == null || head[2] != 0) {
+                    throw new InvalidRequestException("Head " + Ids.quote(h) + " is not a live node of session "
+                            + Ids.quote(sessionId) + ": the head must be a live node, stored or appended in the commit");
+                }
+            }
+        }
+        // Rule 6: attachments and checkpoint slots name carried or stored blobs of the right size.
+        beforeBlobChecks(nowNs);
+        for (PreparedCommit.Node pn : nodes) {
+            for (BlobRef ref : pn.node().attachments()) {
+                requireBlob(ref, "attachment of node " + Ids.quote(pn.node().nodeId()));
+            }
+        }
+        Map<String, BlobRef> slots = commit.checkpoint();
+        if (!slots.isEmpty()) {
+            if (headId == null) {
+                throw new InvalidRequestException("A checkpoint needs a head: session " + Ids.quote(sessionId)
+                        + " has none and the commit names none; set a head in the commit that carries the checkpoint");
+            }
+            for (Map.Entry<String, BlobRef> slot : slots.entrySet()) {
+                requireBlob(slot.getValue(), "checkpoint slot " + Ids.quote(slot.getKey()));
+            }
+        }
+        // Usage records name live nodes.
+        List<UsageRecord> usage = commit.usage();
+        for (int i = 0, n = usage.size(); i < n; i++) {
+            recordUsage(usage.get(i), revision, i, nowNs);
+        }
+
+        // Everything checked: write what remains.
+        for (PreparedCommit.Node pn : nodes) {
+            insertAttachments(pn);
+        }
+        afterChecks(nowNs);
+        Checkpoint checkpoint;
+        if (headId == null) {
+            checkpoint = Checkpoint.EMPTY;
+        } else {
+            if (head == null) {
+                head = stored(headId);
+                if (head == null) {
+                    throw new IllegalStateException("the head of session " + sessionId + " is not stored");
+                }
+            }
+            if (slots.isEmpty()) {
+                checkpoint = new Checkpoint(Checkpoints.resolved(tx.ps(sql.resolved()), head[1]));
+            } else {
+                checkpoint = checkpoints.commit(tx, head[0], headId, head[1], slots, mayHaveChildren(headId));
+            }
+        }
+        if (key.isPresent()) {
+            PreparedStatement ps = tx.ps(sql.insertKey());
+            ps.setLong(1, sid);
+            ps.setString(2, key.get());
+            ps.setBytes(3, prepared.fingerprint().orElseThrow());
+            ps.setLong(4, revision);
+            ps.setString(5, headId);
+            ps.setLong(6, nowNs);
+            ps.setBytes(7, Encoding.encodeCheckpoint(checkpoint));
+            ps.executeUpdate();
+        }
+        return new RuntimeCommitResult(revision, Optional.ofNullable(headId), now, checkpoint, false);
+    }
+
+    private Optional<RuntimeCommitResult> replay(String key) throws SQLException {
+        PreparedStatement ps = tx.ps(sql.idempotencyLookup());
+        ps.setString(1, key);
+        ps.setString(2, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            if (!Arrays.equals(rs.getBytes(1), prepared.fingerprint().orElseThrow())) {
+                throw new IdempotencyConflictException(sessionId, key);
+            }
+            Checkpoint checkpoint = Encoding.decodeCheckpoint(rs.getBytes(5),
+                    "idempotency key " + Ids.quote(key) + " of session " + Ids.quote(sessionId));
+            return Optional.of(new RuntimeCommitResult(rs.getLong(2), Optional.ofNullable(rs.getString(3)),
+                    Times.fromNanos(rs.getLong(4)), checkpoint, true));
+        }
+    }
+
+    /**
+     * @param sessionSql a statement of one row per session id, e.g. {@link Queries#sessionRevision()} or a lock
+     * @throws SessionNotFoundException if the session does not exist
+     * @throws SQLException if the statement fails
+     */
+    protected final void requireSession(String sessionSql) throws SQLException {
+        PreparedStatement ps = tx.ps(sessionSql);
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SessionNotFoundException(sessionId);
+            }
+        }
+    }
+
+    private RuntimeException conflictOrMissing(OptionalLong expected) throws SQLException {
+        PreparedStatement ps = tx.ps(sql.sessionRevision());
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || expected.isEmpty()) {
+                return new SessionNotFoundException(sessionId);
+            }
+            return new RevisionConflictException(sessionId, expected.getAsLong(), rs.getLong(1));
+        }
+    }
+
+    /** @return {nid, ck_nid, state} of a stored node, or null */
+    private long[] stored(String nodeId) throws SQLException {
+        PreparedStatement ps = tx.ps(sql.nodeState());
+        ps.setLong(1, sid);
+        ps.setString(2, nodeId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new long[] {rs.getLong(1), rs.getLong(3), rs.getInt(2)} : null;
+        }
+    }
+
+    private void insertNode(PreparedCommit.Node pn, long seq, long nowNs) throws SQLException {
+        NewNode node = pn.node();
+        long parentNid = 0;
+        long ck = 0;
+        if (node.parentNodeId().isPresent()) {
+            long[] parent = parent(node, node.parentNodeId().get());
+            parentNid = parent[0];
+            ck = parent[1];
+        }
+        PreparedStatement ps = tx.ps(sql.insertNode());
+        ps.setLong(1, sid);
+        ps.setString(2, node.nodeId());
+        if (parentNid == 0) {
+            ps.setNull(3, Types.INTEGER);
+        } else {
+            ps.setLong(3, parentNid);
+        }
+        ps.setLong(4, seq);
+        ps.setString(5, node.kind().name());
+        ps.setInt(6, pn.payload().codec());
+        ps.setBytes(7, pn.payload().bytes());
+        ps.setInt(8, pn.payloadSize());
+        ps.setBytes(9, pn.payloadDigest());
+        if (pn.attachments().isPresent()) {
+            ps.setBytes(10, pn.attachments().get());
+        } else {
+            ps.setBytes(10, null);
+        }
+        ps.setLong(11, nowNs);
+        if (ck == 0) {
+            ps.setNull(12, Types.INTEGER);
+        } else {
+            ps.setLong(12, ck);
+        }
+        long nid;
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw duplicate(node.nodeId());
+            }
+            nid = rs.getLong(1);
+        }
+        added.put(node.nodeId(), new long[] {nid, ck, 0});
+    }
+
+    private long[] parent(NewNode node, String parentId) throws SQLException {
+        long[] parent = added.get(parentId);
+        if (parent != null) {
+            return parent;
+        }
+        parent = stored(parentId);
+        if (parent != null && parent[2] == 0) {
+            return parent;
+        }
+        long[] self = stored(node.nodeId());
+        if (self != null) {
+            throw duplicate(node.nodeId());
+        }
+        if (parent != null) {
+            throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
+                    + " is " + stateName((int) parent[2]) + ": a parent must be a live node of the session");
+        }
+        for (NewNode later : commit.nodes()) {
+            if (later.nodeId().equals(parentId)) {
+                throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node "
+                        + Ids.quote(node.nodeId()) + " is appended later in the same commit: append a parent"
+                        + " before its children");
+            }
+        }
+        throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
+                + " is not a node of session " + Ids.quote(sessionId)
+                + ": a parent is a live node, stored earlier or appended earlier in the same commit");
+    }
+
+    private InvalidRequestException duplicate(String nodeId) throws SQLException {
+        long[] taken = stored(nodeId);
+        String state = taken == null ? "another" : "a " + stateName((int) taken[2]);
+        return new InvalidRequestException("Node id " + Ids.quote(nodeId) + " is already used in session "
+                + Ids.quote(sessionId) + " by " + state + " node: node ids are unique within a session,"
+                + " detached ones included until vacuum");
+    }
+
+    private void requireBlob(BlobRef ref, String what) throws SQLException {
+        long size = blobSize(ref.hash());
+        if (size < 0) {
+            throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what
+                    + " is neither carried by the commit nor stored: attach its bytes in the commit");
+        }
+        if (size != ref.size()) {
+            throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what + " is " + size
+                    + " bytes, but the reference says " + ref.size() + ": use the BlobRef that attach() returned");
+        }
+    }
+
+    /**
+     * @param hash a blob the commit references
+     * @return the size of a carried or stored blob, or -1
+     * @throws SQLException if a statement fails
+     */
+    protected long blobSize(ContentHash hash) throws SQLException {
+        var carried = commit.blobs().get(hash);
+        if (carried != null) {
+            return carried.size();
+        }
+        if (blobSizes == null) {
+            blobSizes = new HashMap<>();
+        }
+        Long known = blobSizes.get(hash);
+        if (known != null) {
+            return known;
+        }
+        PreparedStatement ps = tx.ps(sql.blobSize());
+        ps.setBytes(1, hash.toBytes());
+        long size;
+        try (ResultSet rs = ps.executeQuery()) {
+            size = rs.next() ? rs.getLong(1) : -1;
+        }
+        blobSizes.put(hash, size);
+        return size;
+    }
+
+    private void recordUsage(UsageRecord u, long revision, int pos, long nowNs) throws SQLException {
+        long[] node = added.get(u.nodeId());
+        if (node == null) {
+            node = stored(u.nodeId());
+            if (node == null || node[2] != 0) {
+                throw new InvalidRequestException("Usage record names node " + Ids.quote(u.nodeId())
+                        + ", which is not a live node of session " + Ids.quote(sessionId)
+                        + ": usage belongs to a live node, stored or appended in the commit");
+            }
+        }
+        PreparedStatement ps = tx.ps(sql.insertUsage());
+        ps.setLong(1, sid);
+        ps.setLong(2, revision);
+        ps.setInt(3, pos);
+        ps.setLong(4, node[0]);
+        ps.setString(5, u.nodeId());
+        ps.setString(6, u.model());
+        ps.setLong(7, u.usage().inputTokens());
+        ps.setLong(8, u.usage().outputTokens());
+        ps.setLong(9, u.usage().cachedInputTokens());
+        ps.setLong(10, u.usage().reasoningTokens());
+        ps.setLong(11, nowNs);
+        ps.executeUpdate();
+        addTotal(sid, u, u.model());
+        addTotal(sid, u, totalModel());
+    }
+
+    private void insertAttachments(PreparedCommit.Node pn) throws SQLException {
+        List<BlobRef> refs = pn.node().attachments();
+        if (refs.isEmpty()) {
+            return;
+        }
+        long nid = added.get(pn.node().nodeId())[0];
+        PreparedStatement ps = tx.ps(sql.insertAttachment());
+        for (int i = 0, n = refs.size(); i < n; i++) {
+            ps.setLong(1, nid);
+            ps.setInt(2, i);
+            ps.setBytes(3, refs.get(i).hash().toBytes());
+            ps.executeUpdate();
+        }
+    }
+
+    /** @return false only when the head is a node of this commit that no node of this commit descends from */
+    private boolean mayHaveChildren(String headId) {
+        if (!added.containsKey(headId)) {
+            return true;
+        }
+        for (NewNode n : commit.nodes()) {
+            if (n.parentNodeId().isPresent() && n.parentNodeId().get().equals(headId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param state a stored node state: 0 live, 1 tombstoned, 2 detached
+     * @return its name, for messages
+     */
+    public static String stateName(int state) {
+        return switch (state) {
+            case 0 -> "live";
+            case 1 -> "tombstoned";
+            default -> "detached";
+        };
+    }
+}
