@@ -1,14 +1,12 @@
 package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.ForkRequest;
-import dev.cairn.persistence.Ids;
-import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.SessionCursor;
 import dev.cairn.persistence.SessionMeta;
-import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.support.Forks;
 import dev.cairn.persistence.support.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,6 +45,10 @@ final class Catalogue {
     static final String COPY_RESOLVED = "INSERT INTO resolved_checkpoints (nid, slot, node_id, hash, size)"
             + " SELECT ?, slot, node_id, hash, size FROM resolved_checkpoints WHERE nid = ?";
     static final String SOURCE = "SELECT sid, name, model, cwd FROM sessions WHERE session_id = ?";
+
+    /** Forks (rule 20), shared with the other durable provider. */
+    static final Forks FORKS = new Forks(new Forks.Queries(SOURCE, Sql.NODE_STATE, FORK_PATH, INSERT_SESSION,
+            COPY_ATTRIBUTES, COPY_NODE, Sql.SET_CK, COPY_ATTACHMENTS, COPY_CHECKPOINTS, COPY_RESOLVED));
 
     static final String SESSION_HASHES = "SELECT a.hash FROM nodes n JOIN attachments a ON a.nid = n.nid"
             + " WHERE n.sid = ?1 UNION SELECT c.hash FROM nodes n JOIN checkpoints c ON c.nid = n.nid WHERE n.sid = ?1";
@@ -225,114 +227,11 @@ final class Catalogue {
     /** Copies the source's path to the fork node into a new session; blobs are shared. */
     void fork(ForkRequest r) {
         db.write("fork session '" + r.sourceSessionId() + "'", tx -> {
-            long source;
-            String name;
-            String model;
-            String cwd;
-            PreparedStatement src = tx.ps(SOURCE);
-            src.setString(1, r.sourceSessionId());
-            try (ResultSet rs = src.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SessionNotFoundException(r.sourceSessionId());
-                }
-                source = rs.getLong(1);
-                name = rs.getString(2);
-                model = rs.getString(3);
-                cwd = rs.getString(4);
-            }
-            long at;
-            PreparedStatement node = tx.ps(Sql.NODE_STATE);
-            node.setLong(1, source);
-            node.setString(2, r.atNodeId());
-            try (ResultSet rs = node.executeQuery()) {
-                if (!rs.next() || rs.getInt(2) != 0) {
-                    throw new InvalidRequestException("Cannot fork session " + Ids.quote(r.sourceSessionId()) + " at "
-                            + Ids.quote(r.atNodeId()) + ": it is not a live node of the session");
-                }
-                at = rs.getLong(1);
-            }
-            List<long[]> path = new ArrayList<>();
-            PreparedStatement walk = tx.ps(FORK_PATH);
-            walk.setLong(1, at);
-            walk.setLong(2, Long.MAX_VALUE);
-            try (ResultSet rs = walk.executeQuery()) {
-                while (rs.next()) {
-                    path.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                }
-            }
-            PreparedStatement insert = tx.ps(INSERT_SESSION);
-            insert.setString(1, r.newSessionId());
-            insert.setString(2, r.sourceSessionId());
-            insert.setString(3, name);
-            insert.setString(4, model);
-            insert.setString(5, cwd);
-            insert.setLong(6, Times.toNanos(Times.now()));
-            insert.setString(7, r.atNodeId());
-            insert.setLong(8, path.size());
-            long sid;
-            try (ResultSet rs = insert.executeQuery()) {
-                if (!rs.next()) {
-                    throw new InvalidRequestException("Cannot fork into session " + Ids.quote(r.newSessionId())
-                            + ": a session with this id exists; a fork needs a new session id");
-                }
-                sid = rs.getLong(1);
-            }
-            PreparedStatement attrs = tx.ps(COPY_ATTRIBUTES);
-            attrs.setLong(1, sid);
-            attrs.setLong(2, source);
-            attrs.executeUpdate();
-            copyPath(tx, sid, path);
+            int copied = FORKS.fork(tx, r);
             LOG.debug("Forked session {} at its node {} into {} ({} nodes)", r.sourceSessionId(), r.atNodeId(),
-                    r.newSessionId(), path.size());
+                    r.newSessionId(), copied);
             return null;
         });
-    }
-
-    private static void copyPath(Database.Tx tx, long sid, List<long[]> path) throws SQLException {
-        HashMap<Long, Long> copies = new HashMap<>(path.size() * 2);
-        long parent = 0;
-        long seq = 0;
-        for (long[] old : path) {
-            long oldNid = old[0];
-            long oldCk = old[1];
-            boolean ownCk = oldCk == oldNid;
-            PreparedStatement copy = tx.ps(COPY_NODE);
-            copy.setLong(1, sid);
-            if (parent == 0) {
-                copy.setNull(2, Types.INTEGER);
-            } else {
-                copy.setLong(2, parent);
-            }
-            copy.setLong(3, ++seq);
-            copy.setNull(4, Types.INTEGER);
-            copy.setLong(5, oldNid);
-            long nid;
-            try (ResultSet rs = copy.executeQuery()) {
-                rs.next();
-                nid = rs.getLong(1);
-            }
-            copies.put(oldNid, nid);
-            long ck = oldCk == 0 ? 0 : ownCk ? nid : copies.getOrDefault(oldCk, 0L);
-            if (ck != 0) {
-                PreparedStatement setCk = tx.ps(Sql.SET_CK);
-                setCk.setLong(1, ck);
-                setCk.setLong(2, nid);
-                setCk.executeUpdate();
-            }
-            copyRows(tx, COPY_ATTACHMENTS, nid, oldNid);
-            if (ownCk) {
-                copyRows(tx, COPY_CHECKPOINTS, nid, oldNid);
-                copyRows(tx, COPY_RESOLVED, nid, oldNid);
-            }
-            parent = nid;
-        }
-    }
-
-    private static void copyRows(Database.Tx tx, String sql, long nid, long oldNid) throws SQLException {
-        PreparedStatement ps = tx.ps(sql);
-        ps.setLong(1, nid);
-        ps.setLong(2, oldNid);
-        ps.executeUpdate();
     }
 
     /** Erases a session and the blobs that no other session's nodes (not detached) reference. */
