@@ -47,7 +47,13 @@ final class ModelSession {
     final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>();
     /** Checkpoint slots by the node they were committed at. */
     final Map<String, TreeMap<String, BlobRef>> slots = new HashMap<>();
+    /** Usage records of nodes that are still there (or were never vacuumed), in commit order. */
     final List<UsageEntry> usage = new ArrayList<>();
+    /**
+     * Usage records of vacuumed nodes: still in the totals, never a turn again, also not of a later
+     * node that reuses the id (a reused id names another node).
+     */
+    final List<UsageEntry> vacuumedUsage = new ArrayList<>();
     final Map<String, Key> keys = new HashMap<>();
     long nextSeq = 1;
     /** True once vacuum removed a node: seq numbers of later nodes are the provider's choice. */

@@ -262,6 +262,9 @@ final class ReferenceModel {
                 turns.add(e);
             }
         }
+        for (UsageEntry e : s.vacuumedUsage) {
+            byModel.merge(e.model(), e.usage(), dev.cairn.persistence.TokenUsage::plus);
+        }
         return UsageLedger.of(byModel, turns);
     }
 
@@ -448,6 +451,14 @@ final class ReferenceModel {
                 if (e.getValue().state == ModelSession.State.DETACHED) {
                     it.remove();
                     s.slots.remove(e.getKey());
+                    String gone = e.getKey();
+                    s.usage.removeIf(u -> {
+                        boolean of = u.nodeId().equals(gone);
+                        if (of) {
+                            s.vacuumedUsage.add(u);
+                        }
+                        return of;
+                    });
                     s.seqLoose = true;
                     removed++;
                 }
