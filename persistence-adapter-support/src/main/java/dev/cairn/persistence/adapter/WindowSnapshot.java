@@ -1,0 +1,31 @@
+package dev.cairn.persistence.adapter;
+
+import dev.cairn.persistence.ContentHash;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a conversation looked like at one revision: enough to plan the next update without a read.
+ *
+ * @param exists whether the session exists
+ * @param revision its revision
+ * @param head its head
+ * @param window the hash of the window slot, if one is committed
+ * @param entries the window's messages, in the framework's order
+ * @param <M> the framework's message type
+ */
+record WindowSnapshot<M>(boolean exists, long revision, Optional<String> head, Optional<ContentHash> window,
+                         List<WindowEntry<M>> entries) {
+    WindowSnapshot {
+        entries = List.copyOf(entries);
+    }
+
+    static <M> WindowSnapshot<M> absent() {
+        return new WindowSnapshot<>(false, 0, Optional.empty(), Optional.empty(), List.of());
+    }
+
+    boolean sameState(long otherRevision, Optional<String> otherHead, Optional<ContentHash> otherWindow) {
+        return exists && revision == otherRevision && head.equals(otherHead) && window.equals(otherWindow);
+    }
+}

@@ -1,0 +1,239 @@
+package dev.cairn.persistence.adapter;
+
+import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.NodeKind;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimeCommitResult;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One planned update of a window: the commit that turns the stored window into the incoming one by
+ * appending (never deleting), and the snapshot that holds once it is committed.
+ *
+ * <p>New node ids are {@code m<revision>.<i>.<tag>}: the revision the commit creates, the message's
+ * place among the new ones, and a tag of the session id. Revisions only grow within a session, so ids
+ * never repeat in it; the tag keeps a fork's new nodes apart from the ones it copied from its source.
+ */
+final class WindowUpdate<M> {
+    static final byte[] RESET_MARKER = "{\"cairn\":\"window-reset\"}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] CLEAR_MARKER = "{\"cairn\":\"window-cleared\"}".getBytes(StandardCharsets.UTF_8);
+
+    private final RuntimeCommit commit;
+    private final List<WindowEntry<M>> after;
+    private final byte[] windowBytes;
+    private final List<PendingUsage.Entry> usage;
+    private final boolean noop;
+    private final boolean append;
+    private final List<String> evicted;
+
+    private WindowUpdate(RuntimeCommit commit, List<WindowEntry<M>> after, byte[] windowBytes,
+                         List<PendingUsage.Entry> usage, boolean noop, boolean append, List<String> evicted) {
+        this.commit = commit;
+        this.after = after;
+        this.windowBytes = windowBytes;
+        this.usage = usage;
+        this.noop = noop;
+        this.append = append;
+        this.evicted = evicted;
+    }
+
+    private static <M> WindowUpdate<M> nothing(List<WindowEntry<M>> after) {
+        return new WindowUpdate<>(null, after, null, List.of(), true, false, List.of());
+    }
+
+    /**
+     * Plans the update of {@code snapshot} to {@code incoming}.
+     *
+     * @param sessionId the session
+     * @param slot the window slot
+     * @param snapshot the stored state
+     * @param incoming the framework's window, encoded
+     * @param messages the framework's messages, in the same order
+     * @param pending usage waiting for its response
+     */
+    static <M> WindowUpdate<M> plan(String sessionId, String slot, WindowSnapshot<M> snapshot,
+                                    List<EncodedMessage> incoming, List<M> messages, PendingUsage pending) {
+        List<WindowEntry<M>> stored = snapshot.entries();
+        Map<Key, Long> dictionary = new HashMap<>();
+        long[] storedKeys = new long[stored.size()];
+        boolean[] storedSystem = new boolean[stored.size()];
+        for (int i = 0; i < stored.size(); i++) {
+            storedKeys[i] = key(dictionary, stored.get(i).encoded());
+            storedSystem[i] = stored.get(i).encoded().system();
+        }
+        long[] inKeys = new long[incoming.size()];
+        boolean[] inSystem = new boolean[incoming.size()];
+        for (int i = 0; i < incoming.size(); i++) {
+            inKeys[i] = key(dictionary, incoming.get(i));
+            inSystem[i] = incoming.get(i).system();
+        }
+        WindowPlan plan = WindowAligner.align(storedKeys, storedSystem, inKeys, inSystem);
+
+        long next = snapshot.revision() + 1;
+        String tag = FrameworkIds.base32(ContentHash.digest(sessionId.getBytes(StandardCharsets.UTF_8)), 6);
+        RuntimeCommit.Builder b = RuntimeCommit.expecting(snapshot.revision());
+        Optional<String> parent = switch (plan.mode()) {
+            case APPEND -> snapshot.head();
+            case BRANCH -> Optional.of(stored.get(plan.branchAfter()).nodeId());
+            case RESET -> {
+                String marker = "m" + next + ".r." + tag;
+                b.append(NewNode.of(marker, snapshot.head(), NodeKind.MODE_EVENT, RESET_MARKER));
+                yield Optional.of(marker);
+            }
+        };
+        Optional<String> head = plan.mode() == WindowPlan.Mode.APPEND ? snapshot.head() : parent;
+        List<WindowEntry<M>> after = new ArrayList<>(incoming.size());
+        List<String> newResponseIds = new ArrayList<>();
+        List<Object> newResponses = new ArrayList<>();
+        int n = 0;
+        for (int i = 0; i < incoming.size(); i++) {
+            int source = plan.sources().get(i);
+            if (source != WindowPlan.NEW) {
+                WindowEntry<M> s = stored.get(source);
+                after.add(new WindowEntry<>(s.nodeId(), messages.get(i), s.encoded()));
+                continue;
+            }
+            EncodedMessage e = incoming.get(i);
+            String id = "m" + next + "." + (n++) + "." + tag;
+            List<BlobRef> refs = new ArrayList<>(e.media().size());
+            for (EncodedMessage.Media m : e.media()) {
+                refs.add(b.attach(m.bytes(), m.mediaType()));
+            }
+            b.append(NewNode.of(id, parent, e.kind(), e.payloadUnsafe(), refs.toArray(BlobRef[]::new)));
+            parent = Optional.of(id);
+            head = parent;
+            after.add(new WindowEntry<>(id, messages.get(i), e));
+            if (e.assistant()) {
+                newResponseIds.add(id);
+                newResponses.add(messages.get(i));
+            }
+        }
+        List<String> ids = after.stream().map(WindowEntry::nodeId).toList();
+        boolean headMoves = !head.equals(snapshot.head());
+        boolean same = ids.equals(stored.stream().map(WindowEntry::nodeId).toList());
+        if (n == 0 && !headMoves && same && (snapshot.window().isPresent() || ids.isEmpty())) {
+            return nothing(after);
+        }
+        if (head.isEmpty()) {
+            return nothing(after); // nothing stored yet and nothing to store
+        }
+        if (headMoves) {
+            b.head(head.get());
+        }
+        byte[] window = ViewCodec.encode(ids);
+        b.checkpoint(slot, window);
+        List<PendingUsage.Entry> usage = pending.match(sessionId, newResponses);
+        for (int i = 0; i < usage.size(); i++) {
+            PendingUsage.Entry u = usage.get(i);
+            if (u != null) {
+                b.usage(newResponseIds.get(i), u.model(), u.tokens());
+            }
+        }
+        java.util.Set<String> kept = new java.util.HashSet<>(ids);
+        List<String> evicted = stored.stream().map(WindowEntry::nodeId).filter(id -> !kept.contains(id)).toList();
+        return new WindowUpdate<>(b.build(), after, window, usage, false, plan.mode() == WindowPlan.Mode.APPEND, evicted);
+    }
+
+    /** An update that archives the window: a marker under the head, and an empty window. */
+    static <M> WindowUpdate<M> clear(String sessionId, String slot, WindowSnapshot<M> snapshot) {
+        if (snapshot.head().isEmpty() || snapshot.entries().isEmpty()) {
+            return nothing(List.of());
+        }
+        String tag = FrameworkIds.base32(ContentHash.digest(sessionId.getBytes(StandardCharsets.UTF_8)), 6);
+        String marker = "m" + (snapshot.revision() + 1) + ".c." + tag;
+        byte[] window = ViewCodec.encode(List.of());
+        RuntimeCommit c = RuntimeCommit.expecting(snapshot.revision())
+                .append(NewNode.of(marker, snapshot.head(), NodeKind.MODE_EVENT, CLEAR_MARKER))
+                .head(marker)
+                .checkpoint(slot, window)
+                .build();
+        return new WindowUpdate<>(c, List.of(), window, List.of(), false, false, List.of());
+    }
+
+    boolean isNoop() {
+        return noop;
+    }
+
+    /**
+     * The same change on top of another writer's newer window, if this update only appended (and
+     * evicted from the front): that window without what this one evicted, plus what this one added.
+     * A rewrite cannot be carried over; it is planned again from the framework's list.
+     *
+     * @param newer the newer stored window
+     * @return the list to store instead, or empty
+     */
+    Optional<List<M>> rebase(WindowSnapshot<M> newer, List<M> incoming) {
+        if (!append) {
+            return Optional.empty();
+        }
+        java.util.Set<String> gone = new java.util.HashSet<>(evicted);
+        List<M> out = new ArrayList<>();
+        for (WindowEntry<M> e : newer.entries()) {
+            if (!gone.contains(e.nodeId())) {
+                out.add(e.message());
+            }
+        }
+        for (int i = 0; i < after.size(); i++) {
+            if (isNew(after.get(i))) { // the conflicting commit wrote nothing, so its new messages are still new
+                out.add(incoming.get(i));
+            }
+        }
+        return Optional.of(out);
+    }
+
+    private boolean isNew(WindowEntry<M> e) {
+        for (NewNode n : commit.nodes()) {
+            if (n.nodeId().equals(e.nodeId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    RuntimeCommit commit() {
+        return commit;
+    }
+
+    List<PendingUsage.Entry> usage() {
+        return usage;
+    }
+
+    WindowSnapshot<M> after(RuntimeCommitResult result) {
+        return new WindowSnapshot<>(true, result.revision(), result.head(), Optional.of(ContentHash.of(windowBytes)), after);
+    }
+
+    List<WindowEntry<M>> entriesAfter() {
+        return after;
+    }
+
+    private static long key(Map<Key, Long> dictionary, EncodedMessage e) {
+        return dictionary.computeIfAbsent(new Key(e.kind(), e.payloadUnsafe(), e.system()), k -> (long) dictionary.size());
+    }
+
+    /** Content equality of two encodings: the kind, the payload bytes and the system flag. */
+    private record Key(NodeKind kind, byte[] payload, boolean system) {
+        Key {
+            Objects.requireNonNull(kind);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && system == k.system && kind.equals(k.kind) && Arrays.equals(payload, k.payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return kind.hashCode() * 31 + Arrays.hashCode(payload);
+        }
+    }
+}
