@@ -316,6 +316,9 @@ public final class ConversationWindows<M> implements AutoCloseable {
             WindowSnapshot<M> snapshot = base != null ? base : c.snapshot != null ? c.snapshot : refresh(c);
             WindowUpdate<M> update = planner.plan(snapshot);
             if (update.isNoop()) {
+                if (!snapshot.exists()) {
+                    store(c, true); // an empty window of a new conversation: the conversation exists, listed
+                }
                 return;
             }
             RuntimePersistence store = store(c, true).orElseThrow();
