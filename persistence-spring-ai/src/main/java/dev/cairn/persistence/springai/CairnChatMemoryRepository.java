@@ -106,7 +106,7 @@ public final class CairnChatMemoryRepository implements ChatMemoryRepository, Au
     @Override
     public void saveAll(String conversationId, List<Message> messages) {
         requireId(conversationId);
-        if (messages == null || messages.contains(null)) {
+        if (messages == null || messages.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("messages must be a list without null elements");
         }
         windows.replace(conversationId, messages);
