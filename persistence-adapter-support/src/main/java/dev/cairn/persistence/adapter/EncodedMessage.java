@@ -9,23 +9,39 @@ import java.util.Objects;
 
 /**
  * A framework message in Cairn's terms: the node kind, the payload (the framework's JSON with inline
- * media replaced by blob references) and the media bytes to store as blobs.
- *
- * @param kind the node kind
- * @param payload the canonical payload; equal payloads mean equal messages
- * @param media the media the payload references, to attach in the commit that appends the node
- * @param system whether the framework treats it as a system message (aligned apart)
- * @param assistant whether it is a model response (the node that token usage belongs to)
+ * media replaced by blob references) and the media bytes to store as blobs. Two encodings are equal
+ * when their kind, system flag and payload bytes are (the payload names its media by hash).
  */
-public record EncodedMessage(NodeKind kind, byte[] payload, List<Media> media, boolean system, boolean assistant) {
-    /** Validates and copies. */
-    public EncodedMessage {
-        Objects.requireNonNull(kind, "kind");
-        payload = payload.clone();
-        media = List.copyOf(media);
+public final class EncodedMessage {
+    private final NodeKind kind;
+    private final byte[] payload;
+    private final List<Media> media;
+    private final boolean system;
+    private final boolean assistant;
+    private final int hash;
+
+    /**
+     * @param kind the node kind
+     * @param payload the canonical payload; equal payloads mean equal messages
+     * @param media the media the payload references, to attach in the commit that appends the node
+     * @param system whether the framework treats it as a system message (aligned apart)
+     * @param assistant whether it is a model response (the node that token usage belongs to)
+     */
+    public EncodedMessage(NodeKind kind, byte[] payload, List<Media> media, boolean system, boolean assistant) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.payload = payload.clone();
+        this.media = List.copyOf(media);
+        this.system = system;
+        this.assistant = assistant;
+        this.hash = (31 * kind.hashCode() + Arrays.hashCode(this.payload)) * 2 + (system ? 1 : 0);
     }
 
-    @Override
+    /** @return the node kind */
+    public NodeKind kind() {
+        return kind;
+    }
+
+    /** @return a copy of the payload */
     public byte[] payload() {
         return payload.clone();
     }
@@ -35,15 +51,30 @@ public record EncodedMessage(NodeKind kind, byte[] payload, List<Media> media, b
         return payload;
     }
 
+    /** @return the media to attach */
+    public List<Media> media() {
+        return media;
+    }
+
+    /** @return whether it is a system message */
+    public boolean system() {
+        return system;
+    }
+
+    /** @return whether it is a model response */
+    public boolean assistant() {
+        return assistant;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedMessage e && kind.equals(e.kind) && Arrays.equals(payload, e.payload)
-                && media.equals(e.media) && system == e.system && assistant == e.assistant;
+        return o == this || o instanceof EncodedMessage e && hash == e.hash && system == e.system && kind.equals(e.kind)
+                && Arrays.equals(payload, e.payload);
     }
 
     @Override
     public int hashCode() {
-        return 31 * kind.hashCode() + Arrays.hashCode(payload);
+        return hash;
     }
 
     @Override

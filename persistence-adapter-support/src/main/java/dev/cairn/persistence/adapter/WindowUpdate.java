@@ -9,11 +9,9 @@ import dev.cairn.persistence.RuntimeCommitResult;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -64,7 +62,7 @@ final class WindowUpdate<M> {
     static <M> WindowUpdate<M> plan(String sessionId, String slot, WindowSnapshot<M> snapshot,
                                     List<EncodedMessage> incoming, List<M> messages, PendingUsage pending) {
         List<WindowEntry<M>> stored = snapshot.entries();
-        Map<Key, Long> dictionary = new HashMap<>();
+        Map<EncodedMessage, Long> dictionary = new HashMap<>();
         long[] storedKeys = new long[stored.size()];
         boolean[] storedSystem = new boolean[stored.size()];
         for (int i = 0; i < stored.size(); i++) {
@@ -216,24 +214,7 @@ final class WindowUpdate<M> {
         return after;
     }
 
-    private static long key(Map<Key, Long> dictionary, EncodedMessage e) {
-        return dictionary.computeIfAbsent(new Key(e.kind(), e.payloadUnsafe(), e.system()), k -> (long) dictionary.size());
-    }
-
-    /** Content equality of two encodings: the kind, the payload bytes and the system flag. */
-    private record Key(NodeKind kind, byte[] payload, boolean system) {
-        Key {
-            Objects.requireNonNull(kind);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && system == k.system && kind.equals(k.kind) && Arrays.equals(payload, k.payload);
-        }
-
-        @Override
-        public int hashCode() {
-            return kind.hashCode() * 31 + Arrays.hashCode(payload);
-        }
+    private static long key(Map<EncodedMessage, Long> dictionary, EncodedMessage e) {
+        return dictionary.computeIfAbsent(e, k -> (long) dictionary.size());
     }
 }

@@ -14,6 +14,7 @@ import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.ChatMessageType;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,10 +36,17 @@ final class Lc4jCodec implements MessageCodec<ChatMessage> {
     @Override
     public EncodedMessage encode(ChatMessage message) {
         try {
-            JsonNode tree = json.readTree(ChatMessageSerializer.messageToJson(message));
+            String text = ChatMessageSerializer.messageToJson(message);
             List<EncodedMessage.Media> media = new ArrayList<>();
-            MediaBlobs.externalize(tree, media);
-            return new EncodedMessage(kind(message), json.writeValueAsBytes(tree), media,
+            byte[] payload;
+            if (text.contains(MediaBlobs.DATA_FIELD)) {
+                JsonNode tree = json.readTree(text);
+                MediaBlobs.externalize(tree, media);
+                payload = json.writeValueAsBytes(tree);
+            } else {
+                payload = text.getBytes(StandardCharsets.UTF_8); // no inline media: LangChain4j's JSON as it is
+            }
+            return new EncodedMessage(kind(message), payload, media,
                     message.type() == ChatMessageType.SYSTEM, message.type() == ChatMessageType.AI);
         } catch (IOException | RuntimeException e) {
             throw new InvalidRequestException("a " + message.type() + " message cannot be stored: LangChain4j could not serialize it ("
@@ -49,6 +57,10 @@ final class Lc4jCodec implements MessageCodec<ChatMessage> {
     @Override
     public ChatMessage decode(NodeKind kind, byte[] payload, BlobSource blobs) {
         try {
+            String text = new String(payload, StandardCharsets.UTF_8);
+            if (!text.contains(MediaBlobs.FIELD)) {
+                return ChatMessageDeserializer.messageFromJson(text);
+            }
             JsonNode tree = json.readTree(payload);
             MediaBlobs.internalize(tree, blobs);
             return ChatMessageDeserializer.messageFromJson(json.writeValueAsString(tree));

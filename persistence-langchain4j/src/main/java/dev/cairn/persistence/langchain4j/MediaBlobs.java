@@ -19,6 +19,7 @@ import java.util.Map;
  */
 final class MediaBlobs {
     static final String FIELD = "cairnBlob";
+    static final String DATA_FIELD = "\"base64Data\"";
     private static final String DATA = "base64Data";
 
     private MediaBlobs() {
@@ -28,8 +29,8 @@ final class MediaBlobs {
     static void externalize(JsonNode node, List<EncodedMessage.Media> media) {
         if (node instanceof ObjectNode o) {
             JsonNode data = o.get(DATA);
-            if (data != null && data.isTextual() && !data.asText().isEmpty()) {
-                byte[] bytes = Base64.getDecoder().decode(data.asText().replaceAll("\\s", ""));
+            byte[] bytes = data != null && data.isTextual() && !data.asText().isEmpty() && !o.has(FIELD) ? base64(data.asText()) : null;
+            if (bytes != null) {
                 JsonNode type = o.get("mimeType");
                 EncodedMessage.Media m = EncodedMessage.Media.of(bytes,
                         type != null && type.isTextual() ? type.asText() : "application/octet-stream");
@@ -47,11 +48,20 @@ final class MediaBlobs {
         }
     }
 
+    /** @return the bytes, or null when the text is not base64 (then it is not media and stays as it is) */
+    private static byte[] base64(String text) {
+        try {
+            return Base64.getMimeDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Puts the bytes of each blob reference under {@code node} back inline. */
     static void internalize(JsonNode node, MessageCodec.BlobSource blobs) {
         if (node instanceof ObjectNode o) {
             JsonNode ref = o.get(FIELD);
-            if (ref != null && ref.isTextual()) {
+            if (ref != null && ref.isTextual() && ref.asText().matches("[0-9a-f]{64}") && !o.has(DATA)) {
                 byte[] bytes = blobs.load(ContentHash.parse(ref.asText()));
                 o.remove(FIELD);
                 o.put(DATA, Base64.getEncoder().encodeToString(bytes));
