@@ -48,10 +48,14 @@ final class MediaBlobs {
         }
     }
 
-    /** @return the bytes, or null when the text is not base64 (then it is not media and stays as it is) */
+    /**
+     * @return the bytes, or null when the text is not canonical base64 (then it stays inline, so that
+     *         it comes back exactly as it was given)
+     */
     private static byte[] base64(String text) {
         try {
-            return Base64.getMimeDecoder().decode(text);
+            byte[] bytes = Base64.getDecoder().decode(text);
+            return Base64.getEncoder().encodeToString(bytes).equals(text) ? bytes : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
