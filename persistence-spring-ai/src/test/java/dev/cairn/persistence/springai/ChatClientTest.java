@@ -90,6 +90,28 @@ class ChatClientTest {
         }
     }
 
+    /** The wiring of the README, as it stands: no tools, the advisors at their default orders. */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void theReadmeWiringKeepsTheHistoryAndRecordsUsage(String kind) {
+        ScriptedChatModel model = new ScriptedChatModel("echo: ");
+        try (CairnChatMemoryRepository repository = CairnChatMemoryRepository.open(Stores.location(kind, dir))) {
+            ChatMemory memory = MessageWindowChatMemory.builder().chatMemoryRepository(repository).build();
+            ChatClient client = ChatClient.builder(model)
+                    .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build(), repository.usageAdvisor())
+                    .build();
+            for (int i = 0; i < 15; i++) {
+                assertEquals("echo: q" + i, ask(client, "readme", "q" + i));
+            }
+            assertEquals(30, repository.history("readme").size());
+            assertTrue(repository.findByConversationId("readme").size() <= 20);
+            UsageLedger ledger = repository.factory().openExisting(repository.sessionId("readme")).orElseThrow()
+                    .loadSession(SessionReadScope.activePath()).orElseThrow().usage();
+            assertEquals(model.input.get(), ledger.total().inputTokens());
+            assertEquals(15, ledger.turns().size());
+        }
+    }
+
     @Test
     void aRestartOnSqliteResumesTheSameWindow() {
         String location = Stores.location("sqlite", dir);
