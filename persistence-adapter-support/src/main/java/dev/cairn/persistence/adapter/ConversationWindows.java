@@ -156,7 +156,7 @@ public final class ConversationWindows<M> implements AutoCloseable {
                         LOG.debug("conversation {}: carrying an append over another writer's", c.sessionId);
                     }
                 }
-                return WindowUpdate.plan(c.sessionId, slot, snapshot, encode(snapshot, wanted), wanted, pending);
+                return WindowUpdate.plan(c.sessionId, c.tag, slot, snapshot, encode(snapshot, wanted), wanted, pending);
             }
 
             @Override
@@ -175,7 +175,7 @@ public final class ConversationWindows<M> implements AutoCloseable {
     public void clear(String conversationId) {
         if (settings.archiveOnClear()) {
             Conversation<M> c = conversation(conversationId);
-            write(c, snapshot -> WindowUpdate.clear(c.sessionId, slot, snapshot));
+            write(c, snapshot -> WindowUpdate.clear(c.tag, slot, snapshot));
         } else {
             erase(conversationId);
         }
@@ -427,12 +427,15 @@ public final class ConversationWindows<M> implements AutoCloseable {
     private static final class Conversation<M> {
         final String conversationId;
         final String sessionId;
+        /** Part of every new node id: keeps a fork's new nodes apart from those it copied. */
+        final String tag;
         volatile RuntimePersistence store;
         volatile WindowSnapshot<M> snapshot;
 
         Conversation(String conversationId, String sessionId) {
             this.conversationId = conversationId;
             this.sessionId = sessionId;
+            this.tag = FrameworkIds.base32(dev.cairn.persistence.ContentHash.digest(sessionId.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 6);
         }
     }
 }

@@ -28,7 +28,7 @@ final class WindowUpdate<M> {
 
     private final RuntimeCommit commit;
     private final List<WindowEntry<M>> after;
-    private final byte[] windowBytes;
+    private final ContentHash windowHash;
     private final List<PendingUsage.Entry> usage;
     private final boolean noop;
     private final boolean append;
@@ -38,7 +38,7 @@ final class WindowUpdate<M> {
                          List<PendingUsage.Entry> usage, boolean noop, boolean append, List<String> evicted) {
         this.commit = commit;
         this.after = after;
-        this.windowBytes = windowBytes;
+        this.windowHash = commit == null ? null : commit.checkpoint().values().iterator().next().hash();
         this.usage = usage;
         this.noop = noop;
         this.append = append;
@@ -59,7 +59,7 @@ final class WindowUpdate<M> {
      * @param messages the framework's messages, in the same order
      * @param pending usage waiting for its response
      */
-    static <M> WindowUpdate<M> plan(String sessionId, String slot, WindowSnapshot<M> snapshot,
+    static <M> WindowUpdate<M> plan(String sessionId, String tag, String slot, WindowSnapshot<M> snapshot,
                                     List<EncodedMessage> incoming, List<M> messages, PendingUsage pending) {
         List<WindowEntry<M>> stored = snapshot.entries();
         Map<EncodedMessage, Long> dictionary = new HashMap<>();
@@ -78,7 +78,6 @@ final class WindowUpdate<M> {
         WindowPlan plan = WindowAligner.align(storedKeys, storedSystem, inKeys, inSystem);
 
         long next = snapshot.revision() + 1;
-        String tag = FrameworkIds.base32(ContentHash.digest(sessionId.getBytes(StandardCharsets.UTF_8)), 6);
         RuntimeCommit.Builder b = RuntimeCommit.expecting(snapshot.revision());
         Optional<String> parent = switch (plan.mode()) {
             case APPEND -> snapshot.head();
@@ -94,9 +93,11 @@ final class WindowUpdate<M> {
         List<String> newResponseIds = new ArrayList<>();
         List<Object> newResponses = new ArrayList<>();
         int n = 0;
+        boolean[] reused = new boolean[stored.size()];
         for (int i = 0; i < incoming.size(); i++) {
             int source = plan.sources().get(i);
             if (source != WindowPlan.NEW) {
+                reused[source] = true;
                 WindowEntry<M> s = stored.get(source);
                 after.add(new WindowEntry<>(s.nodeId(), messages.get(i), s.encoded()));
                 continue;
@@ -116,9 +117,15 @@ final class WindowUpdate<M> {
                 newResponses.add(messages.get(i));
             }
         }
-        List<String> ids = after.stream().map(WindowEntry::nodeId).toList();
+        List<String> ids = new ArrayList<>(after.size());
+        for (WindowEntry<M> e : after) {
+            ids.add(e.nodeId());
+        }
         boolean headMoves = !head.equals(snapshot.head());
-        boolean same = ids.equals(stored.stream().map(WindowEntry::nodeId).toList());
+        boolean same = ids.size() == stored.size();
+        for (int i = 0; same && i < ids.size(); i++) {
+            same = ids.get(i).equals(stored.get(i).nodeId());
+        }
         if (n == 0 && !headMoves && same && (snapshot.window().isPresent() || ids.isEmpty())) {
             return nothing(after);
         }
@@ -137,17 +144,20 @@ final class WindowUpdate<M> {
                 b.usage(newResponseIds.get(i), u.model(), u.tokens());
             }
         }
-        java.util.Set<String> kept = new java.util.HashSet<>(ids);
-        List<String> evicted = stored.stream().map(WindowEntry::nodeId).filter(id -> !kept.contains(id)).toList();
+        List<String> evicted = new ArrayList<>();
+        for (int i = 0; i < stored.size(); i++) {
+            if (!reused[i]) {
+                evicted.add(stored.get(i).nodeId());
+            }
+        }
         return new WindowUpdate<>(b.build(), after, window, usage, false, plan.mode() == WindowPlan.Mode.APPEND, evicted);
     }
 
     /** An update that archives the window: a marker under the head, and an empty window. */
-    static <M> WindowUpdate<M> clear(String sessionId, String slot, WindowSnapshot<M> snapshot) {
+    static <M> WindowUpdate<M> clear(String tag, String slot, WindowSnapshot<M> snapshot) {
         if (snapshot.head().isEmpty() || snapshot.entries().isEmpty()) {
             return nothing(List.of());
         }
-        String tag = FrameworkIds.base32(ContentHash.digest(sessionId.getBytes(StandardCharsets.UTF_8)), 6);
         String marker = "m" + (snapshot.revision() + 1) + ".c." + tag;
         byte[] window = ViewCodec.encode(List.of());
         RuntimeCommit c = RuntimeCommit.expecting(snapshot.revision())
@@ -207,7 +217,7 @@ final class WindowUpdate<M> {
     }
 
     WindowSnapshot<M> after(RuntimeCommitResult result) {
-        return new WindowSnapshot<>(true, result.revision(), result.head(), Optional.of(ContentHash.of(windowBytes)), after);
+        return new WindowSnapshot<>(true, result.revision(), result.head(), Optional.of(windowHash), after);
     }
 
     List<WindowEntry<M>> entriesAfter() {
