@@ -225,6 +225,7 @@ public final class Report {
         renderThreads(body);
         renderReads(body);
         renderList(body);
+        renderAdapters(body);
         md.append("## Targets\n\n");
         if (verdicts.stream().anyMatch(v -> v.startsWith("informative"))) {
             md.append("The issue set no targets for PostgreSQL. Lines marked *informative* hold a PostgreSQL target to"
@@ -550,6 +551,53 @@ public final class Report {
                     .append(" | ").append(mean(r)).append(" |\n");
         }
         md.append('\n');
+    }
+
+    // ---- scenario 8 ----
+
+    /** The framework adapters against a bare commit, when {@link AdapterBench} ran. */
+    void renderAdapters(StringBuilder md) {
+        if (results.stream().noneMatch(r -> r.benchmark().startsWith("AdapterBench."))) {
+            return;
+        }
+        md.append("## 8. Framework adapters: one window update against a bare commit (scenario 8)\n\n");
+        md.append("A LangChain4j `updateMessages` / Spring AI `saveAll` of a window of 20 with one new message (what a"
+                + " window memory sends after each message) and a bare one-node commit, in the same run, on a"
+                + " conversation of 100 and of 10,000 messages. Ratios are of p50 (the mean is shown too; on a shared"
+                + " machine it carries the pauses of other processes).\n\n");
+        md.append("| store | messages | bare p50 µs | LangChain4j p50 µs | ÷ bare | Spring AI p50 µs | ÷ bare | bare / LangChain4j / Spring AI mean µs |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (String t : rows("AdapterBench.")) {
+            for (String h : List.of("100", "10000")) {
+                Optional<Result> bare = find("AdapterBench.update", Map.of("target", t, "adapter", "bare", "history", h));
+                Optional<Result> lc = find("AdapterBench.update", Map.of("target", t, "adapter", "langchain4j", "history", h));
+                Optional<Result> sai = find("AdapterBench.update", Map.of("target", t, "adapter", "spring-ai", "history", h));
+                if (bare.isEmpty() && lc.isEmpty() && sai.isEmpty()) {
+                    continue;
+                }
+                md.append("| `").append(t).append("` | ").append(fmtInt(Double.parseDouble(h))).append(" | ")
+                        .append(pct(bare, "50.0")).append(" | ").append(pct(lc, "50.0")).append(" | ").append(p50Ratio(lc, bare))
+                        .append(" | ").append(pct(sai, "50.0")).append(" | ").append(p50Ratio(sai, bare)).append(" | ")
+                        .append(mean(bare)).append(" / ").append(mean(lc)).append(" / ").append(mean(sai)).append(" |\n");
+            }
+            for (String a : List.of("langchain4j", "spring-ai")) {
+                Optional<Result> big = find("AdapterBench.update", Map.of("target", t, "adapter", a, "history", "10000"));
+                Optional<Result> small = find("AdapterBench.update", Map.of("target", t, "adapter", a, "history", "100"));
+                Optional<Result> bare = find("AdapterBench.update", Map.of("target", t, "adapter", "bare", "history", "10000"));
+                verdict(t + ": " + a + " window update ≤ 2 × a bare commit (p50, 10,000 messages)",
+                        big.flatMap(x -> bare.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
+                        v -> v <= 2.0, v -> String.format(Locale.ROOT, "%.2f ×", v));
+                verdict(t + ": " + a + " cost flat in the history (p50 at 10,000 ÷ at 100 ≤ 1.3)",
+                        big.flatMap(x -> small.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
+                        v -> v <= 1.3, v -> String.format(Locale.ROOT, "%.2f", v));
+            }
+        }
+        md.append('\n');
+    }
+
+    private static String p50Ratio(Optional<Result> a, Optional<Result> b) {
+        return a.flatMap(x -> b.map(y -> String.format(Locale.ROOT, "%.2f", x.percentileMicros("50.0") / y.percentileMicros("50.0"))))
+                .orElse("n/a");
     }
 
     private void renderNoise(StringBuilder md) {
