@@ -53,6 +53,7 @@ final class WindowUpdate<M> {
      * Plans the update of {@code snapshot} to {@code incoming}.
      *
      * @param sessionId the session
+     * @param tag the session's part of new node ids
      * @param slot the window slot
      * @param snapshot the stored state
      * @param incoming the framework's window, encoded
@@ -153,7 +154,13 @@ final class WindowUpdate<M> {
         return new WindowUpdate<>(b.build(), after, window, usage, false, plan.mode() == WindowPlan.Mode.APPEND, evicted);
     }
 
-    /** An update that archives the window: a marker under the head, and an empty window. */
+    /**
+     * An update that archives the window: a marker under the head, and an empty window.
+     *
+     * @param tag the session's part of new node ids
+     * @param slot the window slot
+     * @param snapshot the stored state
+     */
     static <M> WindowUpdate<M> clear(String tag, String slot, WindowSnapshot<M> snapshot) {
         if (snapshot.head().isEmpty() || snapshot.entries().isEmpty()) {
             return nothing(List.of());
