@@ -245,9 +245,11 @@ public final class ConversationWindows<M> implements AutoCloseable {
         fork.saveSessionMeta(meta.withAttributes(attributes(newConversationId)));
         Conversation<M> c = conversation(newConversationId);
         c.store = fork;
-        List<String> window = ForkWindow.windowAt(fork, slot, codec.kinds());
-        RuntimeCommitResult r = fork.commitRuntimeState(RuntimeCommit.expecting(0).checkpoint(slot, ViewCodec.encode(window)).build());
-        LOG.debug("forked {} at {} into {} (revision {})", c.sessionId, atMessage, target, r.revision());
+        Optional<WindowDescription> window = ForkWindow.at(fork, slot, k -> codec.kinds().contains(k) && !k.equals(codec.systemKind()));
+        if (window.isPresent()) {
+            fork.commitRuntimeState(RuntimeCommit.expecting(0).checkpoint(slot, window.get().encode()).build());
+        }
+        LOG.debug("forked {} at message {} into {}", c.sessionId, atMessage, target);
     }
 
     /**

@@ -34,6 +34,9 @@ public interface MessageCodec<M> {
     /** @return the node kinds this codec writes; other nodes on the path (markers) are not messages */
     Set<NodeKind> kinds();
 
+    /** @return the kind of the messages the framework treats as system messages (one of {@link #kinds()}) */
+    NodeKind systemKind();
+
     /** Reads blobs by hash. */
     @FunctionalInterface
     interface BlobSource {

@@ -1,8 +1,9 @@
 package dev.cairn.persistence.adapter;
 
 import dev.cairn.persistence.CheckpointSlot;
-import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.RuntimePersistence;
@@ -10,7 +11,9 @@ import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.StoreCorruptedException;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +21,9 @@ import java.util.Optional;
 
 /**
  * Reads a conversation's window from its session: the head and the window slot in one small read,
- * then, only when they changed, the window's nodes from the tail of the active path (and, for the
- * few that lie further back, such as a pinned system message, one by one). Messages already decoded
- * are reused, so an unchanged window costs one read and no decoding.
+ * then, only when they changed, the window's messages from one tail read of the active path (and,
+ * for pinned system messages further back, one by one). Messages already decoded are reused, so an
+ * unchanged window costs one read and no decoding.
  */
 final class WindowReader<M> {
     /** Reads again when a commit lands between the two reads; more than this is a hot conversation. */
@@ -46,66 +49,97 @@ final class WindowReader<M> {
                 return Optional.empty();
             }
             PersistedSessionRead head = probe.get();
-            Optional<CheckpointSlot> windowSlot = head.checkpoint().slot(slot);
-            Optional<ContentHash> windowHash = windowSlot.map(s -> s.blob().hash());
-            if (cached != null && cached.sameState(head.head().revision(), head.head().nodeId(), windowHash)) {
+            long revision = head.head().revision();
+            if (cached != null && cached.sameState(revision, head.head().nodeId())) {
                 return Optional.of(cached);
             }
+            Optional<CheckpointSlot> windowSlot = head.checkpoint().slot(slot);
             if (windowSlot.isEmpty()) {
-                return Optional.of(new WindowSnapshot<>(true, head.head().revision(), head.head().nodeId(), windowHash, List.of()));
+                return Optional.of(new WindowSnapshot<>(true, revision, head.head().nodeId(), Optional.empty(), Optional.empty(), List.of()));
             }
-            byte[] bytes = store.loadBlob(windowHash.get())
-                    .orElseThrow(() -> new StoreCorruptedException("the window slot's blob " + windowHash.get() + " is missing"));
-            List<String> ids = ViewCodec.decode(bytes);
-            Optional<PersistedSessionRead> tail = ids.isEmpty() ? probe
-                    : store.loadSession(SessionReadScope.activePathTail(Math.max(16, ids.size() + 8)));
+            ContentHash hash = windowSlot.get().blob().hash();
+            WindowDescription description = cached != null && cached.window().equals(Optional.of(hash)) && cached.description().isPresent()
+                    ? cached.description().get() : describe(store, hash);
+            Optional<List<SessionNode>> tail = tail(store, description.tail() + description.pinned().size(), revision);
             if (tail.isEmpty()) {
-                return Optional.empty();
-            }
-            if (tail.get().head().revision() != head.head().revision()) {
                 continue; // a commit landed between the reads: read again
             }
-            return Optional.of(new WindowSnapshot<>(true, head.head().revision(), head.head().nodeId(), windowHash,
-                    entries(store, ids, tail.get().nodes(), cached)));
+            return Optional.of(new WindowSnapshot<>(true, revision, head.head().nodeId(), Optional.of(hash), Optional.of(description),
+                    entries(store, description, tail.get(), cached)));
         }
         throw new PersistenceException("the conversation changed " + MAX_ROUNDS
                 + " times while its window was being read; try again");
     }
 
-    private List<WindowEntry<M>> entries(RuntimePersistence store, List<String> ids, List<SessionNode> tail, WindowSnapshot<M> cached) {
+    static WindowDescription describe(RuntimePersistence store, ContentHash hash) {
+        return WindowDescription.decode(store.loadBlob(hash)
+                .orElseThrow(() -> new StoreCorruptedException("the window slot's blob " + hash + " is missing")));
+    }
+
+    /** The last {@code count} message nodes of the active path, or fewer when the path has fewer; empty if the revision moved. */
+    private Optional<List<SessionNode>> tail(RuntimePersistence store, int count, long revision) {
+        if (count == 0) {
+            return Optional.of(List.of());
+        }
+        for (int n = count + 8; ; n *= 4) {
+            PersistedSessionRead r = store.loadSession(SessionReadScope.activePathTail(n)).orElse(null);
+            if (r == null || r.head().revision() != revision) {
+                return Optional.empty();
+            }
+            List<SessionNode> nodes = r.nodes();
+            int messages = 0;
+            for (SessionNode node : nodes) {
+                if (isMessage(node.kind())) {
+                    messages++;
+                }
+            }
+            if (messages >= count || nodes.size() < n) {
+                return Optional.of(nodes);
+            }
+        }
+    }
+
+    private boolean isMessage(NodeKind kind) {
+        return codec.kinds().contains(kind) && !kind.equals(codec.systemKind());
+    }
+
+    private List<WindowEntry<M>> entries(RuntimePersistence store, WindowDescription d, List<SessionNode> tail, WindowSnapshot<M> cached) {
         Map<String, WindowEntry<M>> known = new HashMap<>();
         if (cached != null) {
             for (WindowEntry<M> e : cached.entries()) {
                 known.put(e.nodeId(), e);
             }
         }
-        Map<String, SessionNode> nodes = new HashMap<>();
-        for (SessionNode n : tail) {
-            nodes.put(n.nodeId(), n);
+        Deque<SessionNode> messages = new ArrayDeque<>(d.tail());
+        Map<String, SessionNode> byId = new HashMap<>();
+        for (int i = tail.size() - 1; i >= 0; i--) {
+            SessionNode node = tail.get(i);
+            byId.put(node.nodeId(), node);
+            if (messages.size() < d.tail() && isMessage(node.kind())) {
+                messages.addFirst(node);
+            }
         }
-        List<WindowEntry<M>> out = new ArrayList<>(ids.size());
-        Map<String, WindowEntry<M>> decoded = new HashMap<>();
-        for (String id : ids) {
-            WindowEntry<M> e = decoded.get(id);
-            if (e == null) {
-                e = known.get(id);
+        List<WindowEntry<M>> out = new ArrayList<>(d.size());
+        int p = 0;
+        for (int i = 0; i < d.size(); i++) {
+            SessionNode node;
+            if (p < d.pinned().size() && d.pinned().get(p).position() == i) {
+                String id = d.pinned().get(p++).nodeId();
+                node = byId.containsKey(id) ? byId.get(id) : store.loadNode(id).orElse(null);
+            } else {
+                node = messages.pollFirst();
             }
-            if (e == null) {
-                SessionNode node = nodes.get(id);
-                if (node == null) {
-                    node = store.loadNode(id).orElse(null);
-                }
-                if (node == null) {
-                    continue; // tombstoned by hand: the window no longer shows it
-                }
-                SessionNode found = node;
-                M message = codec.decode(found.kind(), found.payload(), hash -> store.loadBlob(hash)
-                        .orElseThrow(() -> new StoreCorruptedException("blob " + hash + " of node " + Ids.quote(found.nodeId()) + " is missing")));
-                e = new WindowEntry<>(id, message, codec.encode(message));
+            if (node != null) { // null: tombstoned by hand, or fewer messages than the window names
+                WindowEntry<M> e = known.get(node.nodeId());
+                out.add(e != null ? e : decoded(store, node));
             }
-            decoded.put(id, e);
-            out.add(e);
         }
         return out;
+    }
+
+    private WindowEntry<M> decoded(RuntimePersistence store, SessionNode node) {
+        M message = codec.decode(node.kind(), node.payload(), hash -> store.loadBlob(hash)
+                .orElseThrow(() -> new StoreCorruptedException("blob " + hash + " of node " + Ids.quote(node.nodeId()) + " is missing")));
+        return new WindowEntry<>(node.nodeId(), message, codec.encode(message));
     }
 }

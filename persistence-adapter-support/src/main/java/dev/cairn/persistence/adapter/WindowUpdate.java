@@ -27,26 +27,26 @@ final class WindowUpdate<M> {
     static final byte[] CLEAR_MARKER = "{\"cairn\":\"window-cleared\"}".getBytes(StandardCharsets.UTF_8);
 
     private final RuntimeCommit commit;
+    private final WindowSnapshot<M> before;
+    private final WindowDescription description;
     private final List<WindowEntry<M>> after;
-    private final ContentHash windowHash;
     private final List<PendingUsage.Entry> usage;
-    private final boolean noop;
     private final boolean append;
     private final List<String> evicted;
 
-    private WindowUpdate(RuntimeCommit commit, List<WindowEntry<M>> after, byte[] windowBytes,
-                         List<PendingUsage.Entry> usage, boolean noop, boolean append, List<String> evicted) {
+    private WindowUpdate(RuntimeCommit commit, WindowSnapshot<M> before, WindowDescription description, List<WindowEntry<M>> after,
+                         List<PendingUsage.Entry> usage, boolean append, List<String> evicted) {
         this.commit = commit;
+        this.before = before;
+        this.description = description;
         this.after = after;
-        this.windowHash = commit == null ? null : commit.checkpoint().values().iterator().next().hash();
         this.usage = usage;
-        this.noop = noop;
         this.append = append;
         this.evicted = evicted;
     }
 
     private static <M> WindowUpdate<M> nothing(List<WindowEntry<M>> after) {
-        return new WindowUpdate<>(null, after, null, List.of(), true, false, List.of());
+        return new WindowUpdate<>(null, null, null, after, List.of(), false, List.of());
     }
 
     /**
@@ -118,16 +118,13 @@ final class WindowUpdate<M> {
                 newResponses.add(messages.get(i));
             }
         }
-        List<String> ids = new ArrayList<>(after.size());
-        for (WindowEntry<M> e : after) {
-            ids.add(e.nodeId());
-        }
+        WindowDescription description = WindowDescription.of(after);
         boolean headMoves = !head.equals(snapshot.head());
-        boolean same = ids.size() == stored.size();
-        for (int i = 0; same && i < ids.size(); i++) {
-            same = ids.get(i).equals(stored.get(i).nodeId());
-        }
-        if (n == 0 && !headMoves && same && (snapshot.window().isPresent() || ids.isEmpty())) {
+        // The slot is relative to the head: an append that keeps its description needs none. A branch
+        // leaves the path the current slot was resolved on, so it always commits one.
+        boolean writeSlot = plan.mode() == WindowPlan.Mode.BRANCH || snapshot.description().isEmpty()
+                || !snapshot.description().get().equals(description);
+        if (n == 0 && !headMoves && !writeSlot) {
             return nothing(after);
         }
         if (head.isEmpty()) {
@@ -136,8 +133,9 @@ final class WindowUpdate<M> {
         if (headMoves) {
             b.head(head.get());
         }
-        byte[] window = ViewCodec.encode(ids);
-        b.checkpoint(slot, window);
+        if (writeSlot) {
+            b.checkpoint(slot, description.encode());
+        }
         List<PendingUsage.Entry> usage = pending.match(sessionId, newResponses);
         for (int i = 0; i < usage.size(); i++) {
             PendingUsage.Entry u = usage.get(i);
@@ -151,7 +149,7 @@ final class WindowUpdate<M> {
                 evicted.add(stored.get(i).nodeId());
             }
         }
-        return new WindowUpdate<>(b.build(), after, window, usage, false, plan.mode() == WindowPlan.Mode.APPEND, evicted);
+        return new WindowUpdate<>(b.build(), snapshot, description, after, usage, plan.mode() == WindowPlan.Mode.APPEND, evicted);
     }
 
     /**
@@ -166,17 +164,16 @@ final class WindowUpdate<M> {
             return nothing(List.of());
         }
         String marker = "m" + (snapshot.revision() + 1) + ".c." + tag;
-        byte[] window = ViewCodec.encode(List.of());
         RuntimeCommit c = RuntimeCommit.expecting(snapshot.revision())
                 .append(NewNode.of(marker, snapshot.head(), NodeKind.MODE_EVENT, CLEAR_MARKER))
                 .head(marker)
-                .checkpoint(slot, window)
+                .checkpoint(slot, WindowDescription.EMPTY.encode())
                 .build();
-        return new WindowUpdate<>(c, List.of(), window, List.of(), false, false, List.of());
+        return new WindowUpdate<>(c, snapshot, WindowDescription.EMPTY, List.of(), List.of(), false, List.of());
     }
 
     boolean isNoop() {
-        return noop;
+        return commit == null;
     }
 
     /**
@@ -224,7 +221,9 @@ final class WindowUpdate<M> {
     }
 
     WindowSnapshot<M> after(RuntimeCommitResult result) {
-        return new WindowSnapshot<>(true, result.revision(), result.head(), Optional.of(windowHash), after);
+        BlobRef written = commit.checkpoint().values().stream().findFirst().orElse(null);
+        Optional<ContentHash> window = written != null ? Optional.of(written.hash()) : before.window();
+        return new WindowSnapshot<>(true, result.revision(), result.head(), window, Optional.of(description), after);
     }
 
     List<WindowEntry<M>> entriesAfter() {

@@ -49,6 +49,7 @@ class ConversationWindowsTest {
         try (SessionStoreFactory f = open(kind)) {
             ConversationWindows<String> w = windows(f, defaults());
             List<String> window = new ArrayList<>();
+            List<String> slotNodes = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 window.add("u" + i);
                 if (window.size() > 5) {
@@ -56,7 +57,10 @@ class ConversationWindowsTest {
                 }
                 w.replace("c", window);
                 assertEquals(window, windows(f, defaults()).window("c"), "a fresh engine reads the same window");
+                slotNodes.add(read(w, "c", SessionReadScope.activePathTail(1)).checkpoint().slot("t.window").orElseThrow().nodeId());
             }
+            assertEquals(1, slotNodes.subList(4, 25).stream().distinct().count(),
+                    "a window that only slides commits no slot: it is relative to the head");
             assertEquals(25, w.history("c").size());
             assertEquals(25, read(w, "c", SessionReadScope.fullGraph()).nodes().size(), "one node per message, no copies");
         }

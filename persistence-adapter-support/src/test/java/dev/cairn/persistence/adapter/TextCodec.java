@@ -36,6 +36,11 @@ final class TextCodec implements MessageCodec<String> {
     }
 
     @Override
+    public NodeKind systemKind() {
+        return SYSTEM;
+    }
+
+    @Override
     public Set<NodeKind> kinds() {
         return Set.of(NodeKind.USER_INPUT, NodeKind.ASSISTANT_RESPONSE, SYSTEM);
     }

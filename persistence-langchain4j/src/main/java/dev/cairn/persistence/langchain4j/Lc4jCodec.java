@@ -78,6 +78,11 @@ final class Lc4jCodec implements MessageCodec<ChatMessage> {
         return KINDS;
     }
 
+    @Override
+    public NodeKind systemKind() {
+        return SYSTEM;
+    }
+
     static NodeKind kind(ChatMessage m) {
         return switch (m.type()) {
             case SYSTEM -> SYSTEM;

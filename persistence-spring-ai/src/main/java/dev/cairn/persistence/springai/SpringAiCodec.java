@@ -165,6 +165,11 @@ final class SpringAiCodec implements MessageCodec<Message> {
         return KINDS;
     }
 
+    @Override
+    public NodeKind systemKind() {
+        return SYSTEM;
+    }
+
     static NodeKind kind(Message m) {
         return switch (m.getMessageType()) {
             case USER -> NodeKind.USER_INPUT;
