@@ -11,6 +11,7 @@ import dev.cairn.persistence.langchain4j.CairnChatMemoryStore;
 import dev.cairn.persistence.springai.CairnChatMemoryRepository;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.UserMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,8 +56,11 @@ public class AdapterBench {
     @Param({"memory", "sqlite-process-crash"})
     public String target;
 
-    /** {@code bare}, {@code langchain4j} or {@code spring-ai}. */
-    @Param({"bare", "langchain4j", "spring-ai"})
+    /**
+     * {@code bare} (a prepared payload), {@code by-hand} (what a host does to keep the new message
+     * itself: LangChain4j's own JSON of it, then the bare commit), {@code langchain4j} or {@code spring-ai}.
+     */
+    @Param({"bare", "by-hand", "langchain4j", "spring-ai"})
     public String adapter;
 
     /** How many messages the conversation holds when an iteration starts. */
@@ -82,7 +86,7 @@ public class AdapterBench {
         factory = t.open(dir);
         counter = 0;
         switch (adapter) {
-            case "bare" -> {
+            case "bare", "by-hand" -> {
                 bare = factory.createStore(SessionStoreCreateRequest.of("bare"));
                 revision = 0;
                 head = null;
@@ -119,7 +123,7 @@ public class AdapterBench {
                 sai.saveAll("bench", new ArrayList<>(saiWindow));
                 counter = history;
             }
-            default -> throw new IllegalArgumentException("adapter must be bare, langchain4j or spring-ai, was " + adapter);
+            default -> throw new IllegalArgumentException("adapter must be bare, by-hand, langchain4j or spring-ai, was " + adapter);
         }
     }
 
@@ -144,6 +148,15 @@ public class AdapterBench {
     public Object update() {
         long i = counter++;
         switch (adapter) {
+            case "by-hand" -> {
+                String id = "b" + i;
+                byte[] json = ChatMessageSerializer.messageToJson(UserMessage.from("message number " + i)).getBytes(StandardCharsets.UTF_8);
+                RuntimeCommitResult r = bare.commitRuntimeState(RuntimeCommit.expecting(revision)
+                        .append(NewNode.child(id, head, NodeKind.USER_INPUT, json)).head(id).build());
+                revision = r.revision();
+                head = id;
+                return r;
+            }
             case "bare" -> {
                 String id = "b" + i;
                 RuntimeCommitResult r = bare.commitRuntimeState(RuntimeCommit.expecting(revision)
