@@ -52,6 +52,9 @@ final class PendingUsage {
      * @return per response, its entry or null
      */
     synchronized List<Entry> match(String sessionId, List<?> responses) {
+        if (responses.isEmpty()) {
+            return List.of();
+        }
         Deque<Entry> q = bySession.get(sessionId);
         List<Entry> out = new ArrayList<>(responses.size());
         List<Entry> taken = new ArrayList<>();

@@ -63,7 +63,7 @@ final class WindowUpdate<M> {
     static <M> WindowUpdate<M> plan(String sessionId, String tag, String slot, WindowSnapshot<M> snapshot,
                                     List<EncodedMessage> incoming, List<M> messages, PendingUsage pending) {
         List<WindowEntry<M>> stored = snapshot.entries();
-        Map<EncodedMessage, Long> dictionary = new HashMap<>();
+        Map<EncodedMessage, Long> dictionary = new HashMap<>(4 * (stored.size() + incoming.size()) / 3 + 2);
         long[] storedKeys = new long[stored.size()];
         boolean[] storedSystem = new boolean[stored.size()];
         for (int i = 0; i < stored.size(); i++) {
