@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cairn.persistence.StoreCorruptedException;
+import dev.cairn.persistence.TokenUsage;
 import java.io.IOException;
 import java.util.List;
 
@@ -35,8 +36,14 @@ public final class Payloads {
      * @param text the model's text
      * @param toolCalls the tools it asked for
      * @param model the model that answered
+     * @param usage the call's tokens (also in the ledger); null in nodes written before it was recorded here
      */
-    public record AssistantResponse(String turnId, int step, String text, List<ToolCall> toolCalls, String model) {
+    public record AssistantResponse(String turnId, int step, String text, List<ToolCall> toolCalls, String model,
+                                    TokenUsage usage) {
+        /** @return the call's tokens, zero when not recorded */
+        public TokenUsage tokens() {
+            return usage == null ? TokenUsage.ZERO : usage;
+        }
     }
 
     /**

@@ -5,8 +5,6 @@ import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.TokenUsage;
-import dev.cairn.persistence.UsageEntry;
-import dev.cairn.persistence.UsageLedger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +40,7 @@ final class TurnReplay {
         }
         List<SessionNode> nodes = new ArrayList<>(List.of(first));
         Optional<String> reply = Optional.empty();
+        TokenUsage usage = TokenUsage.ZERO;
         for (int step = 1; step <= MAX_STEPS && reply.isEmpty(); step++) {
             Optional<SessionNode> a = store.loadNode(turnId + "-a" + step);
             if (a.isEmpty()) {
@@ -49,6 +48,7 @@ final class TurnReplay {
             }
             nodes.add(a.get());
             Payloads.AssistantResponse r = Payloads.decode(a.get().payload(), Payloads.AssistantResponse.class);
+            usage = usage.plus(r.tokens());
             List<ToolCall> calls = r.toolCalls() == null ? List.of() : r.toolCalls();
             for (int i = 1; i <= calls.size(); i++) {
                 store.loadNode(turnId + "-c" + step + "." + i).ifPresent(nodes::add);
@@ -73,20 +73,8 @@ final class TurnReplay {
                     + " retry later, or send the message with a new key", false);
         }
         shown.forEach(listener);
-        var read = store.loadSession(SessionReadScope.activePathTail(1))
-                .orElseThrow(() -> new SessionNotFoundException(store.sessionId()));
-        return new TurnResult(store.sessionId(), turnId, reply.get(), shown, usageOf(read.usage(), turnId),
-                read.head().revision(), conflictRetries, true);
+        long revision = store.loadSession(SessionReadScope.activePathTail(1))
+                .orElseThrow(() -> new SessionNotFoundException(store.sessionId())).head().revision();
+        return new TurnResult(store.sessionId(), turnId, reply.get(), shown, usage, revision, conflictRetries, true);
     }
-
-    private static TokenUsage usageOf(UsageLedger ledger, String turnId) {
-        TokenUsage sum = TokenUsage.ZERO;
-        for (UsageEntry e : ledger.turns()) {
-            if (e.nodeId().startsWith(turnId + "-")) {
-                sum = sum.plus(e.usage());
-            }
-        }
-        return sum;
-    }
-
 }

@@ -107,7 +107,7 @@ final class TurnRunner {
             }
             String node = turnId + "-a" + step;
             byte[] payload = Payloads.encode(new Payloads.AssistantResponse(turnId, step, reply.text(),
-                    reply.toolCalls(), reply.model()));
+                    reply.toolCalls(), reply.model(), reply.usage()));
             if (payload.length > core.storePolicy().maxPayloadBytes()) {
                 throw new ModelException("The model's reply is " + payload.length + " bytes; at most "
                         + core.storePolicy().maxPayloadBytes() + " can be recorded");
@@ -139,7 +139,7 @@ final class TurnRunner {
         String stopped = "I stopped after " + core.maxSteps() + " model calls without a final answer.";
         String node = turnId + "-a" + (core.maxSteps() + 1);
         byte[] payload = Payloads.encode(new Payloads.AssistantResponse(turnId, core.maxSteps() + 1, stopped,
-                List.of(), "runtime"));
+                List.of(), "runtime", TokenUsage.ZERO));
         commit(base, b -> RuntimeCommit.expecting(b.revision())
                 .append(NewNode.of(node, b.head(), NodeKind.ASSISTANT_RESPONSE, payload))
                 .head(node)

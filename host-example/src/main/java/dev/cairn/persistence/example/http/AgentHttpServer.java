@@ -103,7 +103,7 @@ public final class AgentHttpServer implements AutoCloseable {
             });
             cfg.router.apiBuilder(() -> {
                 before(guard::check);
-                get("/health", h::health);
+                get("/health", ctx -> h.health(ctx, limits.maxConcurrentRequests() - permits.availablePermits()));
                 path("/api/chats", () -> {
                     post(limited(permits, h::create));
                     get(limited(permits, h::list));

@@ -35,8 +35,9 @@ final class ChatHandlers {
         this.turnWorkers = turnWorkers;
     }
 
-    void health(Context ctx) {
-        ctx.json(new Views.Health("ok", settings.store(), settings.durability(), chats.core().model().name()));
+    void health(Context ctx, int activeRequests) {
+        ctx.json(new Views.Health("ok", settings.store(), settings.durability(), chats.core().model().name(),
+                activeRequests));
     }
 
     void create(Context ctx) {

@@ -158,8 +158,9 @@ public final class Views {
      * @param store the store location, secrets redacted
      * @param durability what the store promises
      * @param model the model's name
+     * @param activeRequests API requests being handled now (at most {@code --max-requests})
      */
-    public record Health(String status, String store, String durability, String model) {
+    public record Health(String status, String store, String durability, String model, int activeRequests) {
     }
 
     /**
