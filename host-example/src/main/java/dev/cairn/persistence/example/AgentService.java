@@ -14,6 +14,7 @@ import dev.cairn.persistence.example.http.HttpSettings;
 import dev.cairn.persistence.example.product.ChatDirectory;
 import dev.cairn.persistence.example.product.ChatService;
 import dev.cairn.persistence.example.product.ChatDatabase;
+import dev.cairn.persistence.example.product.LegacyChatsFile;
 import dev.cairn.persistence.example.product.PostgresUrl;
 import dev.cairn.persistence.example.product.SqlChatDirectory;
 import java.io.IOException;
@@ -62,7 +63,14 @@ public final class AgentService implements AutoCloseable {
         ChatModel model = model(config, env);
         SessionStoreFactory factory = SessionStores.open(config.store());
         try {
-            ChatDirectory directory = SqlChatDirectory.open(database(config, location));
+            ChatDatabase db = database(config, location);
+            ChatDirectory directory = SqlChatDirectory.open(db);
+            try {
+                db.sqliteDirectory().ifPresent(dir -> LegacyChatsFile.importInto(dir, directory));
+            } catch (RuntimeException e) {
+                directory.close();
+                throw e;
+            }
             AgentCore core = AgentCore.builder()
                     .model(model)
                     .tools(BuiltinTools.all())

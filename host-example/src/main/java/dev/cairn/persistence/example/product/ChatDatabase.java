@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * @param schema the PostgreSQL schema that holds the table; empty for SQLite
  * @param poolSize how many connections the pool keeps
  * @param description where it is, for logs, without secrets
+ * @param sqliteDirectory the directory of an SQLite file; empty in memory and for PostgreSQL
  */
 public record ChatDatabase(String jdbcUrl, Properties properties, Optional<String> schema, int poolSize,
-                           String description) {
+                           String description, Optional<Path> sqliteDirectory) {
     /** The SQLite file's name in the data directory. */
     public static final String SQLITE_FILE = "chats.db";
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -30,6 +31,7 @@ public record ChatDatabase(String jdbcUrl, Properties properties, Optional<Strin
         properties = copy;
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(sqliteDirectory, "sqliteDirectory");
         schema.ifPresent(s -> {
             if (!SCHEMA_NAME.matcher(s).matches() || s.startsWith("pg_")) {
                 throw new IllegalArgumentException("Invalid schema name '" + s
@@ -52,12 +54,14 @@ public record ChatDatabase(String jdbcUrl, Properties properties, Optional<Strin
         p.setProperty("busy_timeout", "10000");
         p.setProperty("foreign_keys", "true");
         Path file = dataDir.resolve(SQLITE_FILE);
-        return new ChatDatabase("jdbc:sqlite:" + file.toAbsolutePath(), p, Optional.empty(), 4, file.toString());
+        return new ChatDatabase("jdbc:sqlite:" + file.toAbsolutePath(), p, Optional.empty(), 4, file.toString(),
+                Optional.of(dataDir));
     }
 
     /** @return an SQLite database in memory (one connection), gone when the service stops (for a {@code memory:} store) */
     public static ChatDatabase sqliteInMemory() {
-        return new ChatDatabase("jdbc:sqlite::memory:", new Properties(), Optional.empty(), 1, "in memory (SQLite)");
+        return new ChatDatabase("jdbc:sqlite::memory:", new Properties(), Optional.empty(), 1, "in memory (SQLite)",
+                Optional.empty());
     }
 
     /**
@@ -67,7 +71,7 @@ public record ChatDatabase(String jdbcUrl, Properties properties, Optional<Strin
      */
     public static ChatDatabase postgres(PostgresUrl postgres, String schema) {
         return new ChatDatabase(postgres.jdbcUrl(), postgres.properties(), Optional.of(schema), 4,
-                postgres + " schema " + schema);
+                postgres + " schema " + schema, Optional.empty());
     }
 
     /** @return true for PostgreSQL, false for SQLite */
