@@ -13,9 +13,14 @@ import dev.cairn.persistence.example.http.AgentHttpServer;
 import dev.cairn.persistence.example.http.HttpSettings;
 import dev.cairn.persistence.example.product.ChatDirectory;
 import dev.cairn.persistence.example.product.ChatService;
-import dev.cairn.persistence.example.product.FileChatDirectory;
-import dev.cairn.persistence.example.product.MemoryChatDirectory;
+import dev.cairn.persistence.example.product.ChatDatabase;
+import dev.cairn.persistence.example.product.LegacyChatsFile;
+import dev.cairn.persistence.example.product.PostgresUrl;
+import dev.cairn.persistence.example.product.SqlChatDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,19 +63,33 @@ public final class AgentService implements AutoCloseable {
         ChatModel model = model(config, env);
         SessionStoreFactory factory = SessionStores.open(config.store());
         try {
-            ChatDirectory directory = directory(config, location);
+            ChatDatabase db = database(config, location);
+            ChatDirectory directory = SqlChatDirectory.open(db);
+            try {
+                db.sqliteDirectory().ifPresent(dir -> LegacyChatsFile.importInto(dir, directory));
+            } catch (RuntimeException e) {
+                directory.close();
+                throw e;
+            }
             AgentCore core = AgentCore.builder()
                     .model(model)
                     .tools(BuiltinTools.all())
                     .storeFactory(factory)
                     .maxContextTokens(config.maxContextTokens())
                     .build();
-            ChatService chats = new ChatService(core, directory, Clock.systemUTC());
-            AgentHttpServer server = AgentHttpServer.start(chats, new HttpSettings(config.host(), config.port(),
-                    config.maxMessageBytes(), location.toString(), factory.durability().name()));
-            LOG.info("Store {} ({}), chats table {}, model {}", location, factory.durability(),
-                    directory.description(), model.name());
-            return new AgentService(factory, core, server, location, directory);
+            try {
+                ChatService chats = new ChatService(core, directory, Clock.systemUTC());
+                AgentHttpServer server = AgentHttpServer.start(chats, new HttpSettings(config.host(), config.port(),
+                        config.maxMessageBytes(), location.toString(), factory.durability().name(),
+                        config.allowedHosts(), config.allowedOrigins(), config.limits()));
+                LOG.info("Store {} ({}), chats table {}, model {}", location, factory.durability(),
+                        directory.description(), model.name());
+                return new AgentService(factory, core, server, location, directory);
+            } catch (RuntimeException e) {
+                core.close();
+                directory.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             factory.close();
             throw e;
@@ -97,14 +116,18 @@ public final class AgentService implements AutoCloseable {
         return directory.description();
     }
 
-    /** Stops the HTTP server, then closes the store. */
+    /** Stops the HTTP server, then closes the chats table and the store. */
     @Override
     public void close() {
         try {
             server.close();
         } finally {
-            core.close();
-            factory.close();
+            try {
+                core.close();
+                directory.close();
+            } finally {
+                factory.close();
+            }
         }
     }
 
@@ -122,17 +145,33 @@ public final class AgentService implements AutoCloseable {
     }
 
     /**
-     * The chats table lives in {@code --data-dir}; without it, beside a {@code sqlite:} store in its
-     * directory, in memory for a {@code memory:} store, else in {@code ./.cairn-data}.
+     * The chats table: for a {@code postgres:} store a schema of the same database
+     * ({@code --chats-schema}, default the store's schema plus {@code _app}), so every instance on
+     * that database shares it; else an SQLite file {@code chats.db} in {@code --data-dir}, by default
+     * the {@code sqlite:} store's directory ({@code ./.cairn-data} for other schemes), or in memory
+     * for a {@code memory:} store without {@code --data-dir}.
      */
-    private static ChatDirectory directory(ServiceConfig config, StoreLocation location) {
+    static ChatDatabase database(ServiceConfig config, StoreLocation location) {
+        if (location.scheme().equals("postgres") || location.scheme().equals("postgresql")) {
+            String schema = config.chatsSchema().orElse(location.option("schema").orElse("cairn") + "_app");
+            return ChatDatabase.postgres(PostgresUrl.of(location), schema);
+        }
         if (config.dataDir().isPresent()) {
-            return new FileChatDirectory(config.dataDir().get());
+            return ChatDatabase.sqliteFile(directory(config.dataDir().get()));
         }
         return switch (location.scheme()) {
-            case "memory" -> new MemoryChatDirectory();
-            case "sqlite" -> new FileChatDirectory(Path.of(location.target().isEmpty() ? "." : location.target()));
-            default -> new FileChatDirectory(Path.of(".cairn-data"));
+            case "memory" -> ChatDatabase.sqliteInMemory();
+            case "sqlite" -> ChatDatabase.sqliteFile(directory(Path.of(location.target().isEmpty() ? "."
+                    : location.target())));
+            default -> ChatDatabase.sqliteFile(directory(Path.of(".cairn-data")));
         };
+    }
+
+    private static Path directory(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + dir, e);
+        }
     }
 }

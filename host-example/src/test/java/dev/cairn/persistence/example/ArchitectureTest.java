@@ -5,6 +5,8 @@ import static com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_ST
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +33,18 @@ class ArchitectureTest {
     @Test
     void noClassDependsOnAProvider() {
         noClasses().that().resideInAPackage("dev.cairn.persistence.example..")
-                .should().dependOnClassesThat().resideInAnyPackage(
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage(
                         "dev.cairn.persistence.memory..", "dev.cairn.persistence.sqlite..",
                         "dev.cairn.persistence.postgres..")
-                .because("providers are runtime-scope plug-ins found through ServiceLoader")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(
+                                "dev.cairn.persistence.postgres.testing.."))))
+                .because("providers are runtime-scope plug-ins found through ServiceLoader (the tests' PostgreSQL"
+                        + " server is not the provider)")
                 .check(all);
+        noClasses().that().resideInAPackage("dev.cairn.persistence.example..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.sqlite..", "org.postgresql..")
+                .because("the chats table is plain JDBC; the drivers are runtime-scope")
+                .check(main);
     }
 
     @Test

@@ -39,4 +39,23 @@ class ServiceConfigTest {
         assertThrows(IllegalArgumentException.class, () -> ServiceConfig.parse("--model", "gpt"));
         assertThrows(IllegalArgumentException.class, () -> ServiceConfig.parse("stray"));
     }
+
+    @Test
+    void parsesTheLimitsAndTheAllowLists() {
+        ServiceConfig c = ServiceConfig.parse("--allowed-hosts", "agents.example, localhost", "--allowed-origins",
+                "https://app.example", "--idle-timeout", "5", "--header-timeout", "2", "--body-timeout", "3",
+                "--max-connections", "10", "--max-requests", "2", "--chats-schema", "app", "--exit-with-parent");
+        assertEquals(java.util.List.of("agents.example", "localhost"), c.allowedHosts());
+        assertEquals(java.util.List.of("https://app.example"), c.allowedOrigins());
+        assertEquals(java.time.Duration.ofSeconds(5), c.limits().idleTimeout());
+        assertEquals(java.time.Duration.ofSeconds(2), c.limits().headerTimeout());
+        assertEquals(java.time.Duration.ofSeconds(3), c.limits().bodyTimeout());
+        assertEquals(10, c.limits().maxConnections());
+        assertEquals(2, c.limits().maxConcurrentRequests());
+        assertEquals(Optional.of("app"), c.chatsSchema());
+        assertEquals(true, c.exitWithParent());
+        assertThrows(IllegalArgumentException.class, () -> ServiceConfig.parse("--idle-timeout", "0"));
+        assertThrows(IllegalArgumentException.class, () -> ServiceConfig.parse("--max-requests", "0"));
+        assertThrows(IllegalArgumentException.class, () -> ServiceConfig.parse("--max-message-bytes", "2000000"));
+    }
 }

@@ -5,6 +5,7 @@ import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.StorePolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,6 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * same chat do not interleave their steps. Writers outside it (another instance, another process on
  * the same store) are handled by compare-and-set: every step expects the revision it read, and a
  * conflicting step reloads and retries (see {@link StepCommitter}).
+ *
+ * <p>Bounds of a turn: {@code maxSteps} model calls (6), {@code maxToolCalls} tool calls in all
+ * (16), so at most {@code 2 + maxSteps + 2 * maxToolCalls} nodes; each tool call runs at most
+ * {@code toolTimeout} (10 s) and returns at most {@code maxToolResultBytes} (16 KiB) of JSON.
  */
 public final class AgentCore implements AutoCloseable {
     private static final int LOCK_STRIPES = 64;
@@ -46,6 +54,9 @@ public final class AgentCore implements AutoCloseable {
     private final String systemPrompt;
     private final int maxSteps;
     private final int maxCommitRetries;
+    private final int maxToolCalls;
+    private final ExecutorService toolWorkers;
+    private final ToolRunner toolRunner;
     private final StorePolicy storePolicy;
     private final Clock clock;
     private final ContextAssembler assembler;
@@ -67,6 +78,14 @@ public final class AgentCore implements AutoCloseable {
         this.systemPrompt = b.systemPrompt;
         this.maxSteps = b.maxSteps;
         this.maxCommitRetries = b.maxCommitRetries;
+        this.maxToolCalls = b.maxToolCalls;
+        AtomicInteger workers = new AtomicInteger();
+        this.toolWorkers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tool-" + workers.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.toolRunner = new ToolRunner(toolWorkers, b.toolTimeout, b.maxToolResultBytes);
         this.storePolicy = b.storePolicy;
         this.clock = b.clock;
         this.assembler = new ContextAssembler(b.maxContextNodes, b.maxContextTokens);
@@ -135,9 +154,10 @@ public final class AgentCore implements AutoCloseable {
         return toolSpecs;
     }
 
-    /** Closes the store factory if this core opened it (built without one). */
+    /** Stops the tool workers and closes the store factory if this core opened it (built without one). */
     @Override
     public void close() {
+        toolWorkers.shutdownNow();
         if (ownsFactory) {
             factory.close();
         }
@@ -167,6 +187,14 @@ public final class AgentCore implements AutoCloseable {
         return maxCommitRetries;
     }
 
+    int maxToolCalls() {
+        return maxToolCalls;
+    }
+
+    ToolRunner toolRunner() {
+        return toolRunner;
+    }
+
     StorePolicy storePolicy() {
         return storePolicy;
     }
@@ -188,6 +216,9 @@ public final class AgentCore implements AutoCloseable {
         private int maxContextNodes = 64;
         private int maxSteps = 6;
         private int maxCommitRetries = 8;
+        private int maxToolCalls = 16;
+        private Duration toolTimeout = Duration.ofSeconds(10);
+        private int maxToolResultBytes = 16 * 1024;
         private String systemPrompt = "You are a helpful assistant. Use the tools for arithmetic, notes and the time.";
         private StorePolicy storePolicy = StorePolicy.DEFAULT;
         private Clock clock = Clock.systemUTC();
@@ -255,6 +286,37 @@ public final class AgentCore implements AutoCloseable {
          */
         public Builder maxSteps(int steps) {
             this.maxSteps = requirePositive("maxSteps", steps);
+            return this;
+        }
+
+        /**
+         * @param calls how many tool calls a turn may make in all its steps; a model reply that asks
+         *     for more ends the turn with an error ({@link ModelException})
+         * @return this builder
+         */
+        public Builder maxToolCalls(int calls) {
+            this.maxToolCalls = requirePositive("maxToolCalls", calls);
+            return this;
+        }
+
+        /**
+         * @param timeout how long one tool call may run; a slower one is interrupted and its result is an error
+         * @return this builder
+         */
+        public Builder toolTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("toolTimeout must be positive, got " + timeout);
+            }
+            this.toolTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param bytes the largest tool result, as JSON; a larger one is recorded as an error result
+         * @return this builder
+         */
+        public Builder maxToolResultBytes(int bytes) {
+            this.maxToolResultBytes = requirePositive("maxToolResultBytes", bytes);
             return this;
         }
 

@@ -14,6 +14,12 @@ import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.UsageLedger;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,14 +62,47 @@ public final class AgentSession implements AutoCloseable {
      * @throws TurnConflictException if a step met revision conflicts on every retry
      */
     public TurnResult send(String text, TurnListener listener) {
+        return send(text, Optional.empty(), listener);
+    }
+
+    /**
+     * Runs a turn once per idempotency key: a second call with the same key (a client's retry, after
+     * a restart too, on any instance sharing the store) runs nothing and returns the first turn's
+     * answer with {@code replayed = true}, its nodes reported to the listener again. The key's turn
+     * id is derived from the key, so its nodes and commits carry Cairn's idempotency keys.
+     *
+     * @param text what the user said
+     * @param idempotencyKey the caller's key for this message, if any
+     * @param listener hears each stored node
+     * @return what the turn did
+     * @throws TurnFailedException if the turn failed after it started (also on a replay of such a turn)
+     * @throws TurnKeyException if the key was used for another message, or its turn has not finished
+     */
+    public TurnResult send(String text, Optional<String> idempotencyKey, TurnListener listener) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         Objects.requireNonNull(listener, "listener");
+        String turnId = idempotencyKey.map(AgentSession::turnIdOf)
+                .orElseGet(() -> "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
         ReentrantLock lock = core.lockFor(chatId());
         lock.lock();
         try {
-            return new TurnRunner(core, store, listener).run(text);
+            return new TurnRunner(core, store, listener).run(text, turnId, idempotencyKey.isPresent());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * @param idempotencyKey a caller's key
+     * @return the turn id it names: {@code t} and 16 hex digits of its SHA-256
+     */
+    static String turnIdOf(String idempotencyKey) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
+            return "t" + HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

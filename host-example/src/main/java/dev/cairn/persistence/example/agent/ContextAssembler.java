@@ -8,7 +8,9 @@ import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionReadScope;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,15 +48,17 @@ final class ContextAssembler {
                 }
                 beforeTurnStart = node.kind().equals(NodeKind.USER_INPUT) && owner.isPresent();
             }
-            Optional<ChatMessage> m = toMessage(node);
-            if (m.isEmpty()) {
+            List<ChatMessage> ms = toMessages(node);
+            int size = ms.stream().mapToInt(Tokens::count).sum();
+            if (ms.isEmpty()) {
                 continue;
             }
-            int size = Tokens.count(m.get());
             if (!newestFirst.isEmpty() && tokens + size > budget) {
                 break;
             }
-            newestFirst.add(m.get());
+            for (int k = ms.size() - 1; k >= 0; k--) {
+                newestFirst.add(ms.get(k));
+            }
             tokens += size;
         }
         Collections.reverse(newestFirst);
@@ -62,7 +66,39 @@ final class ContextAssembler {
         while (!newestFirst.isEmpty() && newestFirst.get(0).role() == ChatMessage.Role.TOOL) {
             tokens -= Tokens.count(newestFirst.remove(0));
         }
-        return new AssembledContext(newestFirst, tokens, nodes.size(), StepBase.of(read));
+        List<ChatMessage> messages = answerOpenCalls(newestFirst);
+        return new AssembledContext(messages, tokens, nodes.size(), StepBase.of(read));
+    }
+
+    /**
+     * Every tool call of an assistant message must be answered by a tool message before the next
+     * user or assistant message (OpenAI-compatible APIs refuse the request otherwise). Error nodes
+     * answer the calls of a failed turn; this also covers a turn cut short by a crash, and drops a
+     * tool message that answers no open call.
+     */
+    static List<ChatMessage> answerOpenCalls(List<ChatMessage> in) {
+        List<ChatMessage> out = new ArrayList<>();
+        Map<String, String> open = new LinkedHashMap<>();
+        for (ChatMessage m : in) {
+            if (m.role() == ChatMessage.Role.TOOL) {
+                if (open.remove(m.toolCallId()) != null) {
+                    out.add(m);
+                }
+                continue;
+            }
+            closeAll(open, out);
+            if (m.role() == ChatMessage.Role.ASSISTANT) {
+                m.toolCalls().forEach(c -> open.put(c.id(), c.name()));
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static void closeAll(Map<String, String> open, List<ChatMessage> out) {
+        open.forEach((id, name) -> out.add(ChatMessage.tool(id, name,
+                Payloads.JSON.createObjectNode().put("error", "No result was recorded for this call").toString())));
+        open.clear();
     }
 
     private static Optional<String> turnOf(SessionNode node) {
@@ -73,20 +109,32 @@ final class ContextAssembler {
         }
     }
 
-    static Optional<ChatMessage> toMessage(SessionNode node) {
+    static List<ChatMessage> toMessages(SessionNode node) {
         NodeKind kind = node.kind();
         if (kind.equals(NodeKind.USER_INPUT)) {
-            return Optional.of(ChatMessage.user(Payloads.decode(node.payload(), Payloads.UserInput.class).text()));
+            return List.of(ChatMessage.user(Payloads.decode(node.payload(), Payloads.UserInput.class).text()));
         }
         if (kind.equals(NodeKind.ASSISTANT_RESPONSE)) {
             Payloads.AssistantResponse a = Payloads.decode(node.payload(), Payloads.AssistantResponse.class);
-            return Optional.of(ChatMessage.assistant(a.text(), a.toolCalls() == null ? List.of() : a.toolCalls()));
+            return List.of(ChatMessage.assistant(a.text(), a.toolCalls() == null ? List.of() : a.toolCalls()));
         }
         if (kind.equals(NodeKind.TOOL_RESULT)) {
             Payloads.ToolResult r = Payloads.decode(node.payload(), Payloads.ToolResult.class);
-            return Optional.of(ChatMessage.tool(r.callId(), r.name(), r.forModel()));
+            return List.of(ChatMessage.tool(r.callId(), r.name(), r.forModel()));
+        }
+        if (kind.equals(NodeKind.ERROR)) {
+            // the failed turn's open calls get their answer, then the model hears that the turn failed
+            Payloads.TurnError e = Payloads.decode(node.payload(), Payloads.TurnError.class);
+            List<ChatMessage> out = new ArrayList<>();
+            String why = e.message() == null ? "unknown" : e.message();
+            for (Payloads.OpenCall c : e.answered()) {
+                out.add(ChatMessage.tool(c.callId(), c.name(),
+                        Payloads.JSON.createObjectNode().put("error", "Not run: " + why).toString()));
+            }
+            out.add(ChatMessage.assistant("(That turn failed: " + why + ")", List.of()));
+            return out;
         }
         // tool_call nodes are carried by the assistant message that asked for them; other kinds stay out.
-        return Optional.empty();
+        return List.of();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cairn.persistence.StoreCorruptedException;
+import dev.cairn.persistence.TokenUsage;
 import java.io.IOException;
 import java.util.List;
 
@@ -35,8 +36,14 @@ public final class Payloads {
      * @param text the model's text
      * @param toolCalls the tools it asked for
      * @param model the model that answered
+     * @param usage the call's tokens (also in the ledger); null in nodes written before it was recorded here
      */
-    public record AssistantResponse(String turnId, int step, String text, List<ToolCall> toolCalls, String model) {
+    public record AssistantResponse(String turnId, int step, String text, List<ToolCall> toolCalls, String model,
+                                    TokenUsage usage) {
+        /** @return the call's tokens, zero when not recorded */
+        public TokenUsage tokens() {
+            return usage == null ? TokenUsage.ZERO : usage;
+        }
     }
 
     /**
@@ -68,12 +75,28 @@ public final class Payloads {
     }
 
     /**
-     * An {@code error} node: the turn stopped.
+     * An {@code error} node: the turn stopped. It answers every tool call the turn's model asked for
+     * that has no result, so the next turn's context is valid for any model.
      *
      * @param turnId the turn
+     * @param code what kind of failure: {@code model_error}, {@code conflict}, {@code internal}
      * @param message what went wrong, without secrets
+     * @param unanswered the tool calls it answers (each with the error); empty or null when none were open
      */
-    public record TurnError(String turnId, String message) {
+    public record TurnError(String turnId, String code, String message, List<OpenCall> unanswered) {
+        /** @return the calls it answers, never null (older error nodes have none) */
+        public List<OpenCall> answered() {
+            return unanswered == null ? List.of() : unanswered;
+        }
+    }
+
+    /**
+     * A tool call that was asked for and not run.
+     *
+     * @param callId the model's id of the call
+     * @param name the tool
+     */
+    public record OpenCall(String callId, String name) {
     }
 
     /**

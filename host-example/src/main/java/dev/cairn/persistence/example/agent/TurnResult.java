@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param usage the tokens the turn's model calls used
  * @param revision the session's revision after the turn's last commit
  * @param conflictRetries how many commits were retried after a revision conflict
+ * @param replayed true if the turn had already run (a retry with the same idempotency key) and
+ *     nothing ran now
  */
 public record TurnResult(String chatId, String turnId, String reply, List<TranscriptNode> nodes, TokenUsage usage,
-                         long revision, int conflictRetries) {
+                         long revision, int conflictRetries, boolean replayed) {
     /** Validates and copies. */
     public TurnResult {
         Objects.requireNonNull(chatId, "chatId");

@@ -3,19 +3,19 @@ package dev.cairn.persistence.example.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.persistence.CheckpointSlot;
+import dev.cairn.persistence.IdempotencyConflictException;
 import dev.cairn.persistence.NewNode;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.TokenUsage;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *   <li>per tool call: {@code tool_call}, then {@code tool_result} under it, and the
  *   {@code tool_state} checkpoint slot after the call</li>
  * </ol>
+ *
+ * <p>A turn that fails after its user input was committed ends with an {@code error} node that
+ * answers every open tool call. A turn whose id comes from an idempotency key and is already stored
+ * is replayed ({@link TurnReplay}), not run again.
  */
 final class TurnRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TurnRunner.class);
@@ -43,6 +47,7 @@ final class TurnRunner {
     private final TurnListener listener;
     private final StepCommitter committer;
     private final List<TranscriptNode> recorded = new ArrayList<>();
+    private final List<ToolCall> open = new ArrayList<>();
     private boolean listening = true;
     private TokenUsage usage = TokenUsage.ZERO;
     private long revision;
@@ -54,28 +59,59 @@ final class TurnRunner {
         this.committer = new StepCommitter(store, core.maxCommitRetries());
     }
 
-    TurnResult run(String text) {
-        String turnId = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        byte[] input = Payloads.encode(new Payloads.UserInput(turnId, text));
+    /**
+     * @param text what the user said
+     * @param turnId the turn's id: random, or derived from the caller's idempotency key
+     * @param keyed true if {@code turnId} comes from an idempotency key: a turn of that id that is
+     *     already stored is replayed instead of run
+     */
+    TurnResult run(String text, String turnId, boolean keyed) {
         String userNode = turnId + "-u";
-        StepBase base = commit(committer.reload(), b -> RuntimeCommit.expecting(b.revision())
-                .append(NewNode.of(userNode, b.head(), NodeKind.USER_INPUT, input))
-                .head(userNode)
-                .idempotencyKey(turnId + "-s0")
-                .build(), userNode);
+        if (keyed) {
+            Optional<SessionNode> first = store.loadNode(userNode);
+            if (first.isPresent()) {
+                return TurnReplay.replay(store, turnId, text, first.get(), this::emit, committer.conflictRetries());
+            }
+        }
+        byte[] input = Payloads.encode(new Payloads.UserInput(turnId, text));
+        StepBase base;
+        try {
+            base = commit(committer.reload(), b -> RuntimeCommit.expecting(b.revision())
+                    .append(NewNode.of(userNode, b.head(), NodeKind.USER_INPUT, input))
+                    .head(userNode)
+                    .idempotencyKey(turnId + "-s0")
+                    .build(), userNode);
+        } catch (IdempotencyConflictException e) {
+            // another instance started the turn of this key between the look above and this commit
+            SessionNode first = store.loadNode(userNode).orElseThrow(() -> e);
+            return TurnReplay.replay(store, turnId, text, first, this::emit, committer.conflictRetries());
+        }
+        try {
+            return steps(turnId, base);
+        } catch (RuntimeException e) {
+            throw fail(turnId, e);
+        }
+    }
+
+    private TurnResult steps(String turnId, StepBase start) {
+        StepBase base = start;
         String system = core.systemPrompt();
+        int toolCalls = 0;
         for (int step = 1; step <= core.maxSteps(); step++) {
             AssembledContext context = core.assembler().assemble(store, Tokens.count(system), turnId);
-            ModelReply reply;
-            try {
-                reply = core.model().complete(new ModelRequest(system, context.messages(), core.toolSpecs()));
-            } catch (ModelException e) {
-                recordError(turnId, e.getMessage());
-                throw e;
+            ModelReply reply = core.model().complete(new ModelRequest(system, context.messages(), core.toolSpecs()));
+            toolCalls += reply.toolCalls().size();
+            if (toolCalls > core.maxToolCalls()) {
+                throw new ModelException("The model asked for " + toolCalls + " tool calls in this turn; a turn may"
+                        + " make at most " + core.maxToolCalls());
             }
             String node = turnId + "-a" + step;
             byte[] payload = Payloads.encode(new Payloads.AssistantResponse(turnId, step, reply.text(),
-                    reply.toolCalls(), reply.model()));
+                    reply.toolCalls(), reply.model(), reply.usage()));
+            if (payload.length > core.storePolicy().maxPayloadBytes()) {
+                throw new ModelException("The model's reply is " + payload.length + " bytes; at most "
+                        + core.storePolicy().maxPayloadBytes() + " can be recorded");
+            }
             byte[] prompt = promptSnapshot(system, context);
             String key = turnId + "-s" + step;
             base = commit(context.base(), b -> RuntimeCommit.expecting(b.revision())
@@ -89,6 +125,7 @@ final class TurnRunner {
             if (reply.isFinal()) {
                 return result(turnId, reply.text());
             }
+            open.addAll(reply.toolCalls());
             int i = 0;
             for (ToolCall call : reply.toolCalls()) {
                 i++;
@@ -96,12 +133,13 @@ final class TurnRunner {
                 String resultNode = turnId + "-r" + step + "." + i;
                 String toolKey = key + "." + i;
                 base = commit(base, b -> toolStep(b, turnId, call, callNode, resultNode, toolKey), callNode, resultNode);
+                open.remove(call);
             }
         }
         String stopped = "I stopped after " + core.maxSteps() + " model calls without a final answer.";
         String node = turnId + "-a" + (core.maxSteps() + 1);
         byte[] payload = Payloads.encode(new Payloads.AssistantResponse(turnId, core.maxSteps() + 1, stopped,
-                List.of(), "runtime"));
+                List.of(), "runtime", TokenUsage.ZERO));
         commit(base, b -> RuntimeCommit.expecting(b.revision())
                 .append(NewNode.of(node, b.head(), NodeKind.ASSISTANT_RESPONSE, payload))
                 .head(node)
@@ -110,8 +148,32 @@ final class TurnRunner {
         return result(turnId, stopped);
     }
 
+    /**
+     * Ends a turn that failed after its user input was committed: an {@code error} node under the
+     * head answers every open tool call, so the next turn's context is valid for any model.
+     */
+    private RuntimeException fail(String turnId, RuntimeException e) {
+        String code;
+        String message;
+        if (e instanceof ModelException) {
+            code = "model_error";
+            message = e.getMessage();
+        } else if (e instanceof TurnConflictException) {
+            code = "conflict";
+            message = e.getMessage();
+        } else {
+            code = "internal";
+            message = "The turn failed (" + e.getClass().getSimpleName() + ")";
+            LOG.error("Session {}: turn {} failed", store.sessionId(), turnId, e);
+        }
+        recordError(turnId, code, message);
+        return e instanceof ModelException || e instanceof TurnConflictException ? e
+                : new TurnFailedException(turnId, code, message, e);
+    }
+
     private TurnResult result(String turnId, String reply) {
-        return new TurnResult(store.sessionId(), turnId, reply, recorded, usage, revision, committer.conflictRetries());
+        return new TurnResult(store.sessionId(), turnId, reply, recorded, usage, revision, committer.conflictRetries(),
+                false);
     }
 
     private RuntimeCommit toolStep(StepBase b, String turnId, ToolCall call, String callNode, String resultNode,
@@ -136,19 +198,11 @@ final class TurnRunner {
         }
         ObjectNode slice = state.has(call.name()) && state.get(call.name()).isObject()
                 ? (ObjectNode) state.get(call.name()).deepCopy() : Payloads.JSON.createObjectNode();
-        try {
-            JsonNode output = tool.call(call.arguments(), slice, core.clock());
-            if (!slice.isEmpty()) {
-                state.set(call.name(), slice);
-            }
-            return new Payloads.ToolResult(turnId, call.id(), call.name(), true, output, null);
-        } catch (ToolException e) {
-            return new Payloads.ToolResult(turnId, call.id(), call.name(), false, null, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("Tool {} failed", call.name(), e);
-            return new Payloads.ToolResult(turnId, call.id(), call.name(), false, null,
-                    "The tool failed (" + e.getClass().getSimpleName() + ")");
+        Payloads.ToolResult result = core.toolRunner().run(tool, call, slice, core.clock(), turnId);
+        if (result.ok() && !slice.isEmpty()) {
+            state.set(call.name(), slice);
         }
+        return result;
     }
 
     private ObjectNode loadToolState(StepBase b) {
@@ -178,9 +232,10 @@ final class TurnRunner {
         return Payloads.encode(p);
     }
 
-    private void recordError(String turnId, String message) {
+    private void recordError(String turnId, String code, String message) {
         String node = turnId + "-e";
-        byte[] payload = Payloads.encode(new Payloads.TurnError(turnId, message));
+        byte[] payload = Payloads.encode(new Payloads.TurnError(turnId, code, message,
+                open.stream().map(c -> new Payloads.OpenCall(c.id(), c.name())).toList()));
         try {
             commit(committer.reload(), b -> RuntimeCommit.expecting(b.revision())
                     .append(NewNode.of(node, b.head(), NodeKind.ERROR, payload))

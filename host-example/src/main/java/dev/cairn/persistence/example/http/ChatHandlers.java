@@ -3,14 +3,15 @@ package dev.cairn.persistence.example.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.persistence.SessionReadScope;
-import dev.cairn.persistence.example.agent.TurnResult;
 import dev.cairn.persistence.example.product.ChatService;
 import dev.cairn.persistence.example.product.ChatSummary;
 import io.javalin.http.Context;
-import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,22 +21,27 @@ final class ChatHandlers {
     private static final int MAX_TITLE = 200;
     private static final int MAX_PAGE = 100;
 
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
     private final ChatService chats;
     private final HttpSettings settings;
     private final ObjectMapper json;
+    private final ExecutorService turnWorkers;
 
-    ChatHandlers(ChatService chats, HttpSettings settings, ObjectMapper json) {
+    ChatHandlers(ChatService chats, HttpSettings settings, ObjectMapper json, ExecutorService turnWorkers) {
         this.chats = chats;
         this.settings = settings;
         this.json = json;
+        this.turnWorkers = turnWorkers;
     }
 
-    void health(Context ctx) {
-        ctx.json(new Views.Health("ok", settings.store(), settings.durability(), chats.core().model().name()));
+    void health(Context ctx, int activeRequests) {
+        ctx.json(new Views.Health("ok", settings.store(), settings.durability(), chats.core().model().name(),
+                activeRequests));
     }
 
     void create(Context ctx) {
-        JsonNode body = Bodies.object(ctx, json, false);
+        JsonNode body = Bodies.object(ctx, settings, false);
         String title = Bodies.text(body, "title").map(String::strip).filter(t -> !t.isEmpty()).orElse("New chat");
         String owner = Bodies.text(body, "owner").map(String::strip).filter(t -> !t.isEmpty()).orElse("anonymous");
         if (title.length() > MAX_TITLE || owner.length() > MAX_TITLE) {
@@ -73,35 +79,39 @@ final class ChatHandlers {
 
     void send(Context ctx) {
         String chatId = chatId(ctx);
-        JsonNode body = Bodies.object(ctx, json, true);
+        JsonNode body = Bodies.object(ctx, settings, true);
         String text = Bodies.requiredText(body, "text");
         int size = text.getBytes(StandardCharsets.UTF_8).length;
         if (size > settings.maxMessageBytes()) {
             throw new ApiException(413, "payload_too_large", "The message is " + size + " bytes; the limit is "
                     + settings.maxMessageBytes() + " bytes");
         }
+        Optional<String> key = idempotencyKey(ctx);
         chats.get(chatId); // 404 before anything is streamed
         if (wantsStream(ctx)) {
-            stream(ctx, chatId, text);
+            SseStream sse;
+            try {
+                sse = SseStream.open(ctx, json);
+            } catch (IOException e) {
+                LOG.debug("Chat {}: the stream's client went away before the turn started", chatId);
+                return;
+            }
+            TurnStream.run(sse, turnWorkers, listener -> chats.send(chatId, text, key, listener), chatId);
         } else {
-            ctx.json(Views.Turn.of(chats.send(chatId, text, node -> { })));
+            ctx.json(Views.Turn.of(chats.send(chatId, text, key, node -> { })));
         }
     }
 
-    private void stream(Context ctx, String chatId, String text) {
-        SseStream sse = SseStream.open(ctx, json);
-        try {
-            TurnResult r = chats.send(chatId, text, node -> sse.event("node", Views.Node.of(node)));
-            sse.event("done", Views.Turn.of(r));
-        } catch (UncheckedIOException e) {
-            LOG.debug("Chat {}: the stream's client went away; the turn was recorded", chatId);
-        } catch (RuntimeException e) {
-            try {
-                sse.event("error", Errors.map(e, "POST messages (stream)").body());
-            } catch (UncheckedIOException gone) {
-                LOG.debug("Chat {}: the stream's client went away", chatId);
-            }
+    private static Optional<String> idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null) {
+            return Optional.empty();
         }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new ApiException(400, "bad_request", "Idempotency-Key must be 1 to 128 visible ASCII characters"
+                    + " (a UUID is a good key)");
+        }
+        return Optional.of(key);
     }
 
     void transcript(Context ctx) {
@@ -116,7 +126,7 @@ final class ChatHandlers {
 
     void rewind(Context ctx) {
         String chatId = chatId(ctx);
-        JsonNode body = Bodies.object(ctx, json, true);
+        JsonNode body = Bodies.object(ctx, settings, true);
         String nodeId = Bodies.requiredText(body, "nodeId");
         OptionalLong expected = Bodies.optionalLong(body, "expectedRevision");
         ctx.json(Views.Head.of(chatId, chats.rewind(chatId, nodeId, expected)));
@@ -124,7 +134,7 @@ final class ChatHandlers {
 
     void fork(Context ctx) {
         String chatId = chatId(ctx);
-        JsonNode body = Bodies.object(ctx, json, false);
+        JsonNode body = Bodies.object(ctx, settings, false);
         Optional<String> title = Bodies.text(body, "title").map(String::strip).filter(t -> !t.isEmpty());
         if (title.isPresent() && title.get().length() > MAX_TITLE) {
             throw new ApiException(400, "bad_request", "The title is at most " + MAX_TITLE + " characters");

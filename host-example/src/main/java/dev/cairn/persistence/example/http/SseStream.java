@@ -6,45 +6,40 @@ import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A Server-Sent Events response: {@code event: NAME}, {@code id}, one {@code data:} line of JSON,
- * a blank line, flushed at once. Once the client is gone, writes fail with
- * {@link UncheckedIOException}; the turn's listener stops there and the turn still completes.
+ * a blank line, flushed at once. Writes throw {@link IOException} once the client is gone, or when
+ * it has not read for the idle timeout.
  */
 final class SseStream {
     private final OutputStream out;
     private final ObjectMapper json;
     private long nextId = 1;
 
-    private SseStream(OutputStream out, ObjectMapper json) {
+    SseStream(OutputStream out, ObjectMapper json) {
         this.out = out;
         this.json = json;
     }
 
-    static SseStream open(Context ctx, ObjectMapper json) {
+    static SseStream open(Context ctx, ObjectMapper json) throws IOException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
         res.setCharacterEncoding("UTF-8");
         res.setHeader("Cache-Control", "no-cache");
         res.setHeader("X-Accel-Buffering", "no");
-        try {
-            SseStream s = new SseStream(res.getOutputStream(), json);
-            s.comment("turn started");
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SseStream s = new SseStream(res.getOutputStream(), json);
+        s.comment("turn started");
+        return s;
     }
 
-    void comment(String text) {
+    void comment(String text) throws IOException {
         write(": " + text + "\n\n");
     }
 
-    void event(String name, Object data) {
+    void event(String name, Object data) throws IOException {
         String line;
         try {
             line = json.writeValueAsString(data);
@@ -54,12 +49,8 @@ final class SseStream {
         write("event: " + name + "\nid: " + nextId++ + "\ndata: " + line + "\n\n");
     }
 
-    private void write(String s) {
-        try {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void write(String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 }

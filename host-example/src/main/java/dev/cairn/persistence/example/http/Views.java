@@ -128,12 +128,13 @@ public final class Views {
      * @param usage the turn's tokens
      * @param revision the revision after the turn
      * @param conflictRetries commits retried after a revision conflict
+     * @param replayed true if this answers a retry (same {@code Idempotency-Key}) and nothing ran
      */
     public record Turn(String chatId, String turnId, String reply, List<Node> nodes, Usage usage, long revision,
-                       int conflictRetries) {
+                       int conflictRetries, boolean replayed) {
         static Turn of(TurnResult r) {
             return new Turn(r.chatId(), r.turnId(), r.reply(), r.nodes().stream().map(Node::of).toList(),
-                    Usage.of(r.usage()), r.revision(), r.conflictRetries());
+                    Usage.of(r.usage()), r.revision(), r.conflictRetries(), r.replayed());
         }
     }
 
@@ -157,14 +158,15 @@ public final class Views {
      * @param store the store location, secrets redacted
      * @param durability what the store promises
      * @param model the model's name
+     * @param activeRequests API requests being handled now (at most {@code --max-requests})
      */
-    public record Health(String status, String store, String durability, String model) {
+    public record Health(String status, String store, String durability, String model, int activeRequests) {
     }
 
     /**
      * An error.
      *
-     * @param error a short code: bad_request, not_found, conflict, payload_too_large, model_error, internal
+     * @param error a short code, e.g. bad_request, not_found, conflict, payload_too_large, model_error, internal
      * @param detail what went wrong
      */
     public record Error(String error, String detail) {

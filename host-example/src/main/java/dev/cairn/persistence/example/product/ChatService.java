@@ -5,8 +5,6 @@ import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.SessionHead;
 import dev.cairn.persistence.SessionMeta;
-import dev.cairn.persistence.SessionPage;
-import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.UsageLedger;
 import dev.cairn.persistence.example.agent.AgentCore;
@@ -15,6 +13,7 @@ import dev.cairn.persistence.example.agent.Transcript;
 import dev.cairn.persistence.example.agent.TurnListener;
 import dev.cairn.persistence.example.agent.TurnResult;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The app's use cases over its two stores: the chats table (product data: title, owner, turn count)
- * and the Cairn sessions (everything the agent did). A chat exists when it has a row; the row is
- * written after its session is created and removed after its session is erased, so a crash between
- * the two leaves at worst a session without a row, which the picker skips.
+ * The app's use cases over its two stores: the chats table (product data in SQL: title, owner, turn
+ * count) and the Cairn sessions (everything the agent did). A chat exists when it has a row; the row
+ * is written after its session is created and removed after its session is erased, so a crash
+ * between the two leaves at worst a session without a row, which nothing lists.
  */
 public final class ChatService {
     /** The session attribute that marks this app's sessions in a shared store. */
@@ -75,47 +74,60 @@ public final class ChatService {
         String chatId = "chat-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try (AgentSession s = core.session(chatId).name(title).attribute(APP_ATTRIBUTE, APP)
                 .attribute("owner", owner).open()) {
-            ChatRecord row = new ChatRecord(chatId, title, owner, clock.instant(), 0, Optional.empty());
-            directory.put(row);
+            ChatRecord row = new ChatRecord(chatId, title, owner, SqlChatDirectory.truncate(clock.instant()), 0,
+                    Optional.empty());
+            directory.insert(row);
             LOG.info("Created chat {}", chatId);
             return new ChatSummary(row, s.meta().model(), 0, s.head());
         }
     }
 
     /**
-     * Lists chats newest first, one page at a time (the resume picker), from the session catalogue
-     * joined with the chats table.
+     * Lists chats newest first, one page at a time (the resume picker), from the chats table joined
+     * with each chat's session (head, revision, tokens).
      *
      * @param owner only this owner's chats, if given
      * @param limit the page size
-     * @param cursor the previous page's cursor, if any
+     * @param cursor the previous page's {@link ChatPage#nextCursor()}, if any
      * @return the page
+     * @throws InvalidRequestException if the cursor is not one this service gave out
      */
     public ChatPage list(Optional<String> owner, int limit, Optional<String> cursor) {
-        SessionQuery q = SessionQuery.all().withLimit(limit).withAttribute(APP_ATTRIBUTE, APP);
-        if (owner.isPresent()) {
-            q = q.withAttribute("owner", owner.get());
-        }
-        if (cursor.isPresent()) {
-            q = q.after(cursor.get());
-        }
-        SessionPage page = core.factory().listSessions(q);
+        Optional<ChatDirectory.Position> after = cursor.map(ChatService::position);
+        List<ChatRecord> rows = directory.page(owner, limit + 1, after);
         List<ChatSummary> out = new ArrayList<>();
-        for (SessionMeta meta : page.sessions()) {
-            Optional<ChatRecord> row = directory.find(meta.sessionId());
-            if (row.isEmpty()) {
-                LOG.debug("Session {} has no chat row; skipped", meta.sessionId());
-                continue;
-            }
-            core.factory().openExisting(meta.sessionId()).ifPresent(store -> {
+        for (ChatRecord row : rows.subList(0, Math.min(limit, rows.size()))) {
+            core.factory().openExisting(row.chatId()).ifPresentOrElse(store -> {
                 try (store) {
                     store.loadSession(SessionReadScope.activePathTail(1)).ifPresent(read ->
-                            out.add(new ChatSummary(row.get(), meta.model(), read.usage().total().totalTokens(),
-                                    read.head())));
+                            out.add(new ChatSummary(row, store.loadSessionMeta().map(SessionMeta::model).orElse(""),
+                                    read.usage().total().totalTokens(), read.head())));
                 }
-            });
+            }, () -> LOG.debug("Chat {} has no session; skipped", row.chatId()));
         }
-        return new ChatPage(out, page.nextCursor());
+        Optional<String> next = rows.size() > limit
+                ? Optional.of(cursorOf(rows.get(limit - 1))) : Optional.empty();
+        return new ChatPage(out, next);
+    }
+
+    private static String cursorOf(ChatRecord row) {
+        long us = row.createdAt().getEpochSecond() * 1_000_000L + row.createdAt().getNano() / 1000;
+        return us + "." + row.chatId();
+    }
+
+    private static ChatDirectory.Position position(String cursor) {
+        int dot = cursor.indexOf('.');
+        try {
+            long us = Long.parseLong(cursor.substring(0, Math.max(dot, 0)));
+            String id = cursor.substring(dot + 1);
+            if (id.isEmpty()) {
+                throw new NumberFormatException();
+            }
+            return new ChatDirectory.Position(Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L),
+                    Math.floorMod(us, 1_000_000L) * 1000), id);
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new InvalidRequestException("Invalid cursor: pass the nextCursor of the previous page");
+        }
     }
 
     /**
@@ -132,17 +144,19 @@ public final class ChatService {
     }
 
     /**
-     * Runs a turn and counts it in the chat's row.
+     * Runs a turn and counts it in the chat's row, once per turn: a retry with the same idempotency
+     * key replays the turn and is not counted again.
      *
      * @param chatId the chat
      * @param text what the user said
+     * @param idempotencyKey the client's key for this message, if any
      * @param listener hears each node as it is committed
      * @return what the turn did
      */
-    public TurnResult send(String chatId, String text, TurnListener listener) {
+    public TurnResult send(String chatId, String text, Optional<String> idempotencyKey, TurnListener listener) {
         row(chatId);
-        TurnResult result = withSession(chatId, s -> s.send(text, listener));
-        directory.update(chatId, r -> r.withTurns(r.turns() + 1));
+        TurnResult result = withSession(chatId, s -> s.send(text, idempotencyKey, listener));
+        directory.countTurn(chatId, result.turnId());
         return result;
     }
 
@@ -195,8 +209,8 @@ public final class ChatService {
         String newId = "chat-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try (AgentSession fork = core.fork(chatId, at, newId)) {
             ChatRecord row = new ChatRecord(newId, title.orElse("Fork of " + source.title()), source.owner(),
-                    clock.instant(), 0, Optional.of(chatId));
-            directory.put(row);
+                    SqlChatDirectory.truncate(clock.instant()), 0, Optional.of(chatId));
+            directory.insert(row);
             LOG.info("Forked chat {} at {} into {}", chatId, at, newId);
             row = recount(newId).orElse(row);
             return new ChatSummary(row, fork.meta().model(), fork.usage().total().totalTokens(), fork.head());
@@ -222,7 +236,7 @@ public final class ChatService {
     private Optional<ChatRecord> recount(String chatId) {
         int turns = withSession(chatId, s -> (int) s.read(SessionReadScope.activePath()).nodes().stream()
                 .filter(n -> n.kind().equals(NodeKind.USER_INPUT.name())).count());
-        return directory.update(chatId, r -> r.withTurns(turns));
+        return directory.setTurns(chatId, turns);
     }
 
     private ChatRecord row(String chatId) {

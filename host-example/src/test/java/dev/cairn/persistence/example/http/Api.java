@@ -38,6 +38,10 @@ final class Api {
         this.base = base;
     }
 
+    URI base() {
+        return base;
+    }
+
     Response get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
@@ -77,11 +81,19 @@ final class Api {
 
     /** Sends a message asking for Server-Sent Events and parses the whole stream. */
     List<Event> stream(String chatId, String text) {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/api/chats/" + chatId + "/messages"))
+        return stream(chatId, text, null);
+    }
+
+    /** The same with an Idempotency-Key, unless it is null. */
+    List<Event> stream(String chatId, String text, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/api/chats/" + chatId + "/messages"))
                 .header("Content-Type", "application/json").header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(Payloads.JSON.createObjectNode().put("text", text).toString()))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(Payloads.JSON.createObjectNode().put("text", text).toString()));
+        if (key != null) {
+            b.header("Idempotency-Key", key);
+        }
+        HttpRequest req = b.build();
         try {
             HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
             if (r.statusCode() != 200 || !r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {

@@ -258,7 +258,7 @@ class HttpApiTest {
 
         // an unknown chat is refused before the stream starts
         Api.Response r = api.send(java.net.http.HttpRequest.newBuilder(service.uri().resolve("/api/chats/nope/messages"))
-                .header("Accept", "text/event-stream")
+                .header("Accept", "text/event-stream").header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")));
         assertEquals(404, r.status());
     }

@@ -45,7 +45,7 @@ class RestartTest {
             api.say(chat, "what is 2+3?");
             before = api.transcript(chat, "active");
         }
-        assertTrue(Files.isRegularFile(dir.resolve("chats.json")), "the chats table lives beside the store");
+        assertTrue(Files.isRegularFile(dir.resolve("chats.db")), "the chats table lives beside the store");
 
         try (AgentService second = start()) {
             Api api = new Api(second.uri());

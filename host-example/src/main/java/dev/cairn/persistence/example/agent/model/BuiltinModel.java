@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  *   <li>{@code note buy milk} / {@code remember that ...}: adds a note</li>
  *   <li>{@code show my notes} / {@code what did I ask you to remember?}: lists notes</li>
  *   <li>{@code forget note 2} / {@code clear my notes}</li>
- *   <li>arithmetic such as {@code 12*(3+4)}: the calculator</li>
+ *   <li>arithmetic such as {@code 12*(3+4)}: the calculator, for at most {@value #MAX_CALCULATIONS}
+ *   expressions of a message</li>
  *   <li>{@code time}, {@code date}, {@code today}: the clock</li>
  *   <li>anything else: a reply that shows what of the conversation it can see</li>
  * </ul>
@@ -50,6 +51,8 @@ public final class BuiltinModel implements ChatModel {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern CLOCK = Pattern.compile("\\b(?:time|date|clock|today|weekday)\\b",
             Pattern.CASE_INSENSITIVE);
+    /** The most expressions one message gets calculated; the rest are left out. */
+    static final int MAX_CALCULATIONS = 4;
     private static final Pattern MATH_RUN = Pattern.compile("[0-9.+\\-*/^()×÷ ]+");
     private static final Pattern HAS_OPERATION = Pattern.compile("\\d\\s*\\)*\\s*[-+*/^×÷]\\s*[(\\s-]*\\d");
 
@@ -105,7 +108,7 @@ public final class BuiltinModel implements ChatModel {
         }
         if (offered.contains("calculator")) {
             Matcher run = MATH_RUN.matcher(t);
-            while (run.find()) {
+            while (run.find() && calls.size() < MAX_CALCULATIONS) {
                 String expr = run.group().strip();
                 if (HAS_OPERATION.matcher(expr).find()) {
                     calls.add(call(calls, "calculator", args("expression", expr)));

@@ -29,7 +29,7 @@ public final class CalculatorTool implements Tool {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("expression", expression.strip());
-        out.put("value", Arithmetic.evaluate(expression).toPlainString());
+        out.put("value", Arithmetic.format(Arithmetic.evaluate(expression)));
         return out;
     }
 }

@@ -70,4 +70,12 @@ class BuiltinModelTest {
         assertTrue(r.text().startsWith("You said \"second\". That is message 2 of this chat that I can see."
                 + " Before that you said \"first\"."), r.text());
     }
+
+    @Test
+    void aMessageFullOfArithmeticGetsABoundedNumberOfCalculations() {
+        // a 32 KB message of expressions once made one turn of 10,803 nodes in 5,401 commits
+        String flood = "1+1 and ".repeat(4000);
+        List<ToolCall> calls = BuiltinModel.plan(flood, ALL);
+        assertEquals(BuiltinModel.MAX_CALCULATIONS, calls.size());
+    }
 }
