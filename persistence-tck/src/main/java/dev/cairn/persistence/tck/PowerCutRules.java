@@ -98,7 +98,8 @@ abstract class PowerCutRules extends DurabilityRules {
                         lastAck = Math.max(lastAck, Long.parseLong(line.substring(4).trim()));
                     }
                 }
-                last = "power cut number " + c + " (" + drive.cut(rnd.nextLong()) + ")";
+                String cut = "power cut number " + c + " (" + drive.cut(rnd.nextLong()) + ")";
+                last = verifiedLast ? cut : cut + ", with " + last + " before it not read back";
                 if (unsynced < 0) {
                     throw new IllegalStateException("negative count of unsynced changes");
                 }
