@@ -1,5 +1,6 @@
 package dev.cairn.persistence.sqlite;
 
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.tck.RuntimePersistenceKit;
@@ -23,6 +24,12 @@ class SqlitePowerLossKitTest extends RuntimePersistenceKit {
     @Override
     protected Optional<String> sharedLocation() {
         return Optional.of("sqlite:" + dir + OPTIONS);
+    }
+
+    /** Flips a bit of the stored blob row behind the provider's back (rule 13). */
+    @Override
+    protected boolean corruptBlob(ContentHash hash) {
+        return Corruption.flipBlobBit(dir.resolve(Database.FILE_NAME), hash);
     }
 
     @Override
