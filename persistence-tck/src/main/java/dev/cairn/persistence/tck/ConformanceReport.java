@@ -70,9 +70,21 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
         }
     }
 
+    /** Sets what {@link #describe} reads from a kit: the declared tier and the settings of the run. */
+    synchronized void describe(String provider, Durability declared, KitSettings settings) {
+        this.provider = provider;
+        this.declared = declared;
+        this.kills = settings.kills();
+        this.cuts = settings.powerCuts();
+        this.console = settings.reportToConsole();
+    }
+
     synchronized void record(ExtensionContext context, Status status, String detail) {
-        String method = context.getTestMethod().map(m -> m.getName()).orElse(context.getDisplayName());
-        String area = context.getParent().map(ExtensionContext::getDisplayName).orElse("");
+        record(context.getParent().map(ExtensionContext::getDisplayName).orElse(""),
+                context.getTestMethod().map(m -> m.getName()).orElse(context.getDisplayName()), status, detail);
+    }
+
+    synchronized void record(String area, String method, Status status, String detail) {
         Set<Integer> rules = SpecRules.fromMethodName(method);
         if (status == Status.FAILED) {
             Set<Integer> named = SpecRules.fromMessage(detail);
