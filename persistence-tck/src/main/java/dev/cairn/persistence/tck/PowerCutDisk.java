@@ -340,21 +340,35 @@ final class PowerCutDisk {
             case 1 -> n == 0 ? 0 : n - 1 - rnd.nextInt(Math.min(n, 8));
             default -> rnd.nextInt(n + 1);
         };
-        for (int i = 0; i < keep; i++) {
-            pending.get(i).apply(durable);
-        }
-        String torn = "";
+        int tornBlocks = 0;
         if (keep < n && pending.get(keep) instanceof Write w && rnd.nextBoolean()) {
             long firstBoundary = (w.off() / BLOCK + 1) * BLOCK;
             long end = w.off() + w.data().length;
             if (firstBoundary < end) {
-                long boundaries = (end - 1 - firstBoundary) / BLOCK + 1;
-                long at = firstBoundary + BLOCK * rnd.nextLong(boundaries);
-                int len = (int) (at - w.off());
-                file(durable, w.ino()).write(w.off(), w.data(), len);
-                torn = ", the next one (a " + w.data().length + "-byte write at offset " + w.off() + ") torn after "
-                        + len + " bytes";
+                tornBlocks = 1 + (int) rnd.nextLong((end - 1 - firstBoundary) / BLOCK + 1);
             }
+        }
+        return cut(keep, tornBlocks);
+    }
+
+    /**
+     * The power cut, chosen: the first {@code keep} unsynced changes reach the disk, and of the next,
+     * if it is a write, the bytes up to its {@code tornBlocks}-th block boundary.
+     *
+     * @return what was kept
+     */
+    String cut(int keep, int tornBlocks) {
+        int n = pending.size();
+        for (int i = 0; i < keep; i++) {
+            pending.get(i).apply(durable);
+        }
+        String torn = "";
+        if (tornBlocks > 0 && keep < n && pending.get(keep) instanceof Write w) {
+            long at = (w.off() / BLOCK + tornBlocks) * BLOCK;
+            int len = (int) Math.min(w.data().length, at - w.off());
+            file(durable, w.ino()).write(w.off(), w.data(), len);
+            torn = ", the next one (a " + w.data().length + "-byte write at offset " + w.off() + ") torn after "
+                    + len + " bytes";
         }
         pending.clear();
         openCount.clear();
