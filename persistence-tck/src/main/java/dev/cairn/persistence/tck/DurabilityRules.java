@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * after each kill the kit reopens the location and checks every acknowledged commit.
  */
 abstract class DurabilityRules extends KitRules {
-    /** What a failure of the kill -9 test means; a power cut adds the flush to stable storage ({@link PowerCutRules}). */
+    /** Where to look when a child cannot open the location again; power cuts add the flush ({@link PowerCutRules}). */
     static final String REPAIR_HINT = "that opening the location recovers an interrupted write by itself"
             + " (journal or WAL recovery, no lock left behind by the dead process, no manual step)";
 
