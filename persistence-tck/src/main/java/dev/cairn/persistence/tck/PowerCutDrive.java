@@ -21,6 +21,8 @@ final class PowerCutDrive implements AutoCloseable {
     /** The environment variable (or system property {@code cairn.tck.fuse.required}) that turns a skip into a failure. */
     static final String REQUIRED_ENV = "CAIRN_FUSE_REQUIRED";
     static final String REQUIRED_PROPERTY = "cairn.tck.fuse.required";
+    /** The system property that switches the power-cut file system off, as if FUSE were missing. */
+    static final String DISABLED_PROPERTY = "cairn.tck.fuse.disabled";
     /** What the helper may hold: file data plus unsynced changes; more fails with ENOSPC. */
     static final int CAPACITY_MIB = 256;
     private static final Path ROOT = Path.of("target", "cairn-powercut").toAbsolutePath();
@@ -47,6 +49,9 @@ final class PowerCutDrive implements AutoCloseable {
 
     /** @return why this machine cannot run the power-cut file system, or empty if it can */
     static Optional<String> unavailable() {
+        if (Boolean.getBoolean(DISABLED_PROPERTY)) {
+            return Optional.of("the power-cut file system is switched off (-D" + DISABLED_PROPERTY + "=true)");
+        }
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
             return Optional.of("the power-cut file system needs Linux FUSE; this is " + System.getProperty("os.name"));
         }

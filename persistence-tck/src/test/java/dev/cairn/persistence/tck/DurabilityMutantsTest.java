@@ -192,6 +192,24 @@ class DurabilityMutantsTest {
     }
 
     @Test
+    void withoutFusePowerCutsAreSkippedWithTheReasonOrFailWhenRequired() {
+        String outcome;
+        System.setProperty(PowerCutDrive.DISABLED_PROPERTY, "true");
+        try {
+            outcome = durabilityOutcomes(SyncsFilesAndDirectory.class, true).get(POWER_CUT + "()");
+        } finally {
+            System.clearProperty(PowerCutDrive.DISABLED_PROPERTY);
+        }
+        String reason = "the power-cut test cannot run here: the power-cut file system is switched off";
+        if (PowerCutDrive.required()) {
+            assertTrue(outcome.startsWith("FAILED: [rule 23] " + reason) && outcome.contains("CAIRN_FUSE_REQUIRED"),
+                    outcome);
+        } else {
+            assertTrue(outcome.startsWith("ABORTED: ") && outcome.contains(reason), outcome);
+        }
+    }
+
+    @Test
     void acknowledgingBeforeWritingFailsRule23() {
         caught(AcknowledgesBeforeWriting.class);
     }
