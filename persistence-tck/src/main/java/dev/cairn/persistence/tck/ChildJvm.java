@@ -32,12 +32,17 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(String mode, String location, String session) throws IOException {
+        return start(DurabilityChild.class, "256m", mode, location, session);
+    }
+
+    /** Starts another main class of the kit (the power-cut file system's helper). */
+    static ChildJvm start(Class<?> main, String heap, String... args) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx256m",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                DurabilityChild.class.getName(), mode, location, session));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx" + heap,
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), main.getName()));
+        cmd.addAll(List.of(args));
         Path log = Files.createTempFile("cairn-tck-child-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         return new ChildJvm(pb.start(), log);
@@ -72,6 +77,13 @@ final class ChildJvm implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Writes one line to the child's stdin. */
+    void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
     }
 
     boolean alive() {

@@ -1,5 +1,6 @@
 package dev.cairn.persistence.tck;
 
+import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.StoreLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,14 +21,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * skipped (with reasons), and the conformance level. Written to the console and to
  * {@code target/cairn-conformance-<KitSubclassSimpleName>.txt} when the run ends.
  *
+ * <p>It also names the durability tier that rule 23 certified: {@code POWER_LOSS_SAFE} when the
+ * power-cut test passed, {@code PROCESS_CRASH_SAFE} when the {@code kill -9} test passed, else none.
+ *
  * <ul>
- *   <li>{@code FULL}: every rule 1 to 23 was checked and every test passed, none was skipped;</li>
+ *   <li>{@code FULL}: every rule 1 to 23 was checked and every test passed, none was skipped, and the
+ *   certified tier is the declared one (a test of a tier above the declared one is listed as not
+ *   claimed and does not count);</li>
  *   <li>{@code BASE}: no test failed, but some were skipped (e.g. durability for a volatile provider);</li>
  *   <li>{@code NONE}: some test failed.</li>
  * </ul>
  */
 final class ConformanceReport implements ExtensionContext.Store.CloseableResource {
-    enum Status { PASSED, FAILED, SKIPPED }
+    enum Status { PASSED, FAILED, SKIPPED, NOT_CLAIMED }
+
+    static final String KILL_TEST = "rule23_killedProcessLosesNoAcknowledgedCommitAndLeavesNoPartialOne";
+    static final String POWER_CUT_TEST = "rule23_powerCutLosesNoAcknowledgedCommitAndLeavesNoPartialOne";
 
     private record Result(String test, Set<Integer> rules, Status status, String detail) {
     }
@@ -36,6 +45,9 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
     private final List<Result> results = new ArrayList<>();
     private String provider = "(not described: no test ran)";
     private boolean console = true;
+    private Durability declared;
+    private int kills;
+    private int cuts;
 
     ConformanceReport(Class<?> kitClass) {
         this.kitClass = kitClass;
@@ -43,11 +55,14 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
 
     synchronized void describe(RuntimePersistenceKit kit) {
         console = kit.settings().reportToConsole();
+        kills = kit.settings().kills();
+        cuts = kit.settings().powerCuts();
         if (!provider.startsWith("(")) {
             return;
         }
         try {
             KitCapabilities caps = kit.capabilities();
+            declared = caps.durability();
             provider = "durability " + caps.durability() + ", shared location "
                     + (caps.sharedLocation() ? kit.location().map(ConformanceReport::redacted).orElse("yes") : "none");
         } catch (RuntimeException e) {
@@ -55,9 +70,21 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
         }
     }
 
+    /** Sets what {@link #describe} reads from a kit: the declared tier and the settings of the run. */
+    synchronized void describe(String provider, Durability declared, KitSettings settings) {
+        this.provider = provider;
+        this.declared = declared;
+        this.kills = settings.kills();
+        this.cuts = settings.powerCuts();
+        this.console = settings.reportToConsole();
+    }
+
     synchronized void record(ExtensionContext context, Status status, String detail) {
-        String method = context.getTestMethod().map(m -> m.getName()).orElse(context.getDisplayName());
-        String area = context.getParent().map(ExtensionContext::getDisplayName).orElse("");
+        record(context.getParent().map(ExtensionContext::getDisplayName).orElse(""),
+                context.getTestMethod().map(m -> m.getName()).orElse(context.getDisplayName()), status, detail);
+    }
+
+    synchronized void record(String area, String method, Status status, String detail) {
         Set<Integer> rules = SpecRules.fromMethodName(method);
         if (status == Status.FAILED) {
             Set<Integer> named = SpecRules.fromMessage(detail);
@@ -86,7 +113,7 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
     String render() {
         Map<Integer, int[]> perRule = new TreeMap<>();
         for (int r = 1; r <= SpecRules.LAST; r++) {
-            perRule.put(r, new int[3]);
+            perRule.put(r, new int[4]);
         }
         int passed = 0;
         int failed = 0;
@@ -96,9 +123,10 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
                 case PASSED -> passed++;
                 case FAILED -> failed++;
                 case SKIPPED -> skipped++;
+                case NOT_CLAIMED -> { }
             }
             for (int rule : r.rules) {
-                perRule.computeIfAbsent(rule, k -> new int[3])[r.status.ordinal()]++;
+                perRule.computeIfAbsent(rule, k -> new int[4])[r.status.ordinal()]++;
             }
         }
         Set<Integer> checked = new TreeSet<>();
@@ -119,7 +147,11 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
                 unchecked.add(rule);
             }
         });
-        String level = failed > 0 ? "NONE" : (skipped == 0 && unchecked.isEmpty() && !results.isEmpty() ? "FULL" : "BASE");
+        Durability certified = passed(POWER_CUT_TEST) ? Durability.POWER_LOSS_SAFE
+                : passed(KILL_TEST) ? Durability.PROCESS_CRASH_SAFE : Durability.VOLATILE;
+        boolean tierMet = declared == null || certified.isAtLeast(declared);
+        String level = failed > 0 ? "NONE"
+                : (skipped == 0 && unchecked.isEmpty() && !results.isEmpty() && tierMet ? "FULL" : "BASE");
         StringBuilder sb = new StringBuilder();
         String line = "=".repeat(78);
         sb.append(line).append('\n');
@@ -128,6 +160,15 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
         sb.append("written: ").append(Instant.now()).append('\n');
         sb.append("tests: ").append(results.size()).append(" run, ").append(passed).append(" passed, ")
                 .append(failed).append(" failed, ").append(skipped).append(" skipped\n");
+        sb.append("durability declared: ").append(declared == null ? "?" : declared).append("; certified: ")
+                .append(switch (certified) {
+                    case POWER_LOSS_SAFE -> "POWER_LOSS_SAFE (rule 23 passed " + cuts + " power cuts on the kit's"
+                            + " fault-injecting file system, and " + kills + " kill -9s)";
+                    case PROCESS_CRASH_SAFE -> "PROCESS_CRASH_SAFE (rule 23 passed " + kills + " kill -9s of a child JVM;"
+                            + " a power cut was " + (declared == Durability.POWER_LOSS_SAFE ? "not tested" : "not claimed")
+                            + ")";
+                    default -> "none (no durability test passed)";
+                }).append('\n');
         sb.append("rules checked: ").append(checked).append('\n');
         sb.append("rules failed: ").append(failedRules).append('\n');
         sb.append("rules only skipped: ").append(skippedOnly).append('\n');
@@ -146,12 +187,23 @@ final class ConformanceReport implements ExtensionContext.Store.CloseableResourc
             results.stream().filter(r -> r.status == Status.SKIPPED)
                     .forEach(r -> sb.append("  - ").append(r.test).append(": ").append(oneLine(r.detail)).append('\n'));
         }
+        List<Result> notClaimed = results.stream().filter(r -> r.status == Status.NOT_CLAIMED).toList();
+        if (!notClaimed.isEmpty()) {
+            sb.append("\nnot claimed by the provider:\n");
+            notClaimed.forEach(r -> sb.append("  - ").append(r.test).append(": ").append(oneLine(r.detail)).append('\n'));
+        }
         sb.append("\nlevel: ").append(level).append(switch (level) {
-            case "FULL" -> " (every rule checked, every test passed, none skipped)";
-            case "BASE" -> " (no test failed; some tests were skipped or rules not run)";
+            case "FULL" -> " (every rule checked, every test passed, none skipped; durability certified at the declared"
+                    + " tier " + certified + ")";
+            case "BASE" -> tierMet ? " (no test failed; some tests were skipped or rules not run)"
+                    : " (no test failed, but the declared durability " + declared + " was not certified)";
             default -> " (" + failed + " test(s) failed)";
         }).append('\n').append(line).append('\n');
         return sb.toString();
+    }
+
+    private boolean passed(String method) {
+        return results.stream().anyMatch(r -> r.status == Status.PASSED && r.test.endsWith(" > " + method));
     }
 
     private static String oneLine(String s) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * after each kill the kit reopens the location and checks every acknowledged commit.
  */
 abstract class DurabilityRules extends KitRules {
-    private static final String REPAIR_HINT = "that opening the location recovers an interrupted write by itself"
+    /** Where to look when a child cannot open the location again; power cuts add the flush ({@link PowerCutRules}). */
+    static final String REPAIR_HINT = "that opening the location recovers an interrupted write by itself"
             + " (journal or WAL recovery, no lock left behind by the dead process, no manual step)";
 
     DurabilityRules(RuntimePersistenceKit kit) {
@@ -74,7 +75,7 @@ abstract class DurabilityRules extends KitRules {
                     }
                 }
             }
-            verified = verify(location, lastAck, verified, k, rnd);
+            verified = verify(location, lastAck, verified, "kill -9 number " + k, rnd);
             done = k;
         }
         check(verified > 0, "no child JVM acknowledged a commit in " + done + " runs", REPAIR_HINT);
@@ -85,10 +86,11 @@ abstract class DurabilityRules extends KitRules {
     /**
      * Reopens the location with a new factory and checks the session against the steps.
      *
+     * @param event what happened to the last child JVM, for failure messages
      * @return the session's revision
      */
-    private long verify(String location, long lastAck, long before, int kill, SplittableRandom rnd) {
-        String after = " after kill -9 number " + kill + " (acknowledged up to revision " + lastAck + ")";
+    final long verify(String location, long lastAck, long before, String event, SplittableRandom rnd) {
+        String after = " after " + event + " (acknowledged up to revision " + lastAck + ")";
         SessionStoreFactory f;
         try {
             f = SessionStores.open(location);

@@ -8,7 +8,8 @@ import java.util.Objects;
  * a reason (and reported as skipped), never passed silently.
  *
  * @param durability the provider's durability tier; rule 23 (kill -9 in a child JVM) runs only for
- *     {@link Durability#PROCESS_CRASH_SAFE} or more
+ *     {@link Durability#PROCESS_CRASH_SAFE} or more, its power-cut test only for
+ *     {@link Durability#POWER_LOSS_SAFE} (with {@link RuntimePersistenceKit#powerCutLocation})
  * @param sharedLocation true if {@link RuntimePersistenceKit#sharedLocation()} names a location that
  *     several factories can open at once; the cross-factory, restart and child-JVM tests need it
  */

@@ -60,7 +60,8 @@ final class KitExtension implements BeforeTestExecutionCallback, TestWatcher, Te
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
-        report(context).record(context, ConformanceReport.Status.SKIPPED, cause == null ? "aborted" : cause.getMessage());
+        report(context).record(context, cause instanceof TierNotClaimed ? ConformanceReport.Status.NOT_CLAIMED
+                : ConformanceReport.Status.SKIPPED, cause == null ? "aborted" : cause.getMessage());
     }
 
     @Override

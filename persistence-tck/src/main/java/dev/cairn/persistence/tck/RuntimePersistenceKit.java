@@ -46,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Settings (system properties or JUnit configuration parameters): {@code cairn.tck.seed} replays
  * the randomized tests, {@code cairn.tck.steps} sets the steps of the model-based test,
  * {@code cairn.tck.kills} the number of {@code kill -9}s of the durability test,
+ * {@code cairn.tck.power-cuts} its number of power cuts (at least 30, the default),
  * {@code cairn.tck.report.console=false} keeps the report off the console.
  */
 @ExtendWith(KitExtension.class)
@@ -89,6 +90,23 @@ public abstract class RuntimePersistenceKit {
      */
     protected KitCapabilities capabilities() {
         return new KitCapabilities(factory().durability(), location.isPresent());
+    }
+
+    /**
+     * For providers that declare {@code POWER_LOSS_SAFE} and keep their data in files: a location of
+     * the provider whose files all live in {@code directory}, a new, empty directory on the kit's
+     * power-cut file system (a FUSE file system that loses, at a simulated power cut, every write,
+     * create, rename and delete that was not made durable with fsync of the file or of its
+     * directory). Rule 23 then commits in child JVMs on that location and cuts the power at least
+     * 30 times. Without it (the default) a {@code POWER_LOSS_SAFE} claim is reported as not
+     * certified. The machine needs {@code /dev/fuse}, libfuse 2 and {@code fusermount} (Debian:
+     * {@code apt-get install fuse3 libfuse2}).
+     *
+     * @param directory where the provider must keep every file of the location
+     * @return the location, for example {@code "sqlite:" + directory + "?durability=power-loss"}
+     */
+    protected Optional<String> powerCutLocation(java.nio.file.Path directory) {
+        return Optional.empty();
     }
 
     /**
@@ -299,10 +317,10 @@ public abstract class RuntimePersistenceKit {
         }
     }
 
-    /** Rule 23, and cross-process visibility (rule 12). */
+    /** Rule 23 (kill -9, and power cuts for POWER_LOSS_SAFE), and cross-process visibility (rule 12). */
     @Nested
-    @DisplayName("Rule 23: durability across kill -9 (child JVMs)")
-    class DurabilityTests extends DurabilityRules {
+    @DisplayName("Rule 23: durability across kill -9 and power cuts (child JVMs)")
+    class DurabilityTests extends PowerCutRules {
         DurabilityTests() {
             super(RuntimePersistenceKit.this);
         }

@@ -69,8 +69,10 @@ final class SpecRules {
                     + " session references at once; stores of the session then throw SessionNotFoundException"),
             Map.entry(22, "close(): a closed flag checked first by every method of stores and factories; closing the"
                     + " factory closes every store it made; closing twice does nothing"),
-            Map.entry(23, "that a commit is durable before commitRuntimeState returns (WAL, fsync or"
-                    + " synchronous=NORMAL in WAL mode) and that opening recovers an interrupted write on its own"));
+            Map.entry(23, "that a commit is durable before commitRuntimeState returns (written to the store's files or"
+                    + " database, and for POWER_LOSS_SAFE flushed to stable storage: fsync of the files and of their"
+                    + " directory after a create, rename or delete, or the database's synchronous commit) and that"
+                    + " opening recovers an interrupted write on its own"));
 
     private SpecRules() {
     }
