@@ -156,7 +156,10 @@ public final class ConversationWindows<M> implements AutoCloseable {
                         LOG.debug("conversation {}: carrying an append over another writer's", c.sessionId);
                     }
                 }
-                return WindowUpdate.plan(c.sessionId, c.tag, slot, snapshot, encode(snapshot, wanted), wanted, pending);
+                int[] sources = new int[wanted.size()];
+                List<EncodedMessage> encoded = encode(snapshot, wanted, sources);
+                return WindowUpdate.plan(c.sessionId, c.tag, slot, snapshot, encoded, wanted, pending,
+                        IdentityPlan.of(snapshot.entries(), sources, encoded));
             }
 
             @Override
@@ -359,15 +362,18 @@ public final class ConversationWindows<M> implements AutoCloseable {
         }
     }
 
-    private List<EncodedMessage> encode(WindowSnapshot<M> snapshot, List<M> messages) {
-        Map<Object, EncodedMessage> known = new IdentityHashMap<>();
-        for (WindowEntry<M> e : snapshot.entries()) {
-            known.put(e.message(), e.encoded());
+    /** Encodes the messages that are not stored objects; {@code sources} gets each one's stored index or NEW. */
+    private List<EncodedMessage> encode(WindowSnapshot<M> snapshot, List<M> messages, int[] sources) {
+        List<WindowEntry<M>> entries = snapshot.entries();
+        Map<Object, Integer> known = new IdentityHashMap<>(2 * entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            known.putIfAbsent(entries.get(i).message(), i);
         }
         List<EncodedMessage> out = new ArrayList<>(messages.size());
-        for (M m : messages) {
-            EncodedMessage e = known.get(m);
-            out.add(e != null ? e : codec.encode(m));
+        for (int j = 0; j < messages.size(); j++) {
+            Integer i = known.get(messages.get(j));
+            sources[j] = i == null ? WindowPlan.NEW : i;
+            out.add(i != null ? entries.get(i).encoded() : codec.encode(messages.get(j)));
         }
         return out;
     }

@@ -59,25 +59,12 @@ final class WindowUpdate<M> {
      * @param incoming the framework's window, encoded
      * @param messages the framework's messages, in the same order
      * @param pending usage waiting for its response
+     * @param known the plan when it was found by identity ({@link IdentityPlan}), or null to align by content
      */
     static <M> WindowUpdate<M> plan(String sessionId, String tag, String slot, WindowSnapshot<M> snapshot,
-                                    List<EncodedMessage> incoming, List<M> messages, PendingUsage pending) {
+                                    List<EncodedMessage> incoming, List<M> messages, PendingUsage pending, WindowPlan known) {
         List<WindowEntry<M>> stored = snapshot.entries();
-        Map<EncodedMessage, Long> dictionary = new HashMap<>(4 * (stored.size() + incoming.size()) / 3 + 2);
-        long[] storedKeys = new long[stored.size()];
-        boolean[] storedSystem = new boolean[stored.size()];
-        for (int i = 0; i < stored.size(); i++) {
-            storedKeys[i] = key(dictionary, stored.get(i).encoded());
-            storedSystem[i] = stored.get(i).encoded().system();
-        }
-        long[] inKeys = new long[incoming.size()];
-        boolean[] inSystem = new boolean[incoming.size()];
-        for (int i = 0; i < incoming.size(); i++) {
-            inKeys[i] = key(dictionary, incoming.get(i));
-            inSystem[i] = incoming.get(i).system();
-        }
-        WindowPlan plan = WindowAligner.align(storedKeys, storedSystem, inKeys, inSystem);
-
+        WindowPlan plan = known != null ? known : align(stored, incoming);
         long next = snapshot.revision() + 1;
         RuntimeCommit.Builder b = RuntimeCommit.expecting(snapshot.revision());
         Optional<String> parent = switch (plan.mode()) {
@@ -228,6 +215,24 @@ final class WindowUpdate<M> {
 
     List<WindowEntry<M>> entriesAfter() {
         return after;
+    }
+
+    /** Aligns by content: equal encodings are equal messages ({@link WindowAligner}). */
+    private static <M> WindowPlan align(List<WindowEntry<M>> stored, List<EncodedMessage> incoming) {
+        Map<EncodedMessage, Long> dictionary = new HashMap<>(4 * (stored.size() + incoming.size()) / 3 + 2);
+        long[] storedKeys = new long[stored.size()];
+        boolean[] storedSystem = new boolean[stored.size()];
+        for (int i = 0; i < stored.size(); i++) {
+            storedKeys[i] = key(dictionary, stored.get(i).encoded());
+            storedSystem[i] = stored.get(i).encoded().system();
+        }
+        long[] inKeys = new long[incoming.size()];
+        boolean[] inSystem = new boolean[incoming.size()];
+        for (int i = 0; i < incoming.size(); i++) {
+            inKeys[i] = key(dictionary, incoming.get(i));
+            inSystem[i] = incoming.get(i).system();
+        }
+        return WindowAligner.align(storedKeys, storedSystem, inKeys, inSystem);
     }
 
     private static long key(Map<EncodedMessage, Long> dictionary, EncodedMessage e) {
