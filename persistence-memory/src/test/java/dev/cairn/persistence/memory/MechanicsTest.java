@@ -140,7 +140,7 @@ class MechanicsTest {
     }
 
     @Test
-    void aDeletedSessionsHandleReadsEmptyRefusesWritesAndServesARecreatedSession() {
+    void aDeletedSessionsHandleReadsEmptyRefusesWritesAndNeverServesARecreatedSession() {
         Fixtures.chain(store, 0, null, "a");
         RuntimePersistence other = factory.createStore(SessionStoreCreateRequest.of("other"));
         RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
@@ -157,10 +157,12 @@ class MechanicsTest {
         assertArrayEquals(bytes("shared"), store.loadBlob(shared.hash()).orElseThrow(), "loadBlob is factory-wide");
         store.gcUnreachable();
 
-        factory.createStore(SessionStoreCreateRequest.of("s"));
-        PersistedSessionRead fresh = read(SessionReadScope.fullGraph());
+        RuntimePersistence again = factory.createStore(SessionStoreCreateRequest.of("s"));
+        PersistedSessionRead fresh = again.loadSession(SessionReadScope.fullGraph()).orElseThrow();
         assertEquals(0, fresh.head().revision());
         assertTrue(fresh.nodes().isEmpty());
+        assertTrue(store.loadSession(SessionReadScope.fullGraph()).isEmpty(), "the old handle keeps the deleted session");
+        assertThrows(SessionNotFoundException.class, () -> store.commitRuntimeState(RuntimeCommit.unconditional().build()));
     }
 
     @Test

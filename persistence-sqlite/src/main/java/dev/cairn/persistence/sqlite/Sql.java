@@ -21,9 +21,9 @@ final class Sql {
     static final String CAS_UNCONDITIONAL = "UPDATE sessions SET revision = revision + 1, last_seq = last_seq + ?,"
             + " head_node_id = coalesce(?, head_node_id) WHERE session_id = ?"
             + " RETURNING sid, revision, last_seq, head_node_id";
-    static final String SESSION_REVISION = "SELECT revision FROM sessions WHERE session_id = ?";
+    static final String SESSION_REVISION = "SELECT revision, sid FROM sessions WHERE session_id = ?";
     static final String IDEMPOTENCY_LOOKUP = "SELECT k.fingerprint, k.revision, k.head_node_id, k.committed_at,"
-            + " k.checkpoint FROM sessions s JOIN idempotency_keys k ON k.sid = s.sid AND k.key = ?"
+            + " k.checkpoint, s.sid FROM sessions s JOIN idempotency_keys k ON k.sid = s.sid AND k.key = ?"
             + " WHERE s.session_id = ?";
     static final String INSERT_KEY = "INSERT INTO idempotency_keys (sid, key, fingerprint, revision, head_node_id,"
             + " committed_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -107,7 +107,7 @@ final class Sql {
             + " ORDER BY u.revision, u.pos";
     static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM usage_totals WHERE sid = ?";
-    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + " FROM sessions s"
+    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM sessions s"
             + " JOIN nodes n ON n.sid = s.sid AND n.node_id = ? LEFT JOIN nodes p ON p.nid = n.parent_nid"
             + " WHERE s.session_id = ? AND n.state = 0";
     static final String LOAD_BLOB = "SELECT size, codec, bytes FROM blobs WHERE hash = ?";

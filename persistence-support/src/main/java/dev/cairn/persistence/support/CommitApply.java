@@ -41,8 +41,8 @@ public abstract class CommitApply {
      *
      * @param cas {@code (nodes, head, session_id, expected) -> sid, revision, last_seq, head_node_id}, raising the revision
      * @param casUnconditional the same without the expected revision
-     * @param sessionRevision {@code (session_id) -> revision}
-     * @param idempotencyLookup {@code (key, session_id) -> fingerprint, revision, head, committed_at, checkpoint}
+     * @param sessionRevision {@code (session_id) -> revision, sid}
+     * @param idempotencyLookup {@code (key, session_id) -> fingerprint, revision, head, committed_at, checkpoint, sid}
      * @param insertKey {@code (sid, key, fingerprint, revision, head, committed_at, checkpoint)}
      * @param nodeState {@code (sid, node_id) -> nid, state, ck_nid}
      * @param insertNode {@code (sid, node_id, parent_nid, seq, kind, codec, payload, size, hash, attachments,
@@ -73,19 +73,25 @@ public abstract class CommitApply {
     private final Map<String, long[]> added = new HashMap<>();
     private Map<ContentHash, Long> blobSizes;
     private long sid;
+    /** The internal key of the session the store handle was opened on: a later session of that id is another. */
+    private final long incarnation;
 
     /**
      * @param tx the write transaction
      * @param sql the provider's statements
      * @param checkpoints the provider's checkpoint resolution
      * @param sessionId the session
+     * @param incarnation the internal key ({@code sessions.sid}) of the session the store handle was
+     *     opened on; a session created later with the same id has another, and the commit fails with
+     *     {@link SessionNotFoundException}
      * @param commit the commit
      * @param prepared its prepared form
      * @param codec how bytes are stored
      */
-    protected CommitApply(Statements tx, Queries sql, Checkpoints checkpoints, String sessionId, RuntimeCommit commit,
-                          PreparedCommit prepared, Codec codec) {
+    protected CommitApply(Statements tx, Queries sql, Checkpoints checkpoints, String sessionId, long incarnation,
+                          RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
         this.tx = tx;
+        this.incarnation = incarnation;
         this.sql = sql;
         this.checkpoints = checkpoints;
         this.codec = codec;
@@ -166,7 +172,13 @@ public abstract class CommitApply {
             }
         }
         if (prepared.sizeViolation().isPresent()) {
-            requireSession(sql.sessionRevision());
+            PreparedStatement ps = tx.ps(sql.sessionRevision());
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong(2) != incarnation) {
+                    throw new SessionNotFoundException(sessionId);
+                }
+            }
             throw new InvalidRequestException(prepared.sizeViolation().get());
         }
         Instant now = Times.now();
@@ -190,6 +202,9 @@ public abstract class CommitApply {
                 throw conflictOrMissing(expected);
             }
             sid = rs.getLong(1);
+            if (sid != incarnation) {
+                throw new SessionNotFoundException(sessionId); // rolled back with the transaction
+            }
             revision = rs.getLong(2);
             lastSeq = rs.getLong(3);
             headId = rs.getString(4);
@@ -279,6 +294,9 @@ public abstract class CommitApply {
             if (!rs.next()) {
                 return Optional.empty();
             }
+            if (rs.getLong(6) != incarnation) {
+                throw new SessionNotFoundException(sessionId);
+            }
             if (!Arrays.equals(rs.getBytes(1), prepared.fingerprint().orElseThrow())) {
                 throw new IdempotencyConflictException(sessionId, key);
             }
@@ -308,7 +326,7 @@ public abstract class CommitApply {
         PreparedStatement ps = tx.ps(sql.sessionRevision());
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next() || expected.isEmpty()) {
+            if (!rs.next() || expected.isEmpty() || rs.getLong(2) != incarnation) {
                 return new SessionNotFoundException(sessionId);
             }
             return new RevisionConflictException(sessionId, expected.getAsLong(), rs.getLong(1));

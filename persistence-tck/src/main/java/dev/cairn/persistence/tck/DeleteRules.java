@@ -3,6 +3,8 @@ package dev.cairn.persistence.tck;
 import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
@@ -12,7 +14,9 @@ import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.TokenUsage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -117,6 +121,61 @@ abstract class DeleteRules extends KitRules {
             // also allowed
         }
         check(factory().openExisting("d").isEmpty(), "openExisting of a deleted session returned a store");
+    }
+
+    @Test
+    void rule21_aStoreOpenedBeforeDeleteNeverServesALaterSessionOfTheSameId() {
+        doomed();
+        List<RuntimePersistence> stale = new ArrayList<>(List.of(open("d"), factory().openExisting("d").orElseThrow(),
+                open("d", new StorePolicy(8, 8))));
+        if (kit.capabilities().sharedLocation() && kit.location().isPresent()) {
+            stale.add(kit.openOnLocation().openExisting("d").orElseThrow());
+        }
+        factory().deleteSession("d");
+        RuntimePersistence again = factory().createStore(SessionStoreCreateRequest.of("d").withName("reborn"));
+        RuntimeCommit first = RuntimeCommit.expecting(0).append(Fx.root("n1")).head("n1").idempotencyKey("turn-2")
+                .build();
+        commit(again, first);
+        SessionMeta meta = again.loadSessionMeta().orElseThrow();
+        Snapshot before = snapshot(again);
+        String hint = "that a store handle keeps the session it was opened on (an internal key, not the id): after"
+                + " deleteSession a new session of the same id is another session";
+        for (int i = 0; i < stale.size(); i++) {
+            RuntimePersistence h = stale.get(i);
+            String which = "store " + (i + 1) + " of " + stale.size() + " opened on session d before it was deleted";
+            emptyOrNotFound(() -> h.loadSession(SessionReadScope.fullGraph()), "loadSession through " + which, hint);
+            emptyOrNotFound(() -> h.loadNode("n1"), "loadNode(n1) of the new session through " + which, hint);
+            emptyOrNotFound(h::loadSessionMeta, "loadSessionMeta through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> h.commitRuntimeState(RuntimeCommit.expecting(1)
+                    .append(Fx.child("n2", "n1")).build()), "a commit at the new session's revision through " + which,
+                    hint);
+            checkThrows(SessionNotFoundException.class, () -> h.commitRuntimeState(first),
+                    "a retry of the new session's keyed commit through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> h.commitRuntimeState(RuntimeCommit.unconditional()
+                    .append(NewNode.root("big", NodeKind.USER_INPUT, new byte[64])).build()),
+                    "an unconditional commit (payload of 64 bytes) through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> {
+                h.saveSessionMeta(meta.withName("hijacked"));
+                return null;
+            }, "saveSessionMeta of the new session's metadata through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> h.tombstoneNodes(List.of("n1")),
+                    "tombstoneNodes([n1]) through " + which, hint);
+        }
+        checkUnchanged(before, snapshot(again), "calls through stores of the deleted session");
+        check(open("d").loadNode("n1").isPresent(), "a store opened after the new session was created does not"
+                + " see its node n1", hint);
+    }
+
+    private void emptyOrNotFound(Call call, String what, String hint) {
+        Object r;
+        try {
+            r = call.run();
+        } catch (SessionNotFoundException expected) {
+            return;
+        } catch (Exception e) {
+            throw failure(what + " threw " + e, hint, e);
+        }
+        check(r instanceof Optional<?> o && o.isEmpty(), what + " returned " + r + " instead of empty", hint);
     }
 
     @Test

@@ -54,6 +54,8 @@ final class ReferenceModel {
     private final Map<String, ModelSession> sessions = new HashMap<>();
     private final Map<ContentHash, byte[]> blobs = new HashMap<>();
     private int lastRule;
+    /** Sessions made so far: numbers each session, so a session made again with a deleted one's id is another. */
+    private long made;
 
     /** @return the rule behind the last refusal */
     int lastRule() {
@@ -72,6 +74,16 @@ final class ReferenceModel {
             throw new SessionNotFoundException(id);
         }
         return s;
+    }
+
+    /**
+     * @param sessionId a session id
+     * @return the number of the session of that id now (rule 21: a store handle keeps the session it
+     *     was opened on), or 0 if there is none
+     */
+    long incarnation(String sessionId) {
+        ModelSession s = sessions.get(sessionId);
+        return s == null ? 0 : s.incarnation;
     }
 
     boolean exists(String sessionId) {
@@ -117,6 +129,7 @@ final class ReferenceModel {
         if (s == null) {
             s = new ModelSession(new SessionMeta(r.sessionId(), r.name(), r.model(), r.cwd(), r.parentSessionId(), now,
                     r.attributes()));
+            s.incarnation = ++made;
             sessions.put(r.sessionId(), s);
         }
         return s.meta;
@@ -168,6 +181,7 @@ final class ReferenceModel {
             }
         }
         f.head = Optional.of(r.atNodeId());
+        f.incarnation = ++made;
         sessions.put(r.newSessionId(), f);
         return f.meta;
     }

@@ -209,6 +209,24 @@ public abstract class RuntimePersistenceKit {
         }
     }
 
+    /** Rules 7 and 8 field by field and at the boundary. */
+    @Nested
+    @DisplayName("Rules 7-8: every fingerprint field, every limit at its boundary")
+    class FingerprintAndLimitTests extends FingerprintAndLimitRules {
+        FingerprintAndLimitTests() {
+            super(RuntimePersistenceKit.this);
+        }
+    }
+
+    /** Exact round trips, copies, and ids reused after vacuum. */
+    @Nested
+    @DisplayName("Rules 13-18: exact round trips, copies, reused ids")
+    class RoundTripTests extends RoundTripRules {
+        RoundTripTests() {
+            super(RuntimePersistenceKit.this);
+        }
+    }
+
     /** Rules 9 and 10. */
     @Nested
     @DisplayName("Rules 9-10: read scopes and payloads")
