@@ -225,6 +225,7 @@ public final class Report {
         renderThreads(body);
         renderReads(body);
         renderList(body);
+        renderBlobs(body);
         md.append("## Targets\n\n");
         if (verdicts.stream().anyMatch(v -> v.startsWith("informative"))) {
             md.append("The issue set no targets for PostgreSQL. Lines marked *informative* hold a PostgreSQL target to"
@@ -548,6 +549,31 @@ public final class Report {
             Optional<Result> r = find("ListSessionsBench.firstPage", Map.of("target", t, "sessions", "100000"));
             md.append("| `").append(t).append("` | ").append(pct(r, "50.0")).append(" | ").append(pct(r, "99.0"))
                     .append(" | ").append(mean(r)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 8 ----
+
+    private void renderBlobs(StringBuilder md) {
+        List<String> targets = rows("BlobBench.");
+        if (targets.isEmpty()) {
+            return;
+        }
+        md.append("## 8. Blobs of the session (scenario 8)\n\n");
+        md.append("A session's store hands out only blobs its session references, and a commit names a stored blob"
+                + " without its bytes only if its session references it (SPEC rules 6 and 13): `loadBlob` of the"
+                + " session's own 2 KiB attachment and of one that 1,000 other sessions attach too, and a commit of a"
+                + " node that names both without carrying them. Latency in µs.\n\n");
+        md.append("| store | operation | p50 µs | p99 µs | mean µs |\n|---|---|---:|---:|---:|\n");
+        for (String t : targets) {
+            for (String[] op : new String[][] {{"loadOwnBlob", "`loadBlob`, own attachment"},
+                {"loadPopularBlob", "`loadBlob`, attachment of 1,001 sessions"},
+                {"commitReferencingAStoredBlob", "commit naming 2 stored blobs"}}) {
+                Optional<Result> r = find("BlobBench." + op[0], Map.of("target", t));
+                md.append("| `").append(t).append("` | ").append(op[1]).append(" | ").append(pct(r, "50.0"))
+                        .append(" | ").append(pct(r, "99.0")).append(" | ").append(mean(r)).append(" |\n");
+            }
         }
         md.append('\n');
     }

@@ -170,6 +170,27 @@ final class MemoryStore implements RuntimePersistence {
     public Optional<byte[]> loadBlob(ContentHash hash) {
         Objects.requireNonNull(hash, "hash");
         requireOpen();
+        boolean mine;
+        backend.shared.lock();
+        try {
+            SessionState s = current();
+            if (s == null) {
+                return Optional.empty();
+            }
+            s.lock.lock();
+            try {
+                mine = s.references(hash); // rule 13: only blobs of this session
+            } finally {
+                s.lock.unlock();
+            }
+        } finally {
+            backend.shared.unlock();
+        }
+        return mine ? verified(backend, hash) : Optional.empty();
+    }
+
+    /** @return the verified copy of a stored blob; the caller holds the backend's read lock or none */
+    static Optional<byte[]> verified(Backend backend, ContentHash hash) {
         byte[] stored = backend.blobs.get(hash);
         if (stored == null) {
             return Optional.empty();

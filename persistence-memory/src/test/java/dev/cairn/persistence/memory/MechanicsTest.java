@@ -91,7 +91,7 @@ class MechanicsTest {
         BlobRef ref = b.attach(bytes("orphan"), "text/plain");
         RuntimeCommit bad = b.append(NewNode.child("n", "missing-parent", NodeKind.USER_INPUT, bytes("p"), ref)).build();
         assertThrows(InvalidRequestException.class, () -> store.commitRuntimeState(bad));
-        assertTrue(store.loadBlob(ref.hash()).isEmpty(), "a failed commit left its blob");
+        assertTrue(factory.loadBlob(ref.hash()).isEmpty(), "a failed commit left its blob");
         assertEquals(0, read(SessionReadScope.fullGraph()).head().revision());
     }
 
@@ -154,7 +154,8 @@ class MechanicsTest {
         assertTrue(store.loadNode("a").isEmpty());
         assertThrows(SessionNotFoundException.class, () -> store.commitRuntimeState(RuntimeCommit.unconditional().build()));
         assertThrows(SessionNotFoundException.class, () -> store.tombstoneNodes(List.of("a")));
-        assertArrayEquals(bytes("shared"), store.loadBlob(shared.hash()).orElseThrow(), "loadBlob is factory-wide");
+        assertTrue(store.loadBlob(shared.hash()).isEmpty(), "a store hands out only its session's blobs");
+        assertArrayEquals(bytes("shared"), factory.loadBlob(shared.hash()).orElseThrow(), "the factory's loadBlob reads any");
         store.gcUnreachable();
 
         RuntimePersistence again = factory.createStore(SessionStoreCreateRequest.of("s"));

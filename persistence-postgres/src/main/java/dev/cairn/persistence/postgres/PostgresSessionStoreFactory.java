@@ -147,6 +147,19 @@ public final class PostgresSessionStoreFactory implements SessionStoreFactory {
         return catalogue.delete(sessionId);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws dev.cairn.persistence.StoreCorruptedException if the stored bytes do not hash to {@code hash}
+     * @throws StoreClosedException if the factory is closed
+     */
+    @Override
+    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        requireOpen();
+        return db.read("read blob " + hash, c -> reads().loadBlob(c, hash));
+    }
+
     @Override
     public GcReport gcUnreachable() {
         requireOpen();

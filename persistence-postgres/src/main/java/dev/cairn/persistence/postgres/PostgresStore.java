@@ -97,7 +97,7 @@ final class PostgresStore implements RuntimePersistence {
     public Optional<byte[]> loadBlob(ContentHash hash) {
         Objects.requireNonNull(hash, "hash");
         requireOpen();
-        return db.read("read blob " + hash, c -> reads.loadBlob(c, hash));
+        return db.read("read blob " + hash, c -> reads.loadBlob(c, hash, sid));
     }
 
     @Override

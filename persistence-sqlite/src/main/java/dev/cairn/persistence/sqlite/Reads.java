@@ -264,6 +264,16 @@ final class Reads {
         }
     }
 
+    /** Rule 13: a blob the session references, read in one transaction with the check. */
+    static Optional<byte[]> loadBlob(Connection c, ContentHash hash, long sid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Sql.SESSION_BLOB_REF)) {
+            if (!dev.cairn.persistence.support.CommitApply.sessionReferences(ps, hash, sid)) {
+                return Optional.empty();
+            }
+        }
+        return loadBlob(c, hash);
+    }
+
     static Optional<byte[]> loadBlob(Connection c, ContentHash hash) throws SQLException {
         byte[] digest = hash.toBytes();
         try (PreparedStatement ps = c.prepareStatement(Sql.LOAD_BLOB)) {

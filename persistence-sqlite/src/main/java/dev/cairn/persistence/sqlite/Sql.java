@@ -33,6 +33,10 @@ final class Sql {
             + " ON CONFLICT DO NOTHING RETURNING nid";
     static final String INSERT_ATTACHMENT = "INSERT INTO attachments (nid, pos, hash) VALUES (?, ?, ?)";
     static final String BLOB_SIZE = "SELECT size FROM blobs WHERE hash = ?";
+    /** Whether a node of a session that is not detached references a blob (rules 6 and 13): (hash, sid, hash, sid). */
+    static final String SESSION_BLOB_REF = "SELECT 1 FROM attachments a JOIN nodes n ON n.nid = a.nid"
+            + " WHERE a.hash = ? AND n.sid = ? AND n.state < 2 UNION ALL SELECT 1 FROM checkpoints c"
+            + " JOIN nodes n ON n.nid = c.nid WHERE c.hash = ? AND n.sid = ? AND n.state < 2 LIMIT 1";
     static final String INSERT_BLOB = "INSERT INTO blobs (hash, size, codec, bytes, created_at) VALUES (?, ?, ?, ?, ?)"
             + " ON CONFLICT (hash) DO NOTHING";
     static final String INSERT_USAGE = "INSERT INTO usage (sid, revision, pos, nid, node_id, model, input_tokens,"
@@ -66,7 +70,7 @@ final class Sql {
     /** The statements of a commit's shared rules ({@link CommitApply}). */
     static final CommitApply.Queries COMMITS = new CommitApply.Queries(CAS, CAS_UNCONDITIONAL, SESSION_REVISION,
             IDEMPOTENCY_LOOKUP, INSERT_KEY, NODE_STATE, INSERT_NODE, INSERT_ATTACHMENT, INSERT_USAGE, Sql.RESOLVED,
-            BLOB_SIZE);
+            BLOB_SIZE, SESSION_BLOB_REF);
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
     static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
@@ -130,6 +134,7 @@ final class Sql {
             Map.entry("idempotencyLookup", IDEMPOTENCY_LOOKUP),
             Map.entry("nodeState", NODE_STATE),
             Map.entry("blobSize", BLOB_SIZE),
+            Map.entry("sessionBlobRef", SESSION_BLOB_REF),
             Map.entry("ownCheckpoints", OWN_CHECKPOINTS),
             Map.entry("hasLiveChild", HAS_LIVE_CHILD),
             Map.entry("liveSubtree", LIVE_SUBTREE),

@@ -95,7 +95,7 @@ final class SqliteStore implements RuntimePersistence {
     public Optional<byte[]> loadBlob(ContentHash hash) {
         Objects.requireNonNull(hash, "hash");
         requireOpen();
-        return db.read("read blob " + hash, c -> Reads.loadBlob(c, hash));
+        return db.read("read blob " + hash, c -> Reads.loadBlob(c, hash, sid));
     }
 
     @Override

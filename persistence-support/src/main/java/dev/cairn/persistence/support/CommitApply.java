@@ -51,10 +51,44 @@ public abstract class CommitApply {
      * @param insertUsage {@code (sid, revision, pos, nid, node_id, model, 4 token counts, recorded_at)}
      * @param resolved the checkpoint lookup of {@link Checkpoints.Sql#resolved()}
      * @param blobSize {@code (hash) -> size}
+     * @param sessionBlobRef {@code (hash, sid, hash, sid) -> a row} when a node of the session that is not
+     *     detached attaches the blob or has a checkpoint slot with it
      */
     public record Queries(String cas, String casUnconditional, String sessionRevision, String idempotencyLookup,
                       String insertKey, String nodeState, String insertNode, String insertAttachment,
-                      String insertUsage, String resolved, String blobSize) {
+                      String insertUsage, String resolved, String blobSize, String sessionBlobRef) {
+    }
+
+    /**
+     * @param tx the transaction
+     * @param sessionBlobRef the provider's {@link Queries#sessionBlobRef()}
+     * @param hash a blob
+     * @param sid the internal key of a session
+     * @return whether a node of the session that is not detached references the blob (SPEC rules 6, 13)
+     * @throws SQLException if the statement fails
+     */
+    public static boolean sessionReferences(Statements tx, String sessionBlobRef, ContentHash hash, long sid)
+            throws SQLException {
+        PreparedStatement ps = tx.ps(sessionBlobRef);
+        return sessionReferences(ps, hash, sid);
+    }
+
+    /**
+     * @param ps the prepared {@link Queries#sessionBlobRef()}
+     * @param hash a blob
+     * @param sid the internal key of a session
+     * @return whether a node of the session that is not detached references the blob
+     * @throws SQLException if the statement fails
+     */
+    public static boolean sessionReferences(PreparedStatement ps, ContentHash hash, long sid) throws SQLException {
+        byte[] digest = hash.toBytes();
+        ps.setBytes(1, digest);
+        ps.setLong(2, sid);
+        ps.setBytes(3, digest);
+        ps.setLong(4, sid);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
     }
 
     /** The transaction. */
@@ -72,6 +106,7 @@ public abstract class CommitApply {
     /** Node id to {nid, ck_nid} for the nodes of this commit. */
     private final Map<String, long[]> added = new HashMap<>();
     private Map<ContentHash, Long> blobSizes;
+    private Map<ContentHash, Boolean> sessionRefs;
     private long sid;
     /** The internal key of the session the store handle was opened on: a later session of that id is another. */
     private final long incarnation;
@@ -426,14 +461,29 @@ public abstract class CommitApply {
 
     private void requireBlob(BlobRef ref, String what) throws SQLException {
         long size = blobSize(ref.hash());
-        if (size < 0) {
+        if (size < 0 || !commit.blobs().containsKey(ref.hash()) && !referencedBySession(ref.hash())) {
             throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what
-                    + " is neither carried by the commit nor stored: attach its bytes in the commit");
+                    + " is neither carried by the commit nor referenced by session " + Ids.quote(sessionId)
+                    + ": attach its bytes in the commit (a commit may name without its bytes only a blob its"
+                    + " session references already)");
         }
         if (size != ref.size()) {
             throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what + " is " + size
                     + " bytes, but the reference says " + ref.size() + ": use the BlobRef that attach() returned");
         }
+    }
+
+    /** Rule 6: a blob named without its bytes must be one this session references already. */
+    private boolean referencedBySession(ContentHash hash) throws SQLException {
+        if (sessionRefs == null) {
+            sessionRefs = new HashMap<>();
+        }
+        Boolean known = sessionRefs.get(hash);
+        if (known == null) {
+            known = sessionReferences(tx, sql.sessionBlobRef(), hash, sid);
+            sessionRefs.put(hash, known);
+        }
+        return known;
     }
 
     /**

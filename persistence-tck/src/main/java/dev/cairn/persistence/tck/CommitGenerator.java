@@ -95,7 +95,10 @@ final class CommitGenerator {
         List<String> live = ReferenceModel.filter(states, ModelSession.State.LIVE);
         List<String> dead = new ArrayList<>(ReferenceModel.filter(states, ModelSession.State.TOMBSTONED));
         dead.addAll(ReferenceModel.filter(states, ModelSession.State.DETACHED));
-        List<ContentHash> stored = new ArrayList<>(model.blobHashes());
+        // Mostly blobs of this session (rule 6 lets a commit name them without their bytes), now and then
+        // any stored blob (the model refuses naming another session's blob without its bytes).
+        List<ContentHash> stored = new ArrayList<>(rnd.nextInt(6) == 0 ? model.blobHashes()
+                : model.blobHashes(sessionId));
         stored.sort(Comparator.comparing(ContentHash::hex));
         Optional<String> head = model.head(sessionId);
         long rev = model.revision(sessionId);

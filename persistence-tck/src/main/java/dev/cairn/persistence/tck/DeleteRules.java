@@ -42,7 +42,9 @@ abstract class DeleteRules extends KitRules {
         commit(d, b.append(Fx.root("r", own, shared, tomb)).head("r").checkpoint("tool_state", OWN_SLOT)
                 .usage("r", "m", TokenUsage.of(5, 5)).idempotencyKey("turn-1"));
         RuntimePersistence k = open("k");
-        commit(k, RuntimeCommit.expecting(0).append(Fx.root("k1", shared)).append(Fx.root("k2", tomb)).head("k1"));
+        RuntimeCommit.Builder kb = RuntimeCommit.expecting(0); // the same bytes: stored once, carried by each session
+        commit(k, kb.append(Fx.root("k1", kb.attach(SHARED, "text/plain"))).append(Fx.root("k2",
+                kb.attach(TOMB_SHARED, "text/plain"))).head("k1"));
         checkEquals(1, k.tombstoneNodes(List.of("k2")), "tombstoneNodes([k2]) in session k");
         return d;
     }
@@ -70,10 +72,12 @@ abstract class DeleteRules extends KitRules {
         RuntimePersistence d = doomed();
         RuntimePersistence k = factory().openExisting("k").orElseThrow();
         factory().deleteSession("d");
-        check(k.loadBlob(ContentHash.of(OWN)).isEmpty(), "an attachment only the deleted session referenced is still"
-                + " loadable");
-        check(k.loadBlob(ContentHash.of(OWN_SLOT)).isEmpty(), "a checkpoint slot only the deleted session referenced is"
-                + " still loadable");
+        check(factory().loadBlob(ContentHash.of(OWN)).isEmpty(), "an attachment only the deleted session referenced is"
+                + " still loadable (SessionStoreFactory.loadBlob)");
+        check(factory().loadBlob(ContentHash.of(OWN_SLOT)).isEmpty(), "a checkpoint slot only the deleted session"
+                + " referenced is still loadable (SessionStoreFactory.loadBlob)");
+        check(d.loadBlob(ContentHash.of(SHARED)).isEmpty(), "the deleted session's store still hands out a blob (that"
+                + " session k keeps stored)", "that a store of a deleted session hands out nothing");
         checkBytes(SHARED, k.loadBlob(ContentHash.of(SHARED)), "a blob that a live node of session k references",
                 "that deleteSession keeps blobs another session references");
         checkBytes(TOMB_SHARED, k.loadBlob(ContentHash.of(TOMB_SHARED)), "a blob that a tombstoned (not detached) node"
@@ -209,7 +213,6 @@ abstract class DeleteRules extends KitRules {
 
     @Test
     void rule21_aCommitRacingADeleteLeavesNothingBehind() throws Exception {
-        RuntimePersistence witness = open("witness");
         for (int round = 0; round < 30; round++) {
             String id = "victim" + round;
             RuntimePersistence s = open(id);
@@ -227,7 +230,7 @@ abstract class DeleteRules extends KitRules {
                             + " failing with SessionNotFoundException");
             check(factory().openExisting(id).isEmpty(), "session " + id + " exists after deleteSession returned true"
                     + " (a racing commit brought it back)", "that deleteSession and commits are serialized");
-            check(witness.loadBlob(ref.hash()).isEmpty(), "the blob of a commit that raced deleteSession of " + id
+            check(factory().loadBlob(ref.hash()).isEmpty(), "the blob of a commit that raced deleteSession of " + id
                     + " survived the delete", "that a commit's blobs are written in the same transaction as its nodes,"
                     + " and deleteSession erases them");
         }

@@ -228,32 +228,46 @@ final class ModelCompare {
         }
     }
 
+    /**
+     * Compares which blobs exist (through the factory) and which a session's store hands out (only
+     * those its session references, rule 13), for the given hashes.
+     */
     void blobs(List<ContentHash> hashes) {
         List<String> sessions = run.sortedSessions();
         if (sessions.isEmpty()) {
             return;
         }
-        RuntimePersistence h = run.handles.get(sessions.get(run.rnd.nextInt(sessions.size())));
+        String sid = sessions.get(run.rnd.nextInt(sessions.size()));
+        RuntimePersistence h = run.handles.get(sid);
         for (ContentHash hash : hashes) {
-            Race.Outcome<Optional<byte[]>> p = run.provider(13, "loadBlob(" + hash + ")", () -> h.loadBlob(hash));
-            if (!p.ok()) {
-                throw run.diverged(13, "loadBlob(" + hash + ") threw " + p.error(), p.error());
-            }
+            Race.Outcome<Optional<byte[]>> f = run.provider(13, "SessionStoreFactory.loadBlob(" + hash + ")",
+                    () -> run.factory.loadBlob(hash));
             Optional<byte[]> m = run.model.loadBlob(hash);
-            if (p.value().isPresent() && m.isPresent()) {
-                if (!Arrays.equals(p.value().get(), m.get())) {
-                    throw run.diverged(13, "loadBlob(" + hash + ") returned other bytes (" + ContentHash.of(p.value().get())
-                            + ")");
-                }
-                continue;
-            }
-            if (p.value().isPresent() != m.isPresent()) {
-                // which blobs exist: gc and delete remove exactly the unreferenced ones (16, 21), a commit stores its own (6)
+            if (compareBlob("SessionStoreFactory.loadBlob(" + hash + ")", hash, f, m)) {
                 int rule = run.opRefused ? 1 : run.op == ModelRun.Op.DELETE ? 21 : run.op == ModelRun.Op.COMMIT ? 6 : 16;
-                throw run.diverged(rule, "loadBlob(" + hash + ") is " + (p.value().isPresent() ? "present" : "empty")
-                        + " but the blob should be " + (m.isPresent() ? "stored" : "gone") + "; sessions referencing it: "
+                throw run.diverged(rule, "SessionStoreFactory.loadBlob(" + hash + ") is " + (f.value().isPresent()
+                        ? "present" : "empty") + " but the blob should be " + (m.isPresent() ? "stored" : "gone")
+                        + "; sessions referencing it: " + run.model.owners().getOrDefault(hash, java.util.Set.of()));
+            }
+            Race.Outcome<Optional<byte[]>> p = run.provider(13, "loadBlob(" + hash + ") of " + sid, () -> h.loadBlob(hash));
+            Optional<byte[]> ms = run.model.loadBlob(sid, hash);
+            if (compareBlob("loadBlob(" + hash + ") of " + sid, hash, p, ms)) {
+                throw run.diverged(13, "loadBlob(" + hash + ") through the store of " + sid + " is "
+                        + (p.value().isPresent() ? "present" : "empty") + " but should be " + (ms.isPresent()
+                        ? "present" : "empty: the session references no such blob") + "; sessions referencing it: "
                         + run.model.owners().getOrDefault(hash, java.util.Set.of()));
             }
         }
+    }
+
+    /** @return true if one is present and the other empty; throws if the bytes differ or the call threw */
+    private boolean compareBlob(String what, ContentHash hash, Race.Outcome<Optional<byte[]>> p, Optional<byte[]> m) {
+        if (!p.ok()) {
+            throw run.diverged(13, what + " threw " + p.error(), p.error());
+        }
+        if (p.value().isPresent() && m.isPresent() && !Arrays.equals(p.value().get(), m.get())) {
+            throw run.diverged(13, what + " returned other bytes (" + ContentHash.of(p.value().get()) + ")");
+        }
+        return p.value().isPresent() != m.isPresent();
     }
 }

@@ -118,6 +118,17 @@ final class ReferenceModel {
         return s != null && s.seqLoose;
     }
 
+    /** @return the blobs nodes of the session that are not detached reference (rule 6: nameable without bytes) */
+    Set<ContentHash> blobHashes(String sessionId) {
+        ModelSession s = sessions.get(sessionId);
+        Set<ContentHash> refs = new HashSet<>();
+        if (s != null) {
+            s.references(n -> n.state != ModelSession.State.DETACHED, refs);
+        }
+        refs.retainAll(blobs.keySet());
+        return refs;
+    }
+
     Set<ContentHash> blobHashes() {
         return Set.copyOf(blobs.keySet());
     }
@@ -299,9 +310,23 @@ final class ReferenceModel {
         return s == null ? Optional.empty() : Optional.of(s.meta);
     }
 
+    /** @return any blob of the factory (SessionStoreFactory.loadBlob) */
     Optional<byte[]> loadBlob(ContentHash hash) {
         byte[] b = blobs.get(hash);
         return b == null ? Optional.empty() : Optional.of(b.clone());
+    }
+
+    /** @return a blob through a store of the session: only one it references (rule 13) */
+    Optional<byte[]> loadBlob(String sessionId, ContentHash hash) {
+        ModelSession s = sessions.get(sessionId);
+        return s != null && references(s, hash) ? loadBlob(hash) : Optional.empty();
+    }
+
+    /** @return whether a node of the session that is not detached attaches the blob or has a slot with it */
+    private static boolean references(ModelSession s, ContentHash hash) {
+        Set<ContentHash> refs = new HashSet<>();
+        s.references(n -> n.state != ModelSession.State.DETACHED, refs);
+        return refs.contains(hash);
     }
 
     // ------------------------------------------------------------------ writes
@@ -354,11 +379,11 @@ final class ReferenceModel {
             }
             for (BlobRef r : n.attachments()) {
                 NewBlob carried = c.blobs().get(r.hash());
-                byte[] stored = blobs.get(r.hash());
+                byte[] stored = carried == null && references(s, r.hash()) ? blobs.get(r.hash()) : null;
                 long size = carried != null ? carried.size() : stored != null ? stored.length : -1;
                 if (size != r.size()) {
-                    throw refuse(6, "attachment " + r.hash() + " of " + n.nodeId() + " names no carried or stored blob"
-                            + " of size " + r.size());
+                    throw refuse(6, "attachment " + r.hash() + " of " + n.nodeId() + " names no carried blob and"
+                            + " no blob the session references, of size " + r.size());
                 }
             }
             added.add(n.nodeId());

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * class SqliteKitTest extends RuntimePersistenceKit {
- *     @TempDir Path dir;
+ *     @TempDir static Path root;
  *     private String location;
  *
  *     protected SessionStoreFactory newFactory() {
- *         location = "sqlite:" + dir.resolve(UUID.randomUUID().toString());
+ *         location = "sqlite:" + root.resolve(UUID.randomUUID().toString());
  *         return SessionStores.open(location);
  *     }
  *

@@ -132,7 +132,7 @@ final class ModelStore implements RuntimePersistence {
     @Override
     public Optional<byte[]> loadBlob(ContentHash hash) {
         checkOpen();
-        return backend.loadBlob(hash);
+        return backend.loadBlob(m -> mine(m) ? m.loadBlob(sessionId, hash) : Optional.empty(), hash);
     }
 
     @Override

@@ -125,6 +125,12 @@ final class ModelStoreFactory implements SessionStoreFactory {
     }
 
     @Override
+    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        checkOpen();
+        return backend.loadBlob(hash);
+    }
+
+    @Override
     public GcReport gcUnreachable() {
         checkOpen();
         return backend.gc();

@@ -52,7 +52,28 @@ final class MoreMutants {
             TrimsMetadata.class, FoldsModelCase.class, RefusesExactlyTheLimit.class, AcceptsOneOverTheLimit.class,
             ChecksRevisionBeforeLimits.class, KeepsBlobsOfRefusedCommits.class, LoadBlobSharesItsArray.class,
             CoarseClockSkipsTies.class, CoarseClockOrdersTiesAscending.class, StaleHandleReadsTheNewSession.class,
-            StaleHandleWritesTheNewSession.class, ReusedIdInheritsTurns.class, ReusedIdInheritsSlots.class);
+            StaleHandleWritesTheNewSession.class, ReusedIdInheritsTurns.class, ReusedIdInheritsSlots.class,
+            StoreHandsOutAnyBlob.class, NamesAnotherSessionsBlob.class);
+
+    /** The same commit with its usage records changed and, carried as well, the bytes of {@code extra}. */
+    private static RuntimeCommit rebuild(RuntimeCommit c, UnaryOperator<UsageRecord> usage, Map<ContentHash, byte[]> extra) {
+        RuntimeCommit.Builder b = c.expectedRevision().isPresent()
+                ? RuntimeCommit.expecting(c.expectedRevision().getAsLong()) : RuntimeCommit.unconditional();
+        Map<ContentHash, String> attachedAs = new HashMap<>();
+        c.nodes().forEach(n -> n.attachments().forEach(r -> attachedAs.putIfAbsent(r.hash(), r.mediaType())));
+        c.blobs().values().forEach(blob -> {
+            if (attachedAs.containsKey(blob.hash())) {
+                b.attach(blob.bytes(), attachedAs.get(blob.hash()));
+            }
+        });
+        extra.forEach((h, bytes) -> b.attach(bytes, attachedAs.get(h)));
+        c.nodes().forEach(b::append);
+        c.head().ifPresent(b::head);
+        c.checkpoint().forEach((slot, ref) -> b.checkpoint(slot, c.blobs().get(ref.hash()).bytes()));
+        c.usage().stream().map(usage).forEach(u -> b.usage(u.nodeId(), u.model(), u.usage()));
+        c.idempotencyKey().ifPresent(b::idempotencyKey);
+        return b.build();
+    }
 
     // ------------------------------------------------------------------ rule 7: one field left out
 
@@ -181,27 +202,9 @@ final class MoreMutants {
                         return super.commitRuntimeState(c);
                     }
                     return super.commitRuntimeState(rebuild(c, u -> new UsageRecord(u.nodeId(),
-                            u.model().toLowerCase(java.util.Locale.ROOT), u.usage())));
+                            u.model().toLowerCase(java.util.Locale.ROOT), u.usage()), Map.of()));
                 }
             });
-        }
-
-        private static RuntimeCommit rebuild(RuntimeCommit c, UnaryOperator<UsageRecord> change) {
-            RuntimeCommit.Builder b = c.expectedRevision().isPresent()
-                    ? RuntimeCommit.expecting(c.expectedRevision().getAsLong()) : RuntimeCommit.unconditional();
-            Map<ContentHash, String> attachedAs = new HashMap<>();
-            c.nodes().forEach(n -> n.attachments().forEach(r -> attachedAs.putIfAbsent(r.hash(), r.mediaType())));
-            c.blobs().values().forEach(blob -> {
-                if (attachedAs.containsKey(blob.hash())) {
-                    b.attach(blob.bytes(), attachedAs.get(blob.hash()));
-                }
-            });
-            c.nodes().forEach(b::append);
-            c.head().ifPresent(b::head);
-            c.checkpoint().forEach((slot, ref) -> b.checkpoint(slot, c.blobs().get(ref.hash()).bytes()));
-            c.usage().stream().map(change).forEach(u -> b.usage(u.nodeId(), u.model(), u.usage()));
-            c.idempotencyKey().ifPresent(b::idempotencyKey);
-            return b.build();
         }
     }
 
@@ -546,4 +549,49 @@ final class MoreMutants {
         }
     }
 
+
+    // ------------------------------------------------------------------ rules 6 and 13: blobs of the session
+
+    /** A session's store reads any blob of the factory. */
+    static final class StoreHandsOutAnyBlob extends MutantKit {
+        StoreHandsOutAnyBlob() {
+            super(13, "hands out blobs of other sessions through a session's store");
+        }
+
+        @Override
+        SessionStoreFactory broken(SessionStoreFactory memory) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
+                @Override
+                public Optional<byte[]> loadBlob(ContentHash hash) {
+                    return memory.loadBlob(hash);
+                }
+            });
+        }
+    }
+
+    /** Accepts a commit that names, without its bytes, a blob only another session references. */
+    static final class NamesAnotherSessionsBlob extends MutantKit {
+        NamesAnotherSessionsBlob() {
+            super(6, "lets a commit name another session's blob without carrying it");
+        }
+
+        @Override
+        SessionStoreFactory broken(SessionStoreFactory memory) {
+            return new ForwardingSessionStoreFactory(memory, s -> new ForwardingRuntimePersistence(s) {
+                @Override
+                public RuntimeCommitResult commitRuntimeState(RuntimeCommit c) {
+                    Map<ContentHash, byte[]> taken = new HashMap<>();
+                    for (NewNode n : c.nodes()) {
+                        for (BlobRef r : n.attachments()) {
+                            if (!c.blobs().containsKey(r.hash()) && delegate().loadBlob(r.hash()).isEmpty()) {
+                                memory.loadBlob(r.hash()).filter(b -> b.length == r.size())
+                                        .ifPresent(b -> taken.put(r.hash(), b));
+                            }
+                        }
+                    }
+                    return super.commitRuntimeState(taken.isEmpty() ? c : rebuild(c, UnaryOperator.identity(), taken));
+                }
+            });
+        }
+    }
 }
