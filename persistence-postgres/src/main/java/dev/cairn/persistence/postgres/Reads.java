@@ -267,22 +267,14 @@ final class Reads {
         }
     }
 
-    /** Rule 13: a blob the session references (one statement: the check costs no round trip). */
+    /** Rule 13: a blob the session references, read in one transaction with the check. */
     Optional<byte[]> loadBlob(Connection c, ContentHash hash, long sid) throws SQLException {
-        byte[] digest = hash.toBytes();
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.LOAD_SESSION_BLOB))) {
-            ps.setBytes(1, digest);
-            ps.setBytes(2, digest);
-            ps.setLong(3, sid);
-            ps.setBytes(4, digest);
-            ps.setLong(5, sid);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(Codec.decode(rs.getInt(2), rs.getBytes(3), rs.getLong(1), digest, "blob " + hash));
+        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.SESSION_BLOB_REF))) {
+            if (!dev.cairn.persistence.support.CommitApply.sessionReferences(ps, hash, sid)) {
+                return Optional.empty();
             }
         }
+        return loadBlob(c, hash);
     }
 
     Optional<byte[]> loadBlob(Connection c, ContentHash hash) throws SQLException {

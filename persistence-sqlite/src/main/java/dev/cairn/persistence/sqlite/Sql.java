@@ -115,11 +115,6 @@ final class Sql {
             + " JOIN nodes n ON n.sid = s.sid AND n.node_id = ? LEFT JOIN nodes p ON p.nid = n.parent_nid"
             + " WHERE s.session_id = ? AND n.state = 0";
     static final String LOAD_BLOB = "SELECT size, codec, bytes FROM blobs WHERE hash = ?";
-    /** {@link #LOAD_BLOB} of a blob the session references (rule 13), in one statement: (hash, hash, sid, hash, sid). */
-    static final String LOAD_SESSION_BLOB = "SELECT b.size, b.codec, b.bytes FROM blobs b WHERE b.hash = ?"
-            + " AND (EXISTS (SELECT 1 FROM attachments a JOIN nodes n ON n.nid = a.nid"
-            + " WHERE a.hash = ? AND n.sid = ? AND n.state < 2) OR EXISTS (SELECT 1 FROM checkpoints c"
-            + " JOIN nodes n ON n.nid = c.nid WHERE c.hash = ? AND n.sid = ? AND n.state < 2))";
     static final String SESSION_EXISTS = "SELECT sid FROM sessions WHERE session_id = ?";
 
     /** The first page of the catalogue and the pages after a cursor: one statement, bounded by the cursor. */
@@ -154,6 +149,5 @@ final class Sql {
             Map.entry("totals", TOTALS),
             Map.entry("loadNode", LOAD_NODE),
             Map.entry("loadBlob", LOAD_BLOB),
-            Map.entry("loadSessionBlob", LOAD_SESSION_BLOB),
             Map.entry("sessionExists", SESSION_EXISTS));
 }
