@@ -19,9 +19,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Proves that the kit catches broken stores: runs the whole kit (every nested class) through the
- * JUnit Platform Launcher against each {@link Mutants mutant} (and {@link MoreMutants}) and requires
- * at least one failure of a targeted test (not only the randomized model-based one) whose message
- * names the rule the mutant breaks. A control run of the unmodified wrappers must pass.
+ * JUnit Platform Launcher against each {@link Mutants mutant} (and {@link MoreMutants},
+ * {@link SessionMutants}) and requires at least one failure of a targeted test (not only the
+ * randomized model-based one) whose message names the rule the mutant breaks. A control run of the unmodified wrappers must pass.
  */
 class MutantsAreCaughtTest {
 
@@ -55,7 +55,8 @@ class MutantsAreCaughtTest {
 
     @TestFactory
     Stream<DynamicTest> everyMutantFailsTheKitNamingTheRuleItBreaks() {
-        return java.util.stream.Stream.concat(Mutants.ALL.stream(), MoreMutants.ALL.stream()).map(kit -> DynamicTest.dynamicTest(kit.getSimpleName(), () -> {
+        return Stream.of(Mutants.ALL, MoreMutants.ALL, SessionMutants.ALL).flatMap(List::stream)
+                .map(kit -> DynamicTest.dynamicTest(kit.getSimpleName(), () -> {
             MutantKit mutant = kit.getDeclaredConstructor().newInstance();
             String tag = "[rule " + mutant.rule() + "]";
             Run run = runKit(kit);
