@@ -72,7 +72,8 @@ public abstract class RuntimePersistenceKit {
     /**
      * For providers whose data outlives a factory: the {@link SessionStores#open(String) location}
      * of the factory that {@link #newFactory()} returned last, so that the kit can open more factories
-     * on it, in this JVM (two factories racing, close and reopen) and in child JVMs (rule 23).
+     * on it while that one is still open, in this JVM (two factories racing, close and reopen) and in
+     * child JVMs (rule 23): the store must allow several factories on one location at the same time.
      *
      * @return the location, or empty (the default) if the provider's data does not outlive its
      *     factory; tests that need a shared location are then skipped with a reason
