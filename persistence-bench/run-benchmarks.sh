@@ -97,6 +97,7 @@ else
     "CommitBench\.latency$ -p target=postgres-process-crash -p nodes=100,100000"
     "ReadBench\.activePathTail50$ -p target=postgres-process-crash -p size=100000"
     "ConcurrentCommitBench\.threads(1|16)$ -p target=postgres-process-crash,postgres-power-loss"
+    "BlobBench -p target=postgres-process-crash"
   )
 fi
 PG_JSON_PREFIX=${JSON%.json}-postgres

@@ -70,10 +70,14 @@ public interface RuntimePersistence extends AutoCloseable {
     int tombstoneNodes(Collection<String> nodeIds);
 
     /**
-     * Loads a blob of the factory and verifies its hash (rule 13).
+     * Loads a blob of this session and verifies its hash (rule 13). The session's store hands out
+     * only blobs that a node of the session that is not detached lists in its attachments, or that a
+     * checkpoint slot committed at such a node names; a blob of another session is not found here,
+     * so one tenant cannot read another's data by its hash. Operator tools that need any blob of the
+     * factory use {@link SessionStoreFactory#loadBlob(ContentHash)}.
      *
      * @param hash the blob's hash
-     * @return the uncompressed bytes, or empty if no such blob is stored
+     * @return a new array with the uncompressed bytes, or empty if this session references no such blob
      * @throws StoreCorruptedException if the stored bytes do not hash to {@code hash}
      */
     Optional<byte[]> loadBlob(ContentHash hash);

@@ -56,6 +56,19 @@ public interface SessionStoreFactory extends AutoCloseable {
     boolean deleteSession(String sessionId);
 
     /**
+     * Loads any blob stored in the factory, whichever session references it, and verifies its hash
+     * (rule 13): the read of operator tools (export, verify, repair). Hosts read a session's blobs
+     * through its store ({@link RuntimePersistence#loadBlob(ContentHash)}), which hands out only the
+     * blobs of that session.
+     *
+     * @param hash the blob's hash
+     * @return a new array with the uncompressed bytes, or empty if no such blob is stored
+     * @throws StoreCorruptedException if the stored bytes do not hash to {@code hash}
+     * @throws StoreClosedException if the factory is closed
+     */
+    Optional<byte[]> loadBlob(ContentHash hash);
+
+    /**
      * Detaches tombstoned nodes and deletes the blobs no live node of any session references
      * (rule 16); the same as {@link RuntimePersistence#gcUnreachable()} on any of its stores, and
      * available when there is no session to open.

@@ -225,6 +225,7 @@ public final class Report {
         renderThreads(body);
         renderReads(body);
         renderList(body);
+        renderBlobs(body);
         renderAdapters(body);
         md.append("## Targets\n\n");
         if (verdicts.stream().anyMatch(v -> v.startsWith("informative"))) {
@@ -555,12 +556,30 @@ public final class Report {
 
     // ---- scenario 8 ----
 
+    private void renderBlobs(StringBuilder md) {
+        List<String> targets = rows("BlobBench.");
+        if (targets.isEmpty()) {
+            return;
+        }
+        md.append("## 8. Blobs of the session (scenario 8)\n\n");
+        md.append("A session's store hands out only blobs its session references, and a commit names a stored blob"
+                + " without its bytes only if its session references it (SPEC rules 6 and 13): `loadBlob` of the"
+                + " session's own 2 KiB attachment and of one that 1,000 other sessions attach too, and a commit of a"
+                + " node that names both without carrying them. Latency in µs.\n\n");
+        md.append("| store | operation | p50 µs | p99 µs | mean µs |\n|---|---|---:|---:|---:|\n");
+        for (String t : targets) {
+            for (String[] op : new String[][] {{"loadOwnBlob", "`loadBlob`, own attachment"},
+                {"loadPopularBlob", "`loadBlob`, attachment of 1,001 sessions"},
+                {"commitReferencingAStoredBlob", "commit naming 2 stored blobs"}}) {
+                Optional<Result> r = find("BlobBench." + op[0], Map.of("target", t));
+                md.append("| `").append(t).append("` | ").append(op[1]).append(" | ").append(pct(r, "50.0"))
+                        .append(" | ").append(pct(r, "99.0")).append(" | ").append(mean(r)).append(" |\n");
     /** The framework adapters against a bare commit, when {@link AdapterBench} ran. */
     void renderAdapters(StringBuilder md) {
         if (results.stream().noneMatch(r -> r.benchmark().startsWith("AdapterBench."))) {
             return;
         }
-        md.append("## 8. Framework adapters: one window update against a bare commit (scenario 8)\n\n");
+        md.append("## 9. Framework adapters: one window update against a bare commit (scenario 9)\n\n");
         md.append("A LangChain4j `updateMessages` / Spring AI `saveAll` of a window of 20 with one new message (what a"
                 + " window memory sends after each message) and a bare one-node commit, in the same run, on a"
                 + " conversation of 100 and of 10,000 messages. Ratios are of p50 (the mean is shown too; on a shared"

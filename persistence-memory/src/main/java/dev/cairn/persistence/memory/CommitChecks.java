@@ -141,10 +141,12 @@ final class CommitChecks {
         if (carried != null) {
             size = carried.size();
         } else {
-            byte[] stored = storedBlobs.get(ref.hash());
+            byte[] stored = session.references(ref.hash()) ? storedBlobs.get(ref.hash()) : null;
             if (stored == null) {
                 throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what
-                        + " is neither carried by the commit nor stored: attach its bytes in the commit");
+                        + " is neither carried by the commit nor referenced by session " + Ids.quote(session.id)
+                        + ": attach its bytes in the commit (a commit may name without its bytes only a blob its"
+                        + " session references already)");
             }
             size = stored.length;
         }

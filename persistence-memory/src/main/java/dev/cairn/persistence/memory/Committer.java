@@ -73,7 +73,7 @@ final class Committer {
         if (!commit.checkpoint().isEmpty()) {
             Node at = s.head;
             for (Map.Entry<String, BlobRef> slot : commit.checkpoint().entrySet()) {
-                at.putSlot(slot.getKey(), slot.getValue());
+                s.putSlot(at, slot.getKey(), slot.getValue());
                 storeCarried(blobs, carried, slot.getValue());
             }
             if (at.seq < firstNewSeq) {

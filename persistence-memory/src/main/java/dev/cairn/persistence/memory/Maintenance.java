@@ -35,6 +35,7 @@ final class Maintenance {
                     Node node = s.nodes[i];
                     if (node.state == Node.TOMBSTONED) {
                         node.state = Node.DETACHED;
+                        s.detached();
                         detached++;
                     } else if (node.isLive()) {
                         node.forEachBlob(reference);

@@ -1,6 +1,8 @@
 package dev.cairn.persistence.memory;
 
 import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.ForkRequest;
 import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.Ids;
@@ -79,6 +81,19 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
         } finally {
             backend.shared.unlock();
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreCorruptedException if the stored bytes were changed behind the store's back
+     * @throws StoreClosedException if the factory is closed
+     */
+    @Override
+    public Optional<byte[]> loadBlob(ContentHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        requireOpen();
+        return MemoryStore.verified(backend, hash);
     }
 
     /**

@@ -22,17 +22,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The store handle of one session. It names the session by id: after a delete, reads return empty
- * and writes throw {@link SessionNotFoundException} (rule 21), and if a session with the same id is
- * created again the handle serves the new one, as a handle of a durable provider would.
+ * The store handle of one session: the session as it was when the handle was made. After a delete,
+ * reads return empty and writes throw {@link SessionNotFoundException} (rule 21), also when a
+ * session with the same id is created again: that is another session, which this handle never reads
+ * or writes.
  */
 final class MemoryStore implements RuntimePersistence {
     private final MemorySessionStoreFactory factory;
     private final Backend backend;
     private final String sessionId;
     private final StorePolicy policy;
-    /** The session last seen under this id; replaced when it was deleted and the id made again. */
-    private volatile SessionState state;
+    /** The session of this handle; once deleted, it stays deleted. */
+    private final SessionState state;
     private volatile boolean closed;
 
     MemoryStore(MemorySessionStoreFactory factory, Backend backend, SessionState state, StorePolicy policy) {
@@ -169,6 +170,27 @@ final class MemoryStore implements RuntimePersistence {
     public Optional<byte[]> loadBlob(ContentHash hash) {
         Objects.requireNonNull(hash, "hash");
         requireOpen();
+        boolean mine;
+        backend.shared.lock();
+        try {
+            SessionState s = current();
+            if (s == null) {
+                return Optional.empty();
+            }
+            s.lock.lock();
+            try {
+                mine = s.references(hash); // rule 13: only blobs of this session
+            } finally {
+                s.lock.unlock();
+            }
+        } finally {
+            backend.shared.unlock();
+        }
+        return mine ? verified(backend, hash) : Optional.empty();
+    }
+
+    /** @return the verified copy of a stored blob; the caller holds the backend's read lock or none */
+    static Optional<byte[]> verified(Backend backend, ContentHash hash) {
         byte[] stored = backend.blobs.get(hash);
         if (stored == null) {
             return Optional.empty();
@@ -216,17 +238,9 @@ final class MemoryStore implements RuntimePersistence {
         }
     }
 
-    /** @return the session under this id now, or null if there is none. Hold the backend's read lock. */
+    /** @return the session of this handle, or null once it was deleted. Hold the backend's read lock. */
     private SessionState current() {
-        SessionState s = state;
-        if (!s.deleted) {
-            return s;
-        }
-        SessionState again = backend.sessions.get(sessionId);
-        if (again != null) {
-            state = again;
-        }
-        return again;
+        return state.deleted ? null : state;
     }
 
     private SessionState existing() {

@@ -1,5 +1,6 @@
 package dev.cairn.persistence.memory;
 
+import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.Checkpoint;
 import dev.cairn.persistence.CheckpointSlot;
 import dev.cairn.persistence.ContentHash;
@@ -8,6 +9,7 @@ import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.TokenUsage;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -48,6 +50,10 @@ final class SessionState {
     final TreeMap<String, TokenUsage> byModel = new TreeMap<>();
     long nextTurn;
 
+    /** The blobs {@link #references} answers for; rebuilt from the nodes when {@link #refsStale}. */
+    private final HashSet<ContentHash> refs = new HashSet<>();
+    private boolean refsStale;
+
     /** Idempotency keys, made at the first keyed commit. */
     private HashMap<String, KeyedResult> keys;
 
@@ -62,6 +68,42 @@ final class SessionState {
         }
         nodes[size++] = node;
         byId.put(node.id, node);
+        if (!refsStale) {
+            node.forEachBlob(refs::add);
+        }
+    }
+
+    /** Commits a checkpoint slot at a node, keeping {@link #references} right. */
+    void putSlot(Node at, String slot, BlobRef blob) {
+        if (at.slots != null && at.slots.containsKey(slot)) {
+            refsStale = true; // the replaced blob may have been this session's last reference to it
+        } else if (!refsStale) {
+            refs.add(blob.hash());
+        }
+        at.putSlot(slot, blob);
+    }
+
+    /** Called when nodes of the session were detached: their blobs no longer count as the session's. */
+    void detached() {
+        refsStale = true;
+    }
+
+    /**
+     * @param hash a blob
+     * @return whether a node of this session that is not detached attaches it or a checkpoint slot
+     *     committed at such a node names it (SPEC rules 6 and 13)
+     */
+    boolean references(ContentHash hash) {
+        if (refsStale) {
+            refs.clear();
+            for (int i = 0; i < size; i++) {
+                if (nodes[i].state != Node.DETACHED) {
+                    nodes[i].forEachBlob(refs::add);
+                }
+            }
+            refsStale = false;
+        }
+        return refs.contains(hash);
     }
 
     /** @return the live node with this id, or null */
@@ -128,6 +170,7 @@ final class SessionState {
         headId = Optional.empty();
         keys = null;
         byModel.clear();
+        refs.clear();
     }
 
     /**

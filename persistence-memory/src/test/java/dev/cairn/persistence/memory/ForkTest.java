@@ -124,7 +124,7 @@ class ForkTest {
         assertTrue(fork.loadBlob(image.hash()).isPresent(), "gc deleted a blob a live node of the fork references");
         assertTrue(factory.deleteSession("fork"));
         RuntimePersistence other = factory.createStore(SessionStoreCreateRequest.of("other"));
-        assertTrue(other.loadBlob(image.hash()).isEmpty(), "the last session referencing the blob was deleted");
+        assertTrue(factory.loadBlob(image.hash()).isEmpty(), "the last session referencing the blob was deleted");
     }
 
     @Test

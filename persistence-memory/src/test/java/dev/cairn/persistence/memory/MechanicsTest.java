@@ -91,7 +91,7 @@ class MechanicsTest {
         BlobRef ref = b.attach(bytes("orphan"), "text/plain");
         RuntimeCommit bad = b.append(NewNode.child("n", "missing-parent", NodeKind.USER_INPUT, bytes("p"), ref)).build();
         assertThrows(InvalidRequestException.class, () -> store.commitRuntimeState(bad));
-        assertTrue(store.loadBlob(ref.hash()).isEmpty(), "a failed commit left its blob");
+        assertTrue(factory.loadBlob(ref.hash()).isEmpty(), "a failed commit left its blob");
         assertEquals(0, read(SessionReadScope.fullGraph()).head().revision());
     }
 
@@ -140,7 +140,7 @@ class MechanicsTest {
     }
 
     @Test
-    void aDeletedSessionsHandleReadsEmptyRefusesWritesAndServesARecreatedSession() {
+    void aDeletedSessionsHandleReadsEmptyRefusesWritesAndNeverServesARecreatedSession() {
         Fixtures.chain(store, 0, null, "a");
         RuntimePersistence other = factory.createStore(SessionStoreCreateRequest.of("other"));
         RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
@@ -154,13 +154,16 @@ class MechanicsTest {
         assertTrue(store.loadNode("a").isEmpty());
         assertThrows(SessionNotFoundException.class, () -> store.commitRuntimeState(RuntimeCommit.unconditional().build()));
         assertThrows(SessionNotFoundException.class, () -> store.tombstoneNodes(List.of("a")));
-        assertArrayEquals(bytes("shared"), store.loadBlob(shared.hash()).orElseThrow(), "loadBlob is factory-wide");
+        assertTrue(store.loadBlob(shared.hash()).isEmpty(), "a store hands out only its session's blobs");
+        assertArrayEquals(bytes("shared"), factory.loadBlob(shared.hash()).orElseThrow(), "the factory's loadBlob reads any");
         store.gcUnreachable();
 
-        factory.createStore(SessionStoreCreateRequest.of("s"));
-        PersistedSessionRead fresh = read(SessionReadScope.fullGraph());
+        RuntimePersistence again = factory.createStore(SessionStoreCreateRequest.of("s"));
+        PersistedSessionRead fresh = again.loadSession(SessionReadScope.fullGraph()).orElseThrow();
         assertEquals(0, fresh.head().revision());
         assertTrue(fresh.nodes().isEmpty());
+        assertTrue(store.loadSession(SessionReadScope.fullGraph()).isEmpty(), "the old handle keeps the deleted session");
+        assertThrows(SessionNotFoundException.class, () -> store.commitRuntimeState(RuntimeCommit.unconditional().build()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.cairn.persistence.ForkRequest;
 import dev.cairn.persistence.SessionCursor;
 import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionPage;
+import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.support.Forks;
@@ -82,13 +83,17 @@ final class Catalogue {
         this.db = db;
     }
 
-    /** Creates the session if absent; never overwrites existing metadata. */
-    void create(SessionStoreCreateRequest r) {
-        boolean exists = db.read("open session '" + r.sessionId() + "'", c -> sessionExists(c, r.sessionId()));
-        if (exists) {
-            return;
+    /**
+     * Creates the session if absent; never overwrites existing metadata.
+     *
+     * @return the internal key of the session, new or existing
+     */
+    long create(SessionStoreCreateRequest r) {
+        Optional<Long> existing = db.read("open session '" + r.sessionId() + "'", c -> sessionSid(c, r.sessionId()));
+        if (existing.isPresent()) {
+            return existing.get();
         }
-        db.write("create session '" + r.sessionId() + "'", tx -> {
+        return db.write("create session '" + r.sessionId() + "'", tx -> {
             PreparedStatement ps = tx.ps(INSERT_SESSION);
             ps.setString(1, r.sessionId());
             ps.setString(2, r.parentSessionId().orElse(null));
@@ -107,9 +112,22 @@ final class Catalogue {
             if (sid != null) {
                 insertAttributes(tx, sid, r.attributes());
                 LOG.debug("Created session {} in {}", r.sessionId(), db.location());
+                return sid;
             }
-            return null;
+            return sidIn(tx, r.sessionId()); // created meanwhile by another factory
         });
+    }
+
+    /** @return the internal key of a session the transaction sees, which must exist */
+    private static long sidIn(Database.Tx tx, String sessionId) throws SQLException {
+        PreparedStatement ps = tx.ps(Sql.SESSION_EXISTS);
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SessionNotFoundException(sessionId);
+            }
+            return rs.getLong(1);
+        }
     }
 
     static void insertAttributes(Database.Tx tx, long sid, Map<String, String> attributes) throws SQLException {
@@ -126,16 +144,22 @@ final class Catalogue {
     }
 
     boolean sessionExists(Connection c, String sessionId) throws SQLException {
+        return sessionSid(c, sessionId).isPresent();
+    }
+
+    /** @return the internal key of the session, if it exists */
+    Optional<Long> sessionSid(Connection c, String sessionId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.SESSION_EXISTS))) {
             ps.setString(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
         }
     }
 
-    boolean exists(String sessionId) {
-        return db.read("look up session '" + sessionId + "'", c -> sessionExists(c, sessionId));
+    /** @return the internal key of the session, if it exists */
+    Optional<Long> sid(String sessionId) {
+        return db.read("look up session '" + sessionId + "'", c -> sessionSid(c, sessionId));
     }
 
     SessionPage list(SessionQuery query) {
@@ -233,12 +257,12 @@ final class Catalogue {
     }
 
     /** Copies the source's path to the fork node into a new session; blobs are shared. */
-    void fork(ForkRequest r) {
-        db.write("fork session '" + r.sourceSessionId() + "'", tx -> {
+    long fork(ForkRequest r) {
+        return db.write("fork session '" + r.sourceSessionId() + "'", tx -> {
             int copied = FORKS.fork(tx, r);
             LOG.debug("Forked session {} at its node {} into {} ({} nodes)", r.sourceSessionId(), r.atNodeId(),
                     r.newSessionId(), copied);
-            return null;
+            return sidIn(tx, r.newSessionId());
         });
     }
 

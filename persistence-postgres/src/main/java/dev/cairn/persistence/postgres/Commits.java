@@ -48,9 +48,9 @@ final class Commits {
         this.codec = codec;
     }
 
-    RuntimeCommitResult commit(String sessionId, StorePolicy policy, RuntimeCommit commit, String what) {
+    RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit, String what) {
         PreparedCommit prepared = PreparedCommit.of(commit, policy, codec, this::storedBlobs);
-        return db.write(what, tx -> new Apply(tx, sessionId, commit, prepared, codec).run());
+        return db.write(what, tx -> new Apply(tx, sessionId, sid, commit, prepared, codec).run());
     }
 
     /**
@@ -89,8 +89,8 @@ final class Commits {
         /** Size of every blob the commit references, -1 if neither carried nor stored; filled by {@link #lockBlobs}. */
         private final Map<ContentHash, Long> blobSizes = new HashMap<>();
 
-        Apply(Database.Tx tx, String sessionId, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
-            super(tx, Sql.COMMITS, Sql.CHECKPOINTS, sessionId, commit, prepared, codec);
+        Apply(Database.Tx tx, String sessionId, long sid, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
+            super(tx, Sql.COMMITS, Sql.CHECKPOINTS, sessionId, sid, commit, prepared, codec);
             this.pgTx = tx;
         }
 

@@ -43,8 +43,13 @@ final class Maintenance {
             + " FOR UPDATE";
     private static final String UPDATE_META = "UPDATE ~sessions SET name = ?, model = ?, cwd = ? WHERE sid = ?";
     private static final String DELETE_ATTRIBUTES = "DELETE FROM ~session_attributes WHERE sid = ?";
-    static final String SESSION_HEAD = "SELECT s.sid, h.nid FROM ~sessions s"
-            + " LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.session_id = ? FOR UPDATE OF s";
+    /**
+     * The head node of a session whose row the transaction has locked. A statement of its own, after
+     * the lock: a join under {@code FOR UPDATE OF s} that waited for a commit re-reads only the locked
+     * row, so the commit's new head node would be missing from it (issue 14).
+     */
+    static final String HEAD_NID = "SELECT h.nid FROM ~sessions s"
+            + " JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.sid = ?";
     static final String SUBTREE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
             + " UNION SELECT n.nid FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
             + " SELECT nid FROM sub";
@@ -75,7 +80,7 @@ final class Maintenance {
         this.db = db;
     }
 
-    void saveMeta(String sessionId, SessionMeta meta) {
+    void saveMeta(String sessionId, long incarnation, SessionMeta meta) {
         db.write("save the metadata of session '" + sessionId + "'", tx -> {
             PreparedStatement ps = tx.ps(META_ROW);
             ps.setString(1, sessionId);
@@ -83,7 +88,7 @@ final class Maintenance {
             Optional<String> parent;
             long createdAt;
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
+                if (!rs.next() || rs.getLong(1) != incarnation) {
                     throw new SessionNotFoundException(sessionId);
                 }
                 sid = rs.getLong(1);
@@ -119,22 +124,28 @@ final class Maintenance {
         return value instanceof Optional<?> o ? o.map(v -> "'" + v + "'").orElse("none") : "'" + value + "'";
     }
 
-    int tombstone(String sessionId, Collection<String> nodeIds) {
+    int tombstone(String sessionId, long incarnation, Collection<String> nodeIds) {
         List<String> ids = new ArrayList<>(nodeIds.size());
         for (String id : nodeIds) {
             ids.add(Ids.require("node id", Objects.requireNonNull(id, "nodeIds element")));
         }
         return db.write("tombstone nodes of session '" + sessionId + "'", tx -> {
-            PreparedStatement head = tx.ps(SESSION_HEAD);
-            head.setString(1, sessionId);
+            PreparedStatement lock = tx.ps(Sql.LOCK_SESSION);
+            lock.setString(1, sessionId);
             long sid;
-            long headNid;
-            try (ResultSet rs = head.executeQuery()) {
-                if (!rs.next()) {
+            try (ResultSet rs = lock.executeQuery()) {
+                if (!rs.next() || rs.getLong(1) != incarnation) {
                     throw new SessionNotFoundException(sessionId);
                 }
                 sid = rs.getLong(1);
-                headNid = rs.getLong(2);
+            }
+            // Read committed: this statement's snapshot starts after the lock, so it sees the head of
+            // every commit that held the row before.
+            PreparedStatement head = tx.ps(HEAD_NID);
+            head.setLong(1, sid);
+            long headNid;
+            try (ResultSet rs = head.executeQuery()) {
+                headNid = rs.next() ? rs.getLong(1) : 0;
             }
             Set<Long> targets = new LinkedHashSet<>();
             List<String> targetIds = new ArrayList<>();

@@ -90,8 +90,8 @@ public final class PostgresSessionStoreFactory implements SessionStoreFactory {
     public RuntimePersistence createStore(SessionStoreCreateRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        catalogue.create(request);
-        return new PostgresStore(this, db, request.sessionId(), request.policy());
+        long sid = catalogue.create(request);
+        return new PostgresStore(this, db, request.sessionId(), sid, request.policy());
     }
 
     /**
@@ -105,8 +105,7 @@ public final class PostgresSessionStoreFactory implements SessionStoreFactory {
         Objects.requireNonNull(sessionId, "sessionId");
         requireOpen();
         Ids.require("session id", sessionId);
-        return catalogue.exists(sessionId)
-                ? Optional.of(new PostgresStore(this, db, sessionId, StorePolicy.DEFAULT)) : Optional.empty();
+        return catalogue.sid(sessionId).<RuntimePersistence>map(sid -> new PostgresStore(this, db, sessionId, sid, StorePolicy.DEFAULT));
     }
 
     /**
@@ -130,8 +129,8 @@ public final class PostgresSessionStoreFactory implements SessionStoreFactory {
     public RuntimePersistence forkSession(ForkRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        catalogue.fork(request);
-        return new PostgresStore(this, db, request.newSessionId(), request.policy());
+        long sid = catalogue.fork(request);
+        return new PostgresStore(this, db, request.newSessionId(), sid, request.policy());
     }
 
     /**
@@ -146,6 +145,19 @@ public final class PostgresSessionStoreFactory implements SessionStoreFactory {
         requireOpen();
         Ids.require("session id", sessionId);
         return catalogue.delete(sessionId);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws dev.cairn.persistence.StoreCorruptedException if the stored bytes do not hash to {@code hash}
+     * @throws StoreClosedException if the factory is closed
+     */
+    @Override
+    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        requireOpen();
+        return db.read("read blob " + hash, c -> reads().loadBlob(c, hash));
     }
 
     @Override

@@ -19,21 +19,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The store handle of one session. It names the session by id: after a delete, reads return empty
- * and writes throw {@link dev.cairn.persistence.SessionNotFoundException} (rule 21); if a session
- * with the same id is created again, the handle serves the new one.
+ * The store handle of one session: the session as it was when the handle was made (its internal
+ * key). After a delete, reads return empty and writes throw
+ * {@link dev.cairn.persistence.SessionNotFoundException} (rule 21), also when a session with the same
+ * id is created again: that is another session, which this handle never reads or writes.
  */
 final class PostgresStore implements RuntimePersistence {
     private final PostgresSessionStoreFactory factory;
     private final Database db;
     private final String sessionId;
+    /** The internal key of the session this handle was opened on; a later session of that id has another. */
+    private final long sid;
     private final StorePolicy policy;
     private final String commitWhat;
     private final Reads reads;
     private volatile boolean closed;
 
-    PostgresStore(PostgresSessionStoreFactory factory, Database db, String sessionId, StorePolicy policy) {
+    PostgresStore(PostgresSessionStoreFactory factory, Database db, String sessionId, long sid, StorePolicy policy) {
         this.factory = factory;
+        this.sid = sid;
         this.db = db;
         this.sessionId = sessionId;
         this.policy = policy;
@@ -51,7 +55,7 @@ final class PostgresStore implements RuntimePersistence {
     public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
         Objects.requireNonNull(scope, "scope");
         requireOpen();
-        return db.read("read session '" + sessionId + "'", c -> reads.load(c, sessionId, scope));
+        return db.read("read session '" + sessionId + "'", c -> reads.load(c, sessionId, sid, scope));
     }
 
     @Override
@@ -59,41 +63,41 @@ final class PostgresStore implements RuntimePersistence {
         Objects.requireNonNull(nodeId, "nodeId");
         requireOpen();
         Ids.require("node id", nodeId);
-        return db.read("read a node of session '" + sessionId + "'", c -> reads.loadNode(c, sessionId, nodeId));
+        return db.read("read a node of session '" + sessionId + "'", c -> reads.loadNode(c, sessionId, sid, nodeId));
     }
 
     @Override
     public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
         Objects.requireNonNull(commit, "commit");
         requireOpen();
-        return factory.commits().commit(sessionId, policy, commit, commitWhat);
+        return factory.commits().commit(sessionId, sid, policy, commit, commitWhat);
     }
 
     @Override
     public void saveSessionMeta(SessionMeta meta) {
         Objects.requireNonNull(meta, "meta");
         requireOpen();
-        factory.maintenance().saveMeta(sessionId, meta);
+        factory.maintenance().saveMeta(sessionId, sid, meta);
     }
 
     @Override
     public Optional<SessionMeta> loadSessionMeta() {
         requireOpen();
-        return db.read("read the metadata of session '" + sessionId + "'", c -> reads.meta(c, sessionId));
+        return db.read("read the metadata of session '" + sessionId + "'", c -> reads.meta(c, sessionId, sid));
     }
 
     @Override
     public int tombstoneNodes(Collection<String> nodeIds) {
         Objects.requireNonNull(nodeIds, "nodeIds");
         requireOpen();
-        return factory.maintenance().tombstone(sessionId, nodeIds);
+        return factory.maintenance().tombstone(sessionId, sid, nodeIds);
     }
 
     @Override
     public Optional<byte[]> loadBlob(ContentHash hash) {
         Objects.requireNonNull(hash, "hash");
         requireOpen();
-        return db.read("read blob " + hash, c -> reads.loadBlob(c, hash));
+        return db.read("read blob " + hash, c -> reads.loadBlob(c, hash, sid));
     }
 
     @Override

@@ -23,14 +23,14 @@ final class Sql {
     static final String CAS_UNCONDITIONAL = "UPDATE ~sessions SET revision = revision + 1, last_seq = last_seq + ?,"
             + " head_node_id = coalesce(?::text, head_node_id) WHERE session_id = ?"
             + " RETURNING sid, revision, last_seq, head_node_id";
-    static final String SESSION_REVISION = "SELECT revision FROM ~sessions WHERE session_id = ?";
+    static final String SESSION_REVISION = "SELECT revision, sid FROM ~sessions WHERE session_id = ?";
     /**
      * Locks the session row before an idempotency key is looked up, so that two commits with one key
      * are serialized: the second sees the first's key and replays it (rule 2).
      */
     static final String LOCK_SESSION = "SELECT sid FROM ~sessions WHERE session_id = ? FOR UPDATE";
     static final String IDEMPOTENCY_LOOKUP = "SELECT k.fingerprint, k.revision, k.head_node_id, k.committed_at,"
-            + " k.checkpoint FROM ~sessions s JOIN ~idempotency_keys k ON k.sid = s.sid AND k.key = ?"
+            + " k.checkpoint, s.sid FROM ~sessions s JOIN ~idempotency_keys k ON k.sid = s.sid AND k.key = ?"
             + " WHERE s.session_id = ?";
     static final String INSERT_KEY = "INSERT INTO ~idempotency_keys (sid, key, fingerprint, revision, head_node_id,"
             + " committed_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -40,6 +40,10 @@ final class Sql {
             + " ON CONFLICT DO NOTHING RETURNING nid";
     static final String INSERT_ATTACHMENT = "INSERT INTO ~attachments (nid, pos, hash) VALUES (?, ?, ?)";
     static final String BLOB_SIZE = "SELECT size FROM ~blobs WHERE hash = ?";
+    /** Whether a node of a session that is not detached references a blob (rules 6 and 13): (hash, sid, hash, sid). */
+    static final String SESSION_BLOB_REF = "SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid"
+            + " WHERE a.hash = ? AND n.sid = ? AND n.state < 2 UNION ALL SELECT 1 FROM ~checkpoints c"
+            + " JOIN ~nodes n ON n.nid = c.nid WHERE c.hash = ? AND n.sid = ? AND n.state < 2 LIMIT 1";
     /**
      * Reads a blob's size and holds a share lock on its row until the commit ends: gc and delete take
      * an exclusive lock before they remove a blob, so they wait for this commit, then see its
@@ -77,7 +81,7 @@ final class Sql {
     /** The statements of a commit's shared rules ({@link CommitApply}). */
     static final CommitApply.Queries COMMITS = new CommitApply.Queries(CAS, CAS_UNCONDITIONAL, SESSION_REVISION,
             IDEMPOTENCY_LOOKUP, INSERT_KEY, NODE_STATE, INSERT_NODE, INSERT_ATTACHMENT, INSERT_USAGE, Sql.RESOLVED,
-            BLOB_SIZE);
+            BLOB_SIZE, SESSION_BLOB_REF);
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
     static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
@@ -119,7 +123,7 @@ final class Sql {
             + " ORDER BY u.revision, u.pos";
     static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM ~usage_totals WHERE sid = ?";
-    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + " FROM ~sessions s"
+    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM ~sessions s"
             + " JOIN ~nodes n ON n.sid = s.sid AND n.node_id = ? LEFT JOIN ~nodes p ON p.nid = n.parent_nid"
             + " WHERE s.session_id = ? AND n.state = 0";
     static final String LOAD_BLOB = "SELECT size, codec, bytes FROM ~blobs WHERE hash = ?";
@@ -139,6 +143,7 @@ final class Sql {
             Map.entry("idempotencyLookup", IDEMPOTENCY_LOOKUP),
             Map.entry("nodeState", NODE_STATE),
             Map.entry("blobSize", BLOB_SIZE),
+            Map.entry("sessionBlobRef", SESSION_BLOB_REF),
             Map.entry("ownCheckpoints", OWN_CHECKPOINTS),
             Map.entry("hasLiveChild", HAS_LIVE_CHILD),
             Map.entry("liveSubtree", LIVE_SUBTREE),

@@ -39,10 +39,10 @@ final class Commits {
         this.codec = codec;
     }
 
-    RuntimeCommitResult commit(String sessionId, StorePolicy policy, RuntimeCommit commit, String what) {
+    RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit, String what) {
         PreparedCommit prepared = PreparedCommit.of(commit, policy, codec,
                 storedBlobsForTest != null ? storedBlobsForTest : this::storedBlobs);
-        return db.commit(what, tx -> new Apply(tx, sessionId, commit, prepared, codec).run());
+        return db.commit(what, tx -> new Apply(tx, sessionId, sid, commit, prepared, codec).run());
     }
 
     void storedBlobsForTest(Function<Set<ContentHash>, Set<ContentHash>> hint) {
@@ -78,8 +78,8 @@ final class Commits {
 
     /** One commit being applied: the shared rules, with SQLite's blob writes and overflow check. */
     private static final class Apply extends CommitApply {
-        Apply(Database.Tx tx, String sessionId, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
-            super(tx, Sql.COMMITS, Sql.CHECKPOINTS, sessionId, commit, prepared, codec);
+        Apply(Database.Tx tx, String sessionId, long sid, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
+            super(tx, Sql.COMMITS, Sql.CHECKPOINTS, sessionId, sid, commit, prepared, codec);
         }
 
         /** The single writer serializes commits with gc, so the blobs are written after every check. */

@@ -70,7 +70,7 @@ final class Maintenance {
         this.db = db;
     }
 
-    void saveMeta(String sessionId, SessionMeta meta) {
+    void saveMeta(String sessionId, long incarnation, SessionMeta meta) {
         db.write("save the metadata of session '" + sessionId + "'", tx -> {
             PreparedStatement ps = tx.ps(META_ROW);
             ps.setString(1, sessionId);
@@ -78,7 +78,7 @@ final class Maintenance {
             Optional<String> parent;
             long createdAt;
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
+                if (!rs.next() || rs.getLong(1) != incarnation) {
                     throw new SessionNotFoundException(sessionId);
                 }
                 sid = rs.getLong(1);
@@ -114,7 +114,7 @@ final class Maintenance {
         return value instanceof Optional<?> o ? o.map(v -> "'" + v + "'").orElse("none") : "'" + value + "'";
     }
 
-    int tombstone(String sessionId, Collection<String> nodeIds) {
+    int tombstone(String sessionId, long incarnation, Collection<String> nodeIds) {
         List<String> ids = new ArrayList<>(nodeIds.size());
         for (String id : nodeIds) {
             ids.add(Ids.require("node id", Objects.requireNonNull(id, "nodeIds element")));
@@ -125,7 +125,7 @@ final class Maintenance {
             long sid;
             long headNid;
             try (ResultSet rs = head.executeQuery()) {
-                if (!rs.next()) {
+                if (!rs.next() || rs.getLong(1) != incarnation) {
                     throw new SessionNotFoundException(sessionId);
                 }
                 sid = rs.getLong(1);

@@ -81,18 +81,20 @@ final class Reads {
         return out;
     }
 
-    static Optional<SessionMeta> meta(Connection c, String sessionId) throws SQLException {
+    static Optional<SessionMeta> meta(Connection c, String sessionId, long incarnation) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Sql.META)) {
             ps.setString(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(meta(c, rs, rs.getLong(1))) : Optional.empty();
+                return rs.next() && rs.getLong(1) == incarnation ? Optional.of(meta(c, rs, rs.getLong(1)))
+                        : Optional.empty();
             }
         }
     }
 
-    static Optional<PersistedSessionRead> load(Connection c, String sessionId, SessionReadScope scope) throws SQLException {
+    static Optional<PersistedSessionRead> load(Connection c, String sessionId, long incarnation, SessionReadScope scope)
+            throws SQLException {
         Optional<SessionRow> found = sessionRow(c, sessionId);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || found.get().sid() != incarnation) {
             return Optional.empty();
         }
         SessionRow s = found.get();
@@ -250,14 +252,26 @@ final class Reads {
         return new UsageLedger(total, byModel, turns);
     }
 
-    static Optional<SessionNode> loadNode(Connection c, String sessionId, String nodeId) throws SQLException {
+    static Optional<SessionNode> loadNode(Connection c, String sessionId, long incarnation, String nodeId)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Sql.LOAD_NODE)) {
             ps.setString(1, nodeId);
             ps.setString(2, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs).node()) : Optional.empty();
+                return rs.next() && rs.getLong("owner_sid") == incarnation ? Optional.of(row(rs).node())
+                        : Optional.empty();
             }
         }
+    }
+
+    /** Rule 13: a blob the session references, read in one transaction with the check. */
+    static Optional<byte[]> loadBlob(Connection c, ContentHash hash, long sid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Sql.SESSION_BLOB_REF)) {
+            if (!dev.cairn.persistence.support.CommitApply.sessionReferences(ps, hash, sid)) {
+                return Optional.empty();
+            }
+        }
+        return loadBlob(c, hash);
     }
 
     static Optional<byte[]> loadBlob(Connection c, ContentHash hash) throws SQLException {

@@ -21,9 +21,9 @@ final class Sql {
     static final String CAS_UNCONDITIONAL = "UPDATE sessions SET revision = revision + 1, last_seq = last_seq + ?,"
             + " head_node_id = coalesce(?, head_node_id) WHERE session_id = ?"
             + " RETURNING sid, revision, last_seq, head_node_id";
-    static final String SESSION_REVISION = "SELECT revision FROM sessions WHERE session_id = ?";
+    static final String SESSION_REVISION = "SELECT revision, sid FROM sessions WHERE session_id = ?";
     static final String IDEMPOTENCY_LOOKUP = "SELECT k.fingerprint, k.revision, k.head_node_id, k.committed_at,"
-            + " k.checkpoint FROM sessions s JOIN idempotency_keys k ON k.sid = s.sid AND k.key = ?"
+            + " k.checkpoint, s.sid FROM sessions s JOIN idempotency_keys k ON k.sid = s.sid AND k.key = ?"
             + " WHERE s.session_id = ?";
     static final String INSERT_KEY = "INSERT INTO idempotency_keys (sid, key, fingerprint, revision, head_node_id,"
             + " committed_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -33,6 +33,10 @@ final class Sql {
             + " ON CONFLICT DO NOTHING RETURNING nid";
     static final String INSERT_ATTACHMENT = "INSERT INTO attachments (nid, pos, hash) VALUES (?, ?, ?)";
     static final String BLOB_SIZE = "SELECT size FROM blobs WHERE hash = ?";
+    /** Whether a node of a session that is not detached references a blob (rules 6 and 13): (hash, sid, hash, sid). */
+    static final String SESSION_BLOB_REF = "SELECT 1 FROM attachments a JOIN nodes n ON n.nid = a.nid"
+            + " WHERE a.hash = ? AND n.sid = ? AND n.state < 2 UNION ALL SELECT 1 FROM checkpoints c"
+            + " JOIN nodes n ON n.nid = c.nid WHERE c.hash = ? AND n.sid = ? AND n.state < 2 LIMIT 1";
     static final String INSERT_BLOB = "INSERT INTO blobs (hash, size, codec, bytes, created_at) VALUES (?, ?, ?, ?, ?)"
             + " ON CONFLICT (hash) DO NOTHING";
     static final String INSERT_USAGE = "INSERT INTO usage (sid, revision, pos, nid, node_id, model, input_tokens,"
@@ -66,7 +70,7 @@ final class Sql {
     /** The statements of a commit's shared rules ({@link CommitApply}). */
     static final CommitApply.Queries COMMITS = new CommitApply.Queries(CAS, CAS_UNCONDITIONAL, SESSION_REVISION,
             IDEMPOTENCY_LOOKUP, INSERT_KEY, NODE_STATE, INSERT_NODE, INSERT_ATTACHMENT, INSERT_USAGE, Sql.RESOLVED,
-            BLOB_SIZE);
+            BLOB_SIZE, SESSION_BLOB_REF);
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
     static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
@@ -107,7 +111,7 @@ final class Sql {
             + " ORDER BY u.revision, u.pos";
     static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM usage_totals WHERE sid = ?";
-    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + " FROM sessions s"
+    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM sessions s"
             + " JOIN nodes n ON n.sid = s.sid AND n.node_id = ? LEFT JOIN nodes p ON p.nid = n.parent_nid"
             + " WHERE s.session_id = ? AND n.state = 0";
     static final String LOAD_BLOB = "SELECT size, codec, bytes FROM blobs WHERE hash = ?";
@@ -130,6 +134,7 @@ final class Sql {
             Map.entry("idempotencyLookup", IDEMPOTENCY_LOOKUP),
             Map.entry("nodeState", NODE_STATE),
             Map.entry("blobSize", BLOB_SIZE),
+            Map.entry("sessionBlobRef", SESSION_BLOB_REF),
             Map.entry("ownCheckpoints", OWN_CHECKPOINTS),
             Map.entry("hasLiveChild", HAS_LIVE_CHILD),
             Map.entry("liveSubtree", LIVE_SUBTREE),

@@ -77,8 +77,8 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
     public RuntimePersistence createStore(SessionStoreCreateRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        catalogue.create(request);
-        return new SqliteStore(this, db, request.sessionId(), request.policy());
+        long sid = catalogue.create(request);
+        return new SqliteStore(this, db, request.sessionId(), sid, request.policy());
     }
 
     /**
@@ -92,8 +92,7 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
         Objects.requireNonNull(sessionId, "sessionId");
         requireOpen();
         Ids.require("session id", sessionId);
-        return catalogue.exists(sessionId)
-                ? Optional.of(new SqliteStore(this, db, sessionId, StorePolicy.DEFAULT)) : Optional.empty();
+        return catalogue.sid(sessionId).<RuntimePersistence>map(sid -> new SqliteStore(this, db, sessionId, sid, StorePolicy.DEFAULT));
     }
 
     /**
@@ -117,8 +116,8 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
     public RuntimePersistence forkSession(ForkRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        catalogue.fork(request);
-        return new SqliteStore(this, db, request.newSessionId(), request.policy());
+        long sid = catalogue.fork(request);
+        return new SqliteStore(this, db, request.newSessionId(), sid, request.policy());
     }
 
     /**
@@ -133,6 +132,19 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
         requireOpen();
         Ids.require("session id", sessionId);
         return catalogue.delete(sessionId);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws dev.cairn.persistence.StoreCorruptedException if the stored bytes do not hash to {@code hash}
+     * @throws StoreClosedException if the factory is closed
+     */
+    @Override
+    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        requireOpen();
+        return db.read("read blob " + hash, c -> Reads.loadBlob(c, hash));
     }
 
     @Override

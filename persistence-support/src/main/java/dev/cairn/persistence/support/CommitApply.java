@@ -41,8 +41,8 @@ public abstract class CommitApply {
      *
      * @param cas {@code (nodes, head, session_id, expected) -> sid, revision, last_seq, head_node_id}, raising the revision
      * @param casUnconditional the same without the expected revision
-     * @param sessionRevision {@code (session_id) -> revision}
-     * @param idempotencyLookup {@code (key, session_id) -> fingerprint, revision, head, committed_at, checkpoint}
+     * @param sessionRevision {@code (session_id) -> revision, sid}
+     * @param idempotencyLookup {@code (key, session_id) -> fingerprint, revision, head, committed_at, checkpoint, sid}
      * @param insertKey {@code (sid, key, fingerprint, revision, head, committed_at, checkpoint)}
      * @param nodeState {@code (sid, node_id) -> nid, state, ck_nid}
      * @param insertNode {@code (sid, node_id, parent_nid, seq, kind, codec, payload, size, hash, attachments,
@@ -51,10 +51,44 @@ public abstract class CommitApply {
      * @param insertUsage {@code (sid, revision, pos, nid, node_id, model, 4 token counts, recorded_at)}
      * @param resolved the checkpoint lookup of {@link Checkpoints.Sql#resolved()}
      * @param blobSize {@code (hash) -> size}
+     * @param sessionBlobRef {@code (hash, sid, hash, sid) -> a row} when a node of the session that is not
+     *     detached attaches the blob or has a checkpoint slot with it
      */
     public record Queries(String cas, String casUnconditional, String sessionRevision, String idempotencyLookup,
                       String insertKey, String nodeState, String insertNode, String insertAttachment,
-                      String insertUsage, String resolved, String blobSize) {
+                      String insertUsage, String resolved, String blobSize, String sessionBlobRef) {
+    }
+
+    /**
+     * @param tx the transaction
+     * @param sessionBlobRef the provider's {@link Queries#sessionBlobRef()}
+     * @param hash a blob
+     * @param sid the internal key of a session
+     * @return whether a node of the session that is not detached references the blob (SPEC rules 6, 13)
+     * @throws SQLException if the statement fails
+     */
+    public static boolean sessionReferences(Statements tx, String sessionBlobRef, ContentHash hash, long sid)
+            throws SQLException {
+        PreparedStatement ps = tx.ps(sessionBlobRef);
+        return sessionReferences(ps, hash, sid);
+    }
+
+    /**
+     * @param ps the prepared {@link Queries#sessionBlobRef()}
+     * @param hash a blob
+     * @param sid the internal key of a session
+     * @return whether a node of the session that is not detached references the blob
+     * @throws SQLException if the statement fails
+     */
+    public static boolean sessionReferences(PreparedStatement ps, ContentHash hash, long sid) throws SQLException {
+        byte[] digest = hash.toBytes();
+        ps.setBytes(1, digest);
+        ps.setLong(2, sid);
+        ps.setBytes(3, digest);
+        ps.setLong(4, sid);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
     }
 
     /** The transaction. */
@@ -72,20 +106,27 @@ public abstract class CommitApply {
     /** Node id to {nid, ck_nid} for the nodes of this commit. */
     private final Map<String, long[]> added = new HashMap<>();
     private Map<ContentHash, Long> blobSizes;
+    private Map<ContentHash, Boolean> sessionRefs;
     private long sid;
+    /** The internal key of the session the store handle was opened on: a later session of that id is another. */
+    private final long incarnation;
 
     /**
      * @param tx the write transaction
      * @param sql the provider's statements
      * @param checkpoints the provider's checkpoint resolution
      * @param sessionId the session
+     * @param incarnation the internal key ({@code sessions.sid}) of the session the store handle was
+     *     opened on; a session created later with the same id has another, and the commit fails with
+     *     {@link SessionNotFoundException}
      * @param commit the commit
      * @param prepared its prepared form
      * @param codec how bytes are stored
      */
-    protected CommitApply(Statements tx, Queries sql, Checkpoints checkpoints, String sessionId, RuntimeCommit commit,
-                          PreparedCommit prepared, Codec codec) {
+    protected CommitApply(Statements tx, Queries sql, Checkpoints checkpoints, String sessionId, long incarnation,
+                          RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
         this.tx = tx;
+        this.incarnation = incarnation;
         this.sql = sql;
         this.checkpoints = checkpoints;
         this.codec = codec;
@@ -166,7 +207,13 @@ public abstract class CommitApply {
             }
         }
         if (prepared.sizeViolation().isPresent()) {
-            requireSession(sql.sessionRevision());
+            PreparedStatement ps = tx.ps(sql.sessionRevision());
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong(2) != incarnation) {
+                    throw new SessionNotFoundException(sessionId);
+                }
+            }
             throw new InvalidRequestException(prepared.sizeViolation().get());
         }
         Instant now = Times.now();
@@ -190,6 +237,9 @@ public abstract class CommitApply {
                 throw conflictOrMissing(expected);
             }
             sid = rs.getLong(1);
+            if (sid != incarnation) {
+                throw new SessionNotFoundException(sessionId); // rolled back with the transaction
+            }
             revision = rs.getLong(2);
             lastSeq = rs.getLong(3);
             headId = rs.getString(4);
@@ -279,6 +329,9 @@ public abstract class CommitApply {
             if (!rs.next()) {
                 return Optional.empty();
             }
+            if (rs.getLong(6) != incarnation) {
+                throw new SessionNotFoundException(sessionId);
+            }
             if (!Arrays.equals(rs.getBytes(1), prepared.fingerprint().orElseThrow())) {
                 throw new IdempotencyConflictException(sessionId, key);
             }
@@ -308,7 +361,7 @@ public abstract class CommitApply {
         PreparedStatement ps = tx.ps(sql.sessionRevision());
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next() || expected.isEmpty()) {
+            if (!rs.next() || expected.isEmpty() || rs.getLong(2) != incarnation) {
                 return new SessionNotFoundException(sessionId);
             }
             return new RevisionConflictException(sessionId, expected.getAsLong(), rs.getLong(1));
@@ -408,14 +461,29 @@ public abstract class CommitApply {
 
     private void requireBlob(BlobRef ref, String what) throws SQLException {
         long size = blobSize(ref.hash());
-        if (size < 0) {
+        if (size < 0 || !commit.blobs().containsKey(ref.hash()) && !referencedBySession(ref.hash())) {
             throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what
-                    + " is neither carried by the commit nor stored: attach its bytes in the commit");
+                    + " is neither carried by the commit nor referenced by session " + Ids.quote(sessionId)
+                    + ": attach its bytes in the commit (a commit may name without its bytes only a blob its"
+                    + " session references already)");
         }
         if (size != ref.size()) {
             throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what + " is " + size
                     + " bytes, but the reference says " + ref.size() + ": use the BlobRef that attach() returned");
         }
+    }
+
+    /** Rule 6: a blob named without its bytes must be one this session references already. */
+    private boolean referencedBySession(ContentHash hash) throws SQLException {
+        if (sessionRefs == null) {
+            sessionRefs = new HashMap<>();
+        }
+        Boolean known = sessionRefs.get(hash);
+        if (known == null) {
+            known = sessionReferences(tx, sql.sessionBlobRef(), hash, sid);
+            sessionRefs.put(hash, known);
+        }
+        return known;
     }
 
     /**

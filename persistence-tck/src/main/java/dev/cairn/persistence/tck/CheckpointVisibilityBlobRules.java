@@ -263,12 +263,32 @@ abstract class CheckpointVisibilityBlobRules extends KitRules {
     }
 
     @Test
-    void rule13_blobsAreSharedByTheSessionsOfTheFactory() {
+    void rule13_aSessionsStoreHandsOutOnlyTheBlobsOfItsSession() {
         RuntimePersistence a = checkpointed();
+        byte[] attachment = Fx.utf8("an attachment of session s only");
+        RuntimeCommit.Builder c = RuntimeCommit.expecting(6);
+        BlobRef ref = c.attach(attachment, "text/plain");
+        commit(a, c.append(Fx.child("n5", "n4", ref)).head("n5"));
         RuntimePersistence b = open("b");
-        checkBytes(state("3"), b.loadBlob(ContentHash.of(state("3"))), "loadBlob, from another session's store,"
-                + " of a checkpoint blob of session 's'", null);
-        check(a.sessionId().equals("s"), "sessionId() of the store of 's'");
+        chain(b, "m", 1);
+        String hint = "that a session's store hands out only blobs that a node of the session that is not detached"
+                + " attaches or has a checkpoint slot with (rule 13); SessionStoreFactory.loadBlob reads any";
+        for (byte[] bytes : List.of(state("3"), state("b"), attachment)) {
+            ContentHash h = ContentHash.of(bytes);
+            check(b.loadBlob(h).isEmpty(), "the store of session 'b' handed out blob " + h + " of session 's'", hint);
+            checkBytes(bytes, a.loadBlob(h), "the store of session 's', its own blob", hint);
+            checkBytes(bytes, factory().loadBlob(h), "SessionStoreFactory.loadBlob of a blob of session 's'", hint);
+        }
+        // b3 (slot plugin_state=b) and n5 (the attachment), tombstoned: still the session's until gc detaches them
+        commit(a, RuntimeCommit.expecting(7).head("n2"));
+        checkEquals(4, a.tombstoneNodes(List.of("b3", "n3")), "tombstoneNodes([b3, n3]): b3, n3, n4 and n5");
+        checkBytes(state("b"), a.loadBlob(ContentHash.of(state("b"))), "a slot blob of the tombstoned (not detached) b3",
+                hint);
+        must("gcUnreachable", a::gcUnreachable);
+        check(a.loadBlob(ContentHash.of(state("b"))).isEmpty(), "a slot blob of b3, which gc detached", hint);
+        check(a.loadBlob(ref.hash()).isEmpty(), "the attachment of n5, which gc detached", hint);
+        check(factory().loadBlob(ref.hash()).isEmpty(), "the attachment of the detached n5 survived gc", null);
+        checkBytes(state("1"), a.loadBlob(ContentHash.of(state("1"))), "the slot blob of live n1 after gc", hint);
     }
 
     @Test

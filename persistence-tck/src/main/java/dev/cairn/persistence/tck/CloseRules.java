@@ -95,6 +95,7 @@ abstract class CloseRules extends KitRules {
         calls.put("forkSession", () -> f.forkSession(ForkRequest.of("s", "n1", "fork")));
         calls.put("deleteSession", () -> f.deleteSession("s"));
         calls.put("durability", f::durability);
+        calls.put("loadBlob", () -> f.loadBlob(ContentHash.of(Fx.utf8("x"))));
         calls.put("gcUnreachable", f::gcUnreachable);
         calls.put("vacuum", f::vacuum);
         calls.forEach((name, call) -> checkThrows(StoreClosedException.class, call, name + " on a closed factory"));

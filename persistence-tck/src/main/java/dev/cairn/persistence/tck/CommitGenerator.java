@@ -20,8 +20,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Makes random commits for the model-based test: branches, attachments (new, deduplicated, or
- * referencing stored blobs), checkpoints, usage, idempotency keys, and now and then one deliberate
+ * Makes random commits for the model-based test: branches, node ids fresh or freed by vacuum,
+ * attachments (new, deduplicated, or referencing stored blobs), checkpoints, usage, idempotency keys, and now and then one deliberate
  * defect (stale or future revision, duplicate id, dead or unknown parent, unknown or mis-sized blob,
  * oversize payload or blob, dead head, usage on a dead node). Everything it does depends only on the
  * random source and the model, so a seed replays the same run.
@@ -35,6 +35,8 @@ final class CommitGenerator {
 
     private final SplittableRandom rnd;
     private final Map<ContentHash, byte[]> known = new HashMap<>();
+    /** Per session, every node id it was seen with: those no longer there were vacuumed (or deleted) and are free. */
+    private final Map<String, java.util.TreeSet<String>> seenIds = new HashMap<>();
     private int nodes;
     private int keys;
 
@@ -93,7 +95,10 @@ final class CommitGenerator {
         List<String> live = ReferenceModel.filter(states, ModelSession.State.LIVE);
         List<String> dead = new ArrayList<>(ReferenceModel.filter(states, ModelSession.State.TOMBSTONED));
         dead.addAll(ReferenceModel.filter(states, ModelSession.State.DETACHED));
-        List<ContentHash> stored = new ArrayList<>(model.blobHashes());
+        // Mostly blobs of this session (rule 6 lets a commit name them without their bytes), now and then
+        // any stored blob (the model refuses naming another session's blob without its bytes).
+        List<ContentHash> stored = new ArrayList<>(rnd.nextInt(6) == 0 ? model.blobHashes()
+                : model.blobHashes(sessionId));
         stored.sort(Comparator.comparing(ContentHash::hex));
         Optional<String> head = model.head(sessionId);
         long rev = model.revision(sessionId);
@@ -117,11 +122,25 @@ final class CommitGenerator {
         } else {
             b = RuntimeCommit.expecting(rev);
         }
+        java.util.TreeSet<String> seen = seenIds.computeIfAbsent(sessionId, k -> new java.util.TreeSet<>());
+        seen.addAll(states.keySet());
+        List<String> freed = new ArrayList<>();
+        seen.forEach(id -> {
+            if (!states.containsKey(id)) {
+                freed.add(id);
+            }
+        });
         int count = new int[] {0, 1, 1, 1, 2, 2, 3}[rnd.nextInt(7)];
         List<String> added = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean last = i == count - 1;
-            String id = freshNodeId();
+            String id;
+            if (!freed.isEmpty() && defect != 4 && rnd.nextInt(3) == 0) {
+                id = freed.remove(rnd.nextInt(freed.size())); // rules 11, 14, 17: a new node, nothing inherited
+                notes.add("reuses the vacuumed id " + id);
+            } else {
+                id = freshNodeId();
+            }
             if (defect == 2 && last && !states.isEmpty()) {
                 id = pick(new ArrayList<>(states.keySet()));
                 notes.add("DEFECT duplicate id " + id);

@@ -3,6 +3,8 @@ package dev.cairn.persistence.tck;
 import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
@@ -12,7 +14,9 @@ import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.TokenUsage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -38,7 +42,9 @@ abstract class DeleteRules extends KitRules {
         commit(d, b.append(Fx.root("r", own, shared, tomb)).head("r").checkpoint("tool_state", OWN_SLOT)
                 .usage("r", "m", TokenUsage.of(5, 5)).idempotencyKey("turn-1"));
         RuntimePersistence k = open("k");
-        commit(k, RuntimeCommit.expecting(0).append(Fx.root("k1", shared)).append(Fx.root("k2", tomb)).head("k1"));
+        RuntimeCommit.Builder kb = RuntimeCommit.expecting(0); // the same bytes: stored once, carried by each session
+        commit(k, kb.append(Fx.root("k1", kb.attach(SHARED, "text/plain"))).append(Fx.root("k2",
+                kb.attach(TOMB_SHARED, "text/plain"))).head("k1"));
         checkEquals(1, k.tombstoneNodes(List.of("k2")), "tombstoneNodes([k2]) in session k");
         return d;
     }
@@ -66,10 +72,12 @@ abstract class DeleteRules extends KitRules {
         RuntimePersistence d = doomed();
         RuntimePersistence k = factory().openExisting("k").orElseThrow();
         factory().deleteSession("d");
-        check(k.loadBlob(ContentHash.of(OWN)).isEmpty(), "an attachment only the deleted session referenced is still"
-                + " loadable");
-        check(k.loadBlob(ContentHash.of(OWN_SLOT)).isEmpty(), "a checkpoint slot only the deleted session referenced is"
-                + " still loadable");
+        check(factory().loadBlob(ContentHash.of(OWN)).isEmpty(), "an attachment only the deleted session referenced is"
+                + " still loadable (SessionStoreFactory.loadBlob)");
+        check(factory().loadBlob(ContentHash.of(OWN_SLOT)).isEmpty(), "a checkpoint slot only the deleted session"
+                + " referenced is still loadable (SessionStoreFactory.loadBlob)");
+        check(d.loadBlob(ContentHash.of(SHARED)).isEmpty(), "the deleted session's store still hands out a blob (that"
+                + " session k keeps stored)", "that a store of a deleted session hands out nothing");
         checkBytes(SHARED, k.loadBlob(ContentHash.of(SHARED)), "a blob that a live node of session k references",
                 "that deleteSession keeps blobs another session references");
         checkBytes(TOMB_SHARED, k.loadBlob(ContentHash.of(TOMB_SHARED)), "a blob that a tombstoned (not detached) node"
@@ -120,6 +128,61 @@ abstract class DeleteRules extends KitRules {
     }
 
     @Test
+    void rule21_aStoreOpenedBeforeDeleteNeverServesALaterSessionOfTheSameId() {
+        doomed();
+        List<RuntimePersistence> stale = new ArrayList<>(List.of(open("d"), factory().openExisting("d").orElseThrow(),
+                open("d", new StorePolicy(8, 8))));
+        if (kit.capabilities().sharedLocation() && kit.location().isPresent()) {
+            stale.add(kit.openOnLocation().openExisting("d").orElseThrow());
+        }
+        factory().deleteSession("d");
+        RuntimePersistence again = factory().createStore(SessionStoreCreateRequest.of("d").withName("reborn"));
+        RuntimeCommit first = RuntimeCommit.expecting(0).append(Fx.root("n1")).head("n1").idempotencyKey("turn-2")
+                .build();
+        commit(again, first);
+        SessionMeta meta = again.loadSessionMeta().orElseThrow();
+        Snapshot before = snapshot(again);
+        String hint = "that a store handle keeps the session it was opened on (an internal key, not the id): after"
+                + " deleteSession a new session of the same id is another session";
+        for (int i = 0; i < stale.size(); i++) {
+            RuntimePersistence h = stale.get(i);
+            String which = "store " + (i + 1) + " of " + stale.size() + " opened on session d before it was deleted";
+            emptyOrNotFound(() -> h.loadSession(SessionReadScope.fullGraph()), "loadSession through " + which, hint);
+            emptyOrNotFound(() -> h.loadNode("n1"), "loadNode(n1) of the new session through " + which, hint);
+            emptyOrNotFound(h::loadSessionMeta, "loadSessionMeta through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> h.commitRuntimeState(RuntimeCommit.expecting(1)
+                    .append(Fx.child("n2", "n1")).build()), "a commit at the new session's revision through " + which,
+                    hint);
+            checkThrows(SessionNotFoundException.class, () -> h.commitRuntimeState(first),
+                    "a retry of the new session's keyed commit through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> h.commitRuntimeState(RuntimeCommit.unconditional()
+                    .append(NewNode.root("big", NodeKind.USER_INPUT, new byte[64])).build()),
+                    "an unconditional commit (payload of 64 bytes) through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> {
+                h.saveSessionMeta(meta.withName("hijacked"));
+                return null;
+            }, "saveSessionMeta of the new session's metadata through " + which, hint);
+            checkThrows(SessionNotFoundException.class, () -> h.tombstoneNodes(List.of("n1")),
+                    "tombstoneNodes([n1]) through " + which, hint);
+        }
+        checkUnchanged(before, snapshot(again), "calls through stores of the deleted session");
+        check(open("d").loadNode("n1").isPresent(), "a store opened after the new session was created does not"
+                + " see its node n1", hint);
+    }
+
+    private void emptyOrNotFound(Call call, String what, String hint) {
+        Object r;
+        try {
+            r = call.run();
+        } catch (SessionNotFoundException expected) {
+            return;
+        } catch (Exception e) {
+            throw failure(what + " threw " + e, hint, e);
+        }
+        check(r instanceof Optional<?> o && o.isEmpty(), what + " returned " + r + " instead of empty", hint);
+    }
+
+    @Test
     void rule21_childSessionsKeepTheirParentSessionId() {
         doomed();
         factory().createStore(SessionStoreCreateRequest.of("child").withParent("d"));
@@ -150,7 +213,6 @@ abstract class DeleteRules extends KitRules {
 
     @Test
     void rule21_aCommitRacingADeleteLeavesNothingBehind() throws Exception {
-        RuntimePersistence witness = open("witness");
         for (int round = 0; round < 30; round++) {
             String id = "victim" + round;
             RuntimePersistence s = open(id);
@@ -168,7 +230,7 @@ abstract class DeleteRules extends KitRules {
                             + " failing with SessionNotFoundException");
             check(factory().openExisting(id).isEmpty(), "session " + id + " exists after deleteSession returned true"
                     + " (a racing commit brought it back)", "that deleteSession and commits are serialized");
-            check(witness.loadBlob(ref.hash()).isEmpty(), "the blob of a commit that raced deleteSession of " + id
+            check(factory().loadBlob(ref.hash()).isEmpty(), "the blob of a commit that raced deleteSession of " + id
                     + " survived the delete", "that a commit's blobs are written in the same transaction as its nodes,"
                     + " and deleteSession erases them");
         }

@@ -75,9 +75,11 @@ abstract class ForkRules extends KitRules {
         checkEquals(List.of("r", "a", "b"), Fx.ids(copy), "active path of a fork at b");
         checkEquals(List.of("r", "a", "b"), ids(f, SessionReadScope.fullGraphWithTombstones()),
                 "every node of a fork at b (x and c are not on its path)");
+        checkEquals(List.of("r", "a", "b"), Fx.ids(src), "the source's activePathTo(b) after forking it",
+                "that a fork reads its source without changing it");
         for (int i = 0; i < src.size(); i++) {
             SessionNode a = src.get(i);
-            SessionNode b = copy.get(i);
+            SessionNode b = nth(copy, i, "the fork's active path");
             checkEquals(a.parentNodeId(), b.parentNodeId(), "parent of " + a.nodeId() + " in the fork");
             checkEquals(a.kind(), b.kind(), "kind of " + a.nodeId() + " in the fork");
             checkBytes(a.payload(), b.payload(), "payload of " + a.nodeId() + " in the fork", null);

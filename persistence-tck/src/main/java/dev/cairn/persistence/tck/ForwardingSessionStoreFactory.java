@@ -104,6 +104,11 @@ public class ForwardingSessionStoreFactory implements SessionStoreFactory {
     }
 
     @Override
+    public java.util.Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        return delegate.loadBlob(hash);
+    }
+
+    @Override
     public GcReport gcUnreachable() {
         return delegate.gcUnreachable();
     }

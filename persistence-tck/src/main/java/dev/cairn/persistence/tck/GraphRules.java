@@ -204,15 +204,38 @@ abstract class GraphRules extends KitRules {
     }
 
     @Test
-    void rule06_storedBlobMayBeReferencedWithoutCarryingIt() {
+    void rule06_aBlobTheSessionReferencesMayBeReferencedWithoutCarryingIt() {
         RuntimePersistence s = graph();
         byte[] stored = Fx.utf8("stored attachment");
         BlobRef ref = BlobRef.of(stored, "application/json");
         commit(s, RuntimeCommit.expecting(3).append(Fx.child("x", "a3", ref)).head("x"));
         checkEquals(List.of(ref), s.loadNode("x").orElseThrow().attachments(), "attachments of 'x'");
+        checkBytes(stored, s.loadBlob(ref.hash()), "loadBlob of the blob of a2 and x", null);
+    }
+
+    @Test
+    void rule06_anotherSessionsBlobMustBeCarriedNotNamed() {
+        RuntimePersistence s = graph();
+        byte[] stored = Fx.utf8("stored attachment");
+        BlobRef ref = BlobRef.of(stored, "text/plain");
         RuntimePersistence other = open("other");
-        commit(other, RuntimeCommit.expecting(0).append(Fx.root("o", ref)).head("o"));
-        checkBytes(stored, other.loadBlob(ref.hash()), "loadBlob of a blob stored by another session", null);
+        for (BlobRef named : List.of(ref, new BlobRef(ref.hash(), ref.size() + 1, "text/plain"))) {
+            Snapshot before = snapshot(other, ref.hash());
+            InvalidRequestException e = checkThrows(InvalidRequestException.class, () -> other.commitRuntimeState(
+                    RuntimeCommit.expecting(0).append(Fx.root("o", named)).head("o").build()), "a commit of session"
+                    + " 'other' naming, without its bytes, a blob only session 's' references (size " + named.size()
+                    + ")", "that a commit may name without its bytes only a blob its own session references (rule 6),"
+                    + " so a tenant cannot take another's data by its hash");
+            check(!String.valueOf(e.getMessage()).contains(" " + stored.length + " bytes"), "the refusal tells the"
+                    + " size of another session's blob: " + e.getMessage(), "the exception's message");
+            checkUnchanged(before, snapshot(other, ref.hash()), "a commit naming another session's blob");
+        }
+        RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
+        BlobRef carried = b.attach(stored, "text/plain");
+        commit(other, b.append(Fx.root("o", carried)).head("o"));
+        checkBytes(stored, other.loadBlob(ref.hash()), "the same bytes carried by session 'other'", null);
+        checkBytes(stored, s.loadBlob(ref.hash()), "session 's' after 'other' stored the same bytes (stored once)",
+                null);
     }
 
     @Test

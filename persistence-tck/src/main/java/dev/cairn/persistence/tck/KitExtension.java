@@ -75,8 +75,10 @@ final class KitExtension implements BeforeTestExecutionCallback, TestWatcher, Te
         }
         String method = context.getTestMethod().map(Method::getName).orElse("?");
         int rule = SpecRules.primaryRule(method);
+        StackTraceElement[] at = t.getStackTrace();
+        String origin = at.length == 0 ? "" : " (thrown at " + at[0] + ")";
         String what = method + " failed" + where + " with an unexpected " + t.getClass().getName() + ": "
-                + t.getMessage();
+                + t.getMessage() + origin;
         String hint = "the stack trace of the cause: the provider threw where the rule allows no exception, or a"
                 + " different one than the rule documents; then " + SpecRules.hint(rule);
         AssertionError e = new AssertionError(SpecRules.message(rule, what, hint), t);

@@ -131,6 +131,18 @@ abstract class KitRules {
                 + (result == null ? "" : " with " + result), hint);
     }
 
+    /**
+     * @return element {@code i} of a list a store returned; a shorter list fails the test saying so,
+     *     instead of an index exception from inside the kit
+     */
+    <T> T nth(List<T> list, int i, String what) {
+        if (i < 0 || i >= list.size()) {
+            throw failure(what + ": expected at least " + (i + 1) + " elements but the store returned " + list.size()
+                    + ": " + list, null);
+        }
+        return list.get(i);
+    }
+
     /** Runs a call that must succeed; a throw fails the test naming the rule and the step. */
     <T> T must(String step, java.util.concurrent.Callable<T> call) {
         try {

@@ -24,24 +24,14 @@ final class ModelCompare {
     }
 
     /** The rule to name when the node lists of a read differ after the current operation. */
+    /** The rule of a check of a read's nodes: which nodes a scope returns. */
     private int nodesRule() {
-        return switch (run.op) {
-            case TOMBSTONE -> 15;
-            case GC -> 16;
-            case VACUUM -> 17;
-            case FORK -> 20;
-            case DELETE -> 21;
-            case COMMIT, REPLAY, HEAD -> run.opRefused ? 1 : 9;
-            default -> 9;
-        };
+        return 9;
     }
 
+    /** The rule of a check of a read's head. */
     private int headRule() {
-        return switch (run.op) {
-            case COMMIT, REPLAY, HEAD -> run.opRefused ? 1 : 5;
-            case FORK -> 20;
-            default -> 2;
-        };
+        return 5;
     }
 
     /**
@@ -90,7 +80,7 @@ final class ModelCompare {
             }
             if (p.value().isEmpty() || m.value().isEmpty()) {
                 if (p.value().isPresent() != m.value().isPresent()) {
-                    throw run.diverged(run.op == ModelRun.Op.DELETE ? 21 : 18, what + " is " + p.value()
+                    throw run.diverged(18, what + " is " + p.value()
                             + " but should be " + (m.value().isPresent() ? "present" : "empty"));
                 }
                 continue;
@@ -112,11 +102,11 @@ final class ModelCompare {
 
     private void read(String what, String sid, SessionReadScope scope, PersistedSessionRead p, PersistedSessionRead m) {
         if (!p.meta().equals(m.meta())) {
-            throw run.diverged(run.op == ModelRun.Op.FORK ? 20 : 18, what + ": meta is " + p.meta() + ", expected "
+            throw run.diverged(18, what + ": meta is " + p.meta() + ", expected "
                     + m.meta());
         }
         if (p.head().revision() != m.head().revision()) {
-            throw run.diverged(run.opRefused ? 1 : 2, what + ": revision is " + p.head().revision() + ", expected "
+            throw run.diverged(2, what + ": revision is " + p.head().revision() + ", expected "
                     + m.head().revision());
         }
         if (!p.head().equals(m.head())) {
@@ -159,7 +149,7 @@ final class ModelCompare {
     private void node(String what, String sid, SessionNode a, SessionNode b) {
         String n = what + ": node " + a.nodeId();
         if (!a.parentNodeId().equals(b.parentNodeId())) {
-            throw run.diverged(run.op == ModelRun.Op.FORK ? 20 : 4, n + " has parent " + a.parentNodeId() + ", expected "
+            throw run.diverged(4, n + " has parent " + a.parentNodeId() + ", expected "
                     + b.parentNodeId());
         }
         if (!a.kind().equals(b.kind()) || !Arrays.equals(a.payload(), b.payload())
@@ -188,13 +178,7 @@ final class ModelCompare {
             throw run.diverged(19, "listSessions threw " + p.error(), p.error());
         }
         if (!p.value().sessions().equals(m.sessions())) {
-            int rule = switch (run.op) {
-                case DELETE -> 21;
-                case FORK -> 20;
-                case CREATE, META -> 18;
-                default -> 19;
-            };
-            throw run.diverged(rule, "listSessions lists " + ids(p.value().sessions()) + ", expected "
+            throw run.diverged(19, "listSessions lists " + ids(p.value().sessions()) + ", expected "
                     + ids(m.sessions()) + " (or the metadata differs: " + p.value().sessions() + " vs " + m.sessions() + ")");
         }
     }
@@ -244,38 +228,46 @@ final class ModelCompare {
         }
     }
 
+    /**
+     * Compares which blobs exist (through the factory) and which a session's store hands out (only
+     * those its session references, rule 13), for the given hashes.
+     */
     void blobs(List<ContentHash> hashes) {
         List<String> sessions = run.sortedSessions();
         if (sessions.isEmpty()) {
             return;
         }
-        RuntimePersistence h = run.handles.get(sessions.get(run.rnd.nextInt(sessions.size())));
+        String sid = sessions.get(run.rnd.nextInt(sessions.size()));
+        RuntimePersistence h = run.handles.get(sid);
         for (ContentHash hash : hashes) {
-            Race.Outcome<Optional<byte[]>> p = run.provider(13, "loadBlob(" + hash + ")", () -> h.loadBlob(hash));
-            if (!p.ok()) {
-                throw run.diverged(13, "loadBlob(" + hash + ") threw " + p.error(), p.error());
-            }
+            Race.Outcome<Optional<byte[]>> f = run.provider(13, "SessionStoreFactory.loadBlob(" + hash + ")",
+                    () -> run.factory.loadBlob(hash));
             Optional<byte[]> m = run.model.loadBlob(hash);
-            if (p.value().isPresent() && m.isPresent()) {
-                if (!Arrays.equals(p.value().get(), m.get())) {
-                    throw run.diverged(13, "loadBlob(" + hash + ") returned other bytes (" + ContentHash.of(p.value().get())
-                            + ")");
-                }
-                continue;
+            if (compareBlob("SessionStoreFactory.loadBlob(" + hash + ")", hash, f, m)) {
+                int rule = run.opRefused ? 1 : run.op == ModelRun.Op.DELETE ? 21 : run.op == ModelRun.Op.COMMIT ? 6 : 16;
+                throw run.diverged(rule, "SessionStoreFactory.loadBlob(" + hash + ") is " + (f.value().isPresent()
+                        ? "present" : "empty") + " but the blob should be " + (m.isPresent() ? "stored" : "gone")
+                        + "; sessions referencing it: " + run.model.owners().getOrDefault(hash, java.util.Set.of()));
             }
-            if (p.value().isPresent() != m.isPresent()) {
-                int rule = switch (run.op) {
-                    case GC -> 16;
-                    case VACUUM -> 17;
-                    case DELETE -> 21;
-                    case FORK -> 20;
-                    case COMMIT, REPLAY, HEAD -> run.opRefused ? 1 : 6;
-                    default -> 16;
-                };
-                throw run.diverged(rule, "loadBlob(" + hash + ") is " + (p.value().isPresent() ? "present" : "empty")
-                        + " but the blob should be " + (m.isPresent() ? "stored" : "gone") + "; sessions referencing it: "
+            Race.Outcome<Optional<byte[]>> p = run.provider(13, "loadBlob(" + hash + ") of " + sid, () -> h.loadBlob(hash));
+            Optional<byte[]> ms = run.model.loadBlob(sid, hash);
+            if (compareBlob("loadBlob(" + hash + ") of " + sid, hash, p, ms)) {
+                throw run.diverged(13, "loadBlob(" + hash + ") through the store of " + sid + " is "
+                        + (p.value().isPresent() ? "present" : "empty") + " but should be " + (ms.isPresent()
+                        ? "present" : "empty: the session references no such blob") + "; sessions referencing it: "
                         + run.model.owners().getOrDefault(hash, java.util.Set.of()));
             }
         }
+    }
+
+    /** @return true if one is present and the other empty; throws if the bytes differ or the call threw */
+    private boolean compareBlob(String what, ContentHash hash, Race.Outcome<Optional<byte[]>> p, Optional<byte[]> m) {
+        if (!p.ok()) {
+            throw run.diverged(13, what + " threw " + p.error(), p.error());
+        }
+        if (p.value().isPresent() && m.isPresent() && !Arrays.equals(p.value().get(), m.get())) {
+            throw run.diverged(13, what + " returned other bytes (" + ContentHash.of(p.value().get()) + ")");
+        }
+        return p.value().isPresent() != m.isPresent();
     }
 }

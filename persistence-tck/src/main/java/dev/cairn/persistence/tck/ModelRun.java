@@ -149,9 +149,17 @@ final class ModelRun {
         return diverged(rule, what, null);
     }
 
+    /**
+     * @param rule the rule of the check that failed (what differs), which the message names first
+     * @param what what differs
+     * @param cause the provider's exception, or null
+     * @return the failure; it also names the rule of the operation that was running when that differs
+     */
     AssertionError diverged(int rule, String what, Throwable cause) {
+        int during = opRule();
         String msg = SpecRules.message(rule, "model-based test: the provider differs from the kit's reference model at"
-                + " step " + step + " of " + steps + " (seed " + seed + "), operation " + current + ": " + what
+                + " step " + step + " of " + steps + " (seed " + seed + "), operation " + current
+                + (during != rule && during > 0 ? " (an operation of rule " + during + ")" : "") + ": " + what
                 + ". Replay with -Dcairn.tck.seed=" + seed + " -Dcairn.tck.steps=" + step
                 + ". Operations before: " + history, SpecRules.hint(rule));
         AssertionError e = new AssertionError(msg);
@@ -159,6 +167,23 @@ final class ModelRun {
             e.initCause(cause);
         }
         return e;
+    }
+
+    /** @return the rule of the operation of the current step */
+    int opRule() {
+        if (op == null) {
+            return 0;
+        }
+        return switch (op) {
+            case CREATE, META, REOPEN -> 18;
+            case COMMIT, REPLAY, HEAD -> opRefused ? 1 : 2;
+            case TOMBSTONE -> 15;
+            case GC -> 16;
+            case VACUUM -> 17;
+            case FORK -> 20;
+            case DELETE -> 21;
+            case LIST -> 19;
+        };
     }
 
     /** The provider's call, with any non-spec exception turned into a divergence. */

@@ -41,6 +41,8 @@ final class ModelSession {
     }
 
     SessionMeta meta;
+    /** Which session of its id this is, see {@link ReferenceModel#incarnation(String)}. */
+    long incarnation;
     long revision;
     Optional<String> head = Optional.empty();
     /** Every node that was not vacuumed, in commit order. */

@@ -194,8 +194,8 @@ abstract class ReadScopeRules extends KitRules {
         RuntimeCommitResult second = commit(s, RuntimeCommit.expecting(1).append(Fx.child("b", "a")).head("b"));
         for (SessionReadScope scope : List.of(SessionReadScope.activePath(), SessionReadScope.fullGraph())) {
             List<SessionNode> nodes = read(s, scope).nodes();
-            checkEquals(first.committedAt(), nodes.get(0).createdAt(), "createdAt of r (" + scope + ")");
-            checkEquals(first.committedAt(), nodes.get(1).createdAt(), "createdAt of a (" + scope + ")");
+            checkEquals(first.committedAt(), nth(nodes, 0, "nodes of " + scope).createdAt(), "createdAt of r (" + scope + ")");
+            checkEquals(first.committedAt(), nth(nodes, 1, "nodes of " + scope).createdAt(), "createdAt of a (" + scope + ")");
             checkEquals(second.committedAt(), nodes.get(2).createdAt(), "createdAt of b (" + scope + ")");
         }
         checkEquals(second.committedAt(), s.loadNode("b").orElseThrow().createdAt(), "createdAt of loadNode(b)");

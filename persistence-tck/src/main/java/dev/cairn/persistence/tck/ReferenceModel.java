@@ -54,6 +54,8 @@ final class ReferenceModel {
     private final Map<String, ModelSession> sessions = new HashMap<>();
     private final Map<ContentHash, byte[]> blobs = new HashMap<>();
     private int lastRule;
+    /** Sessions made so far: numbers each session, so a session made again with a deleted one's id is another. */
+    private long made;
 
     /** @return the rule behind the last refusal */
     int lastRule() {
@@ -72,6 +74,16 @@ final class ReferenceModel {
             throw new SessionNotFoundException(id);
         }
         return s;
+    }
+
+    /**
+     * @param sessionId a session id
+     * @return the number of the session of that id now (rule 21: a store handle keeps the session it
+     *     was opened on), or 0 if there is none
+     */
+    long incarnation(String sessionId) {
+        ModelSession s = sessions.get(sessionId);
+        return s == null ? 0 : s.incarnation;
     }
 
     boolean exists(String sessionId) {
@@ -106,6 +118,17 @@ final class ReferenceModel {
         return s != null && s.seqLoose;
     }
 
+    /** @return the blobs nodes of the session that are not detached reference (rule 6: nameable without bytes) */
+    Set<ContentHash> blobHashes(String sessionId) {
+        ModelSession s = sessions.get(sessionId);
+        Set<ContentHash> refs = new HashSet<>();
+        if (s != null) {
+            s.references(n -> n.state != ModelSession.State.DETACHED, refs);
+        }
+        refs.retainAll(blobs.keySet());
+        return refs;
+    }
+
     Set<ContentHash> blobHashes() {
         return Set.copyOf(blobs.keySet());
     }
@@ -117,6 +140,7 @@ final class ReferenceModel {
         if (s == null) {
             s = new ModelSession(new SessionMeta(r.sessionId(), r.name(), r.model(), r.cwd(), r.parentSessionId(), now,
                     r.attributes()));
+            s.incarnation = ++made;
             sessions.put(r.sessionId(), s);
         }
         return s.meta;
@@ -168,6 +192,7 @@ final class ReferenceModel {
             }
         }
         f.head = Optional.of(r.atNodeId());
+        f.incarnation = ++made;
         sessions.put(r.newSessionId(), f);
         return f.meta;
     }
@@ -285,9 +310,23 @@ final class ReferenceModel {
         return s == null ? Optional.empty() : Optional.of(s.meta);
     }
 
+    /** @return any blob of the factory (SessionStoreFactory.loadBlob) */
     Optional<byte[]> loadBlob(ContentHash hash) {
         byte[] b = blobs.get(hash);
         return b == null ? Optional.empty() : Optional.of(b.clone());
+    }
+
+    /** @return a blob through a store of the session: only one it references (rule 13) */
+    Optional<byte[]> loadBlob(String sessionId, ContentHash hash) {
+        ModelSession s = sessions.get(sessionId);
+        return s != null && references(s, hash) ? loadBlob(hash) : Optional.empty();
+    }
+
+    /** @return whether a node of the session that is not detached attaches the blob or has a slot with it */
+    private static boolean references(ModelSession s, ContentHash hash) {
+        Set<ContentHash> refs = new HashSet<>();
+        s.references(n -> n.state != ModelSession.State.DETACHED, refs);
+        return refs.contains(hash);
     }
 
     // ------------------------------------------------------------------ writes
@@ -340,11 +379,11 @@ final class ReferenceModel {
             }
             for (BlobRef r : n.attachments()) {
                 NewBlob carried = c.blobs().get(r.hash());
-                byte[] stored = blobs.get(r.hash());
+                byte[] stored = carried == null && references(s, r.hash()) ? blobs.get(r.hash()) : null;
                 long size = carried != null ? carried.size() : stored != null ? stored.length : -1;
                 if (size != r.size()) {
-                    throw refuse(6, "attachment " + r.hash() + " of " + n.nodeId() + " names no carried or stored blob"
-                            + " of size " + r.size());
+                    throw refuse(6, "attachment " + r.hash() + " of " + n.nodeId() + " names no carried blob and"
+                            + " no blob the session references, of size " + r.size());
                 }
             }
             added.add(n.nodeId());

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * class SqliteKitTest extends RuntimePersistenceKit {
- *     @TempDir Path dir;
+ *     @TempDir static Path root;
  *     private String location;
  *
  *     protected SessionStoreFactory newFactory() {
- *         location = "sqlite:" + dir.resolve(UUID.randomUUID().toString());
+ *         location = "sqlite:" + root.resolve(UUID.randomUUID().toString());
  *         return SessionStores.open(location);
  *     }
  *
@@ -73,7 +73,8 @@ public abstract class RuntimePersistenceKit {
     /**
      * For providers whose data outlives a factory: the {@link SessionStores#open(String) location}
      * of the factory that {@link #newFactory()} returned last, so that the kit can open more factories
-     * on it, in this JVM (two factories racing, close and reopen) and in child JVMs (rule 23).
+     * on it while that one is still open, in this JVM (two factories racing, close and reopen) and in
+     * child JVMs (rule 23): the store must allow several factories on one location at the same time.
      *
      * @return the location, or empty (the default) if the provider's data does not outlive its
      *     factory; tests that need a shared location are then skipped with a reason
@@ -223,6 +224,24 @@ public abstract class RuntimePersistenceKit {
     @DisplayName("Rules 7-8: idempotency keys and size limits")
     class IdempotencyAndLimitTests extends IdempotencyAndLimitRules {
         IdempotencyAndLimitTests() {
+            super(RuntimePersistenceKit.this);
+        }
+    }
+
+    /** Rules 7 and 8 field by field and at the boundary. */
+    @Nested
+    @DisplayName("Rules 7-8: every fingerprint field, every limit at its boundary")
+    class FingerprintAndLimitTests extends FingerprintAndLimitRules {
+        FingerprintAndLimitTests() {
+            super(RuntimePersistenceKit.this);
+        }
+    }
+
+    /** Exact round trips, copies, and ids reused after vacuum. */
+    @Nested
+    @DisplayName("Rules 13-18: exact round trips, copies, reused ids")
+    class RoundTripTests extends RoundTripRules {
+        RoundTripTests() {
             super(RuntimePersistenceKit.this);
         }
     }

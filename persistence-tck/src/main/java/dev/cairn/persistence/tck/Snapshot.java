@@ -32,16 +32,17 @@ record Snapshot(String full, String active, Map<ContentHash, String> blobs, List
     static Snapshot of(RuntimePersistence store, SessionStoreFactory factory, Collection<ContentHash> watched) {
         Map<ContentHash, String> blobs = new LinkedHashMap<>();
         for (ContentHash h : watched) {
-            blobs.put(h, blobState(store, h));
+            blobs.put(h, "through the store " + blobState(() -> store.loadBlob(h)) + (factory == null ? ""
+                    : ", through the factory " + blobState(() -> factory.loadBlob(h))));
         }
         return new Snapshot(describe(store, SessionReadScope.fullGraphWithTombstones()),
                 describe(store, SessionReadScope.activePath()), blobs,
                 factory == null ? List.of() : catalogue(factory));
     }
 
-    static String blobState(RuntimePersistence store, ContentHash h) {
+    static String blobState(java.util.function.Supplier<Optional<byte[]>> load) {
         try {
-            Optional<byte[]> b = store.loadBlob(h);
+            Optional<byte[]> b = load.get();
             return b.map(bytes -> "present, " + bytes.length + " bytes, " + ContentHash.of(bytes)).orElse("absent");
         } catch (RuntimeException e) {
             return "loadBlob threw " + e;

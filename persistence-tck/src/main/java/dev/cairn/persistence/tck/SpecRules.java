@@ -31,8 +31,9 @@ final class SpecRules {
                     + " live node stored earlier or appended earlier in the same commit"),
             Map.entry(5, "that the head a commit names is a live node, stored or appended in the commit, and that a"
                     + " commit without a head keeps the current head"),
-            Map.entry(6, "that attachments name a blob carried by the commit or stored in the factory with the same"
-                    + " size, that checkpoint slots need a head after the commit, and that usage names a live node"),
+            Map.entry(6, "that attachments name a blob carried by the commit or one the session already references"
+                    + " (not another session's), with the same size, that checkpoint slots need a head after the commit,"
+                    + " and that usage names a live node"),
             Map.entry(7, "the idempotency keys: look the key up before anything else, compare"
                     + " RuntimeCommit.fingerprint(), return the first result with replayed=true, write nothing, and record"
                     + " keys only for commits that succeeded"),
@@ -46,8 +47,9 @@ final class SpecRules {
                     + " take, per slot, the first node that has it; re-committing a slot at the same node replaces it"),
             Map.entry(12, "visibility: no per-handle caches, every handle and factory on the location reads committed"
                     + " state, and each read's head and nodes come from one snapshot (one read transaction)"),
-            Map.entry(13, "loadBlob: return exactly the uncompressed bytes, verify their SHA-256 before returning and"
-                    + " throw StoreCorruptedException on a mismatch, return empty for unknown hashes"),
+            Map.entry(13, "loadBlob: return exactly the uncompressed bytes in a new array, verify their SHA-256 before"
+                    + " returning and throw StoreCorruptedException on a mismatch, return empty for unknown hashes; a"
+                    + " session's store only for blobs that nodes of the session that are not detached reference"),
             Map.entry(14, "the usage ledger: total and byModel sum every record ever committed in the session (replays"
                     + " once, abandoned, tombstoned and vacuumed nodes too); turns list only the read's nodes, in"
                     + " commit order"),

@@ -1,16 +1,24 @@
 package dev.cairn.persistence.tck;
 
 import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Rule 15: tombstones. */
 abstract class TombstoneRules extends KitRules {
+
+    /** Rounds of each tombstone race: enough to lose a race that goes wrong one time in five. */
+    private static final int RACE_ROUNDS = 30;
+    private static final String SERIALIZED = "that tombstoneNodes and commits of the session are serialized (a lock or"
+            + " a row lock on the session), so the cascade sees every child and the head check sees the head as"
+            + " committed";
 
     TombstoneRules(RuntimePersistenceKit kit) {
         super(kit);
@@ -111,25 +119,99 @@ abstract class TombstoneRules extends KitRules {
     @Test
     void rule15_aCommitRacingATombstoneNeverLeavesALiveNodeUnderATombstonedOne() throws Exception {
         RuntimePersistence s = open("s");
+        raceAppendsUnder(s, s);
+    }
+
+    @Test
+    void rule15_aCommitOnAnotherFactoryRacingATombstoneNeverLeavesALiveNodeUnderATombstonedOne() throws Exception {
+        assumeSharedLocation("a tombstone racing a commit of another factory");
+        RuntimePersistence s = open("s");
+        raceAppendsUnder(s, kit.openOnLocation().openExisting("s").orElseThrow());
+    }
+
+    @Test
+    void rule15_aCommitMovingTheHeadOntoANodeRacingItsTombstoneNeverLeavesTheHeadTombstoned() throws Exception {
+        RuntimePersistence s = open("s");
+        raceHeadOnto(s, open("s"));
+    }
+
+    @Test
+    void rule15_aCommitOnAnotherFactoryMovingTheHeadOntoANodeRacingItsTombstoneNeverLeavesTheHeadTombstoned()
+            throws Exception {
+        assumeSharedLocation("a tombstone racing a head move of another factory");
+        RuntimePersistence s = open("s");
+        raceHeadOnto(s, kit.openOnLocation().openExisting("s").orElseThrow());
+    }
+
+    /** Rounds of: a commit appends a leaf under a branch while {@code tomb} tombstones the branch. */
+    private void raceAppendsUnder(RuntimePersistence s, RuntimePersistence tomb) throws Exception {
         chain(s, "main", 1);
-        for (int round = 0; round < 30; round++) {
+        for (int round = 0; round < RACE_ROUNDS; round++) {
             String branch = "branch" + round;
             String leaf = "leaf" + round;
             long rev = revision(s);
             commit(s, RuntimeCommit.expecting(rev).append(Fx.child(branch, "main1")));
             RuntimeCommit c = RuntimeCommit.expecting(rev + 1).append(Fx.child(leaf, branch)).build();
-            java.util.List<Race.Outcome<Object>> out = Race.run(java.util.List.of(() -> s.commitRuntimeState(c),
-                    () -> s.tombstoneNodes(java.util.List.of(branch))), 60);
+            List<Race.Outcome<Object>> out = Race.run(List.of(() -> s.commitRuntimeState(c),
+                    () -> tomb.tombstoneNodes(List.of(branch))), 60);
             if (!out.get(1).ok()) {
                 throw failure("tombstoneNodes racing a commit threw " + out.get(1).error(), null, out.get(1).error());
             }
-            check(out.get(0).ok() || out.get(0).error() instanceof dev.cairn.persistence.InvalidRequestException,
+            check(out.get(0).ok() || out.get(0).error() instanceof InvalidRequestException,
                     "a commit racing a tombstone of its parent failed with " + out.get(0).error());
             check(s.loadNode(branch).isEmpty(), branch + " is live after tombstoneNodes returned");
             check(s.loadNode(leaf).isEmpty(), "node " + leaf + " is live under its tombstoned parent " + branch
-                    + " (round " + round + ")", "that tombstoneNodes and commits that append under a node are serialized,"
-                    + " so the cascade sees every child");
+                    + " (round " + round + ")", SERIALIZED);
         }
+        checkStillCommits(s);
+    }
+
+    /**
+     * Rounds of: a commit moves the head onto a branch (even rounds) or appends a leaf under it and
+     * moves the head there (odd rounds), while {@code tomb} tombstones the branch. At most one of the
+     * two may succeed, and the head is live after both.
+     */
+    private void raceHeadOnto(RuntimePersistence s, RuntimePersistence tomb) throws Exception {
+        chain(s, "main", 1);
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            String branch = "branch" + round;
+            long rev = revision(s);
+            commit(s, RuntimeCommit.expecting(rev).append(Fx.child(branch, "main1")));
+            RuntimeCommit.Builder b = RuntimeCommit.expecting(rev + 1);
+            String head = branch;
+            if (round % 2 == 1) {
+                head = "leaf" + round;
+                b.append(Fx.child(head, branch));
+            }
+            RuntimeCommit c = b.head(head).build();
+            List<Race.Outcome<Object>> out = Race.run(List.of(() -> s.commitRuntimeState(c),
+                    () -> tomb.tombstoneNodes(List.of(branch))), 60);
+            for (Race.Outcome<Object> o : out) {
+                if (!o.ok() && !(o.error() instanceof InvalidRequestException)) {
+                    throw failure("a commit moving the head to " + head + " racing tombstoneNodes([" + branch
+                            + "]) threw " + o.error() + " (round " + round + ")", SERIALIZED, o.error());
+                }
+            }
+            check(!(out.get(0).ok() && out.get(1).ok()), "both the commit that moved the head to " + head
+                    + " and tombstoneNodes([" + branch + "]) succeeded (round " + round + "): the head is on a tombstoned"
+                    + " node", SERIALIZED + "; a tombstone must see the head as it is after the commit it waited for");
+            PersistedSessionRead r = read(s);
+            check(r.head().nodeId().isPresent(), "the session lost its head (round " + round + ")", SERIALIZED);
+            String now = r.head().nodeId().get();
+            check(s.loadNode(now).isPresent(), "the head " + now + " is not a live node after a commit raced"
+                    + " tombstoneNodes([" + branch + "]) (round " + round + ")", SERIALIZED);
+        }
+        checkStillCommits(s);
+    }
+
+    /** After the races, gc and vacuum, the session still takes a commit under its head. */
+    private void checkStillCommits(RuntimePersistence s) {
+        must("gcUnreachable after the races", s::gcUnreachable);
+        must("vacuum after the races", s::vacuum);
+        PersistedSessionRead r = read(s);
+        var node = r.head().nodeId().map(h -> Fx.child("after", h)).orElseGet(() -> Fx.root("after"));
+        commit(s, RuntimeCommit.expecting(r.head().revision()).append(node).head("after"));
+        checkEquals(Optional.of("after"), read(s).head().nodeId(), "the head after a commit that follows the races");
     }
 
     @Test

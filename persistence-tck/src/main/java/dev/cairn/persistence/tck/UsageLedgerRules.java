@@ -64,7 +64,7 @@ abstract class UsageLedgerRules extends KitRules {
                 turns(read(s, SessionReadScope.fullGraph()).usage()), "usage.turns of fullGraph");
         checkEquals(List.of("r/m1@1", "x/m2@3"), turns(read(s, SessionReadScope.activePathTo("x")).usage()),
                 "usage.turns of activePathTo(x)");
-        UsageEntry first = path.usage().turns().get(0);
+        UsageEntry first = nth(path.usage().turns(), 0, "usage.turns of the active path");
         checkEquals(U1, first.usage(), "usage of the entry of r");
         checkEquals(rs.get(0).committedAt(), first.recordedAt(), "recordedAt of the entry of r (its committedAt)");
         checkEquals(U3, path.usage().turns().get(2).usage(), "usage of the second entry of a");

@@ -80,9 +80,14 @@ class ModelBackend {
         return Durability.VOLATILE;
     }
 
-    /** Loads a blob and verifies it, as providers must (rule 13). */
+    /** Loads any blob of the factory and verifies it, as providers must (rule 13). */
     Optional<byte[]> loadBlob(ContentHash hash) {
-        Optional<byte[]> bytes = read(m -> m.loadBlob(hash));
+        return loadBlob(m -> m.loadBlob(hash), hash);
+    }
+
+    /** Loads a blob with {@code lookup} and verifies it, as providers must (rule 13). */
+    Optional<byte[]> loadBlob(Function<ReferenceModel, Optional<byte[]>> lookup, ContentHash hash) {
+        Optional<byte[]> bytes = read(lookup);
         if (bytes.isPresent() && damaged.contains(hash)) {
             bytes.get()[0] ^= 1;
         }

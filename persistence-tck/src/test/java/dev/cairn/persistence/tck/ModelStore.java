@@ -24,10 +24,13 @@ final class ModelStore implements RuntimePersistence {
     private final ModelBackend backend;
     private final String sessionId;
     private final StorePolicy policy;
+    /** The session this handle was opened on (rule 21: a later session of the same id is another). */
+    private final long incarnation;
     private volatile boolean closed;
 
-    ModelStore(ModelStoreFactory factory, String sessionId, StorePolicy policy) {
+    ModelStore(ModelStoreFactory factory, String sessionId, long incarnation, StorePolicy policy) {
         this.factory = factory;
+        this.incarnation = incarnation;
         this.backend = factory.backend;
         this.sessionId = sessionId;
         this.policy = policy;
@@ -39,6 +42,16 @@ final class ModelStore implements RuntimePersistence {
         }
     }
 
+    private boolean mine(ReferenceModel m) {
+        return m.incarnation(sessionId) == incarnation;
+    }
+
+    private void requireMine(ReferenceModel m) {
+        if (!mine(m)) {
+            throw new dev.cairn.persistence.SessionNotFoundException(sessionId);
+        }
+    }
+
     @Override
     public String sessionId() {
         return sessionId;
@@ -47,13 +60,13 @@ final class ModelStore implements RuntimePersistence {
     @Override
     public Optional<PersistedSessionRead> loadSession(SessionReadScope scope) {
         checkOpen();
-        return backend.read(m -> m.loadSession(sessionId, scope));
+        return backend.read(m -> mine(m) ? m.loadSession(sessionId, scope) : Optional.empty());
     }
 
     @Override
     public Optional<SessionNode> loadNode(String nodeId) {
         checkOpen();
-        return backend.read(m -> m.loadNode(sessionId, nodeId));
+        return backend.read(m -> mine(m) ? m.loadNode(sessionId, nodeId) : Optional.empty());
     }
 
     @Override
@@ -63,6 +76,7 @@ final class ModelStore implements RuntimePersistence {
         return backend.write(new ModelBackend.Write<RuntimeCommitResult>() {
             @Override
             public RuntimeCommitResult apply(ReferenceModel m) {
+                requireMine(m);
                 return m.commit(sessionId, policy, commit, now);
             }
 
@@ -79,6 +93,7 @@ final class ModelStore implements RuntimePersistence {
         backend.write(new ModelBackend.Write<Boolean>() {
             @Override
             public Boolean apply(ReferenceModel m) {
+                requireMine(m);
                 m.saveSessionMeta(sessionId, meta);
                 return true;
             }
@@ -93,7 +108,7 @@ final class ModelStore implements RuntimePersistence {
     @Override
     public Optional<SessionMeta> loadSessionMeta() {
         checkOpen();
-        return backend.read(m -> m.loadSessionMeta(sessionId));
+        return backend.read(m -> mine(m) ? m.loadSessionMeta(sessionId) : Optional.empty());
     }
 
     @Override
@@ -103,6 +118,7 @@ final class ModelStore implements RuntimePersistence {
         return backend.write(new ModelBackend.Write<Integer>() {
             @Override
             public Integer apply(ReferenceModel m) {
+                requireMine(m);
                 return m.tombstoneNodes(sessionId, ids);
             }
 
@@ -116,7 +132,7 @@ final class ModelStore implements RuntimePersistence {
     @Override
     public Optional<byte[]> loadBlob(ContentHash hash) {
         checkOpen();
-        return backend.loadBlob(hash);
+        return backend.loadBlob(m -> mine(m) ? m.loadBlob(sessionId, hash) : Optional.empty(), hash);
     }
 
     @Override

@@ -45,7 +45,11 @@ final class ModelStoreFactory implements SessionStoreFactory {
     }
 
     private RuntimePersistence store(String sessionId, StorePolicy policy) {
-        ModelStore s = new ModelStore(this, sessionId, policy);
+        return store(sessionId, backend.read(m -> m.incarnation(sessionId)), policy);
+    }
+
+    private RuntimePersistence store(String sessionId, long incarnation, StorePolicy policy) {
+        ModelStore s = new ModelStore(this, sessionId, incarnation, policy);
         stores.add(s);
         return s;
     }
@@ -73,8 +77,8 @@ final class ModelStoreFactory implements SessionStoreFactory {
     public Optional<RuntimePersistence> openExisting(String sessionId) {
         checkOpen();
         Ids.require("session id", sessionId);
-        return backend.read(m -> m.exists(sessionId)) ? Optional.of(store(sessionId, StorePolicy.DEFAULT))
-                : Optional.empty();
+        long incarnation = backend.read(m -> m.incarnation(sessionId));
+        return incarnation != 0 ? Optional.of(store(sessionId, incarnation, StorePolicy.DEFAULT)) : Optional.empty();
     }
 
     @Override
@@ -118,6 +122,12 @@ final class ModelStoreFactory implements SessionStoreFactory {
                 return existed ? new byte[][] {JournalCodec.delete(sessionId)} : new byte[0][];
             }
         });
+    }
+
+    @Override
+    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        checkOpen();
+        return backend.loadBlob(hash);
     }
 
     @Override

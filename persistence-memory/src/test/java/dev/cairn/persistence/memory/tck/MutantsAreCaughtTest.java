@@ -19,8 +19,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Proves that the kit catches broken stores: runs the whole kit (every nested class) through the
- * JUnit Platform Launcher against each {@link Mutants mutant} and requires at least one failure
- * whose message names the rule the mutant breaks. A control run of the unmodified wrappers must pass.
+ * JUnit Platform Launcher against each {@link Mutants mutant} (and {@link MoreMutants},
+ * {@link SessionMutants}) and requires at least one failure of a targeted test (not only the
+ * randomized model-based one) whose message names the rule the mutant breaks. A control run of the unmodified wrappers must pass.
  */
 class MutantsAreCaughtTest {
 
@@ -54,7 +55,8 @@ class MutantsAreCaughtTest {
 
     @TestFactory
     Stream<DynamicTest> everyMutantFailsTheKitNamingTheRuleItBreaks() {
-        return Mutants.ALL.stream().map(kit -> DynamicTest.dynamicTest(kit.getSimpleName(), () -> {
+        return Stream.of(Mutants.ALL, MoreMutants.ALL, SessionMutants.ALL).flatMap(List::stream)
+                .map(kit -> DynamicTest.dynamicTest(kit.getSimpleName(), () -> {
             MutantKit mutant = kit.getDeclaredConstructor().newInstance();
             String tag = "[rule " + mutant.rule() + "]";
             Run run = runKit(kit);
@@ -69,6 +71,8 @@ class MutantsAreCaughtTest {
                     + mutant.breaks() + " (rule " + mutant.rule() + ")");
             assertTrue(!naming.isEmpty(), "the kit failed the mutant " + kit.getSimpleName() + " (" + mutant.breaks()
                     + ") but no failure names " + tag + ": " + run.failures());
+            assertTrue(!targeted.isEmpty(), "only the randomized model-based test caught the mutant " + kit.getSimpleName()
+                    + " (" + mutant.breaks() + "); a targeted test of rule " + mutant.rule() + " must catch it on every run");
         }));
     }
 
