@@ -574,6 +574,13 @@ public final class Report {
                 Optional<Result> r = find("BlobBench." + op[0], Map.of("target", t));
                 md.append("| `").append(t).append("` | ").append(op[1]).append(" | ").append(pct(r, "50.0"))
                         .append(" | ").append(pct(r, "99.0")).append(" | ").append(mean(r)).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    // ---- scenario 9 ----
+
     /** The framework adapters against a bare commit, when {@link AdapterBench} ran. */
     void renderAdapters(StringBuilder md) {
         if (results.stream().noneMatch(r -> r.benchmark().startsWith("AdapterBench."))) {
