@@ -292,7 +292,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
     }
 
     /**
-     * Token usage of a session, from its ledger: every model call, every branch.
+     * Token usage of a session, from its ledger: totals over every model call on every branch, and
+     * the entries of the events on the active path.
      *
      * @param appName the app
      * @param userId the user
@@ -303,7 +304,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
     public dev.cairn.persistence.UsageLedger usage(String appName, String userId, String sessionId) {
         String id = sessionOf(appName, userId, sessionId);
         try (RuntimePersistence store = owned(id, appName, userId, sessionId)) {
-            return store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow(() -> notFound(appName, userId, sessionId)).usage();
+            return store.loadSession(SessionReadScope.activePath()).orElseThrow(() -> notFound(appName, userId, sessionId)).usage();
         }
     }
 
