@@ -2,6 +2,8 @@ package dev.cairn.persistence.adk;
 
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.adapter.FrameworkIds;
 
 import java.nio.charset.StandardCharsets;
@@ -50,10 +52,14 @@ final class AdkIds {
         return "d." + hex(sourceSessionId + "\n" + eventNode);
     }
 
+    /** Checks an ADK name (app, user or session id): 1 to 4,096 characters, not blank, no NUL. */
     static void require(String what, String value) {
-        SESSIONS.requireStorable(value == null ? null : value);
-        if (value.isBlank()) {
-            throw new dev.cairn.persistence.InvalidRequestException(what + " must not be blank");
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(what + " must not be null or blank");
+        }
+        if (value.length() > SessionMeta.MAX_ATTRIBUTE_VALUE || value.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(what + " must have at most " + SessionMeta.MAX_ATTRIBUTE_VALUE
+                    + " characters and no NUL character; this one has " + value.length() + " characters");
         }
     }
 

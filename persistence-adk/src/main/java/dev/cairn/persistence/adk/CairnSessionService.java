@@ -443,8 +443,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
             if (!pending.isEmpty()) {
                 commit.checkpoint(SharedState.PENDING, pending.toBytes());
             }
-            EventCodec.usage(event).ifPresent(u -> commit.usage(nodeId, event.modelVersion().filter(v -> !v.isBlank())
-                    .orElse(UNKNOWN_MODEL), u));
+            EventCodec.usage(event).ifPresent(u -> commit.usage(nodeId, modelName(event), u));
             try {
                 newRevision = store.commitRuntimeState(commit.build()).revision();
             } catch (RevisionConflictException e) {
@@ -558,6 +557,15 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         AdkIds.require("user id", userId);
         AdkIds.require("session id", sessionId);
         return AdkIds.session(appName, userId, sessionId);
+    }
+
+    /** The event's model version as a ledger model name: control characters dropped, at most 200 characters. */
+    private static String modelName(Event event) {
+        String v = event.modelVersion().orElse("").replaceAll("\\p{Cntrl}", "").trim();
+        if (v.isEmpty()) {
+            return UNKNOWN_MODEL;
+        }
+        return v.length() > 200 ? v.substring(0, 200) : v;
     }
 
     private static SessionNotFoundException notFound(String appName, String userId, String sessionId) {

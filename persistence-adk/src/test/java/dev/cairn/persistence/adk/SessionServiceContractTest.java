@@ -325,4 +325,22 @@ class SessionServiceContractTest {
             assertThrows(SessionNotFoundException.class, () -> s.fork("app", "u2", "s1", a.id(), "theirs"));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void blankOrOversizedNamesAreRefusedWithAClearError(String kind) {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnSessionService s = CairnSessionService.of(f)) {
+            var blank = assertThrows(dev.cairn.persistence.InvalidRequestException.class,
+                    () -> s.createSession(" ", "u1", Map.of(), "s1").blockingGet());
+            assertTrue(blank.getMessage().contains("app name"), blank.getMessage());
+            var longId = assertThrows(dev.cairn.persistence.InvalidRequestException.class,
+                    () -> s.getSession("app", "u1", "x".repeat(5000), Optional.empty()).blockingGet());
+            assertTrue(longId.getMessage().contains("4096"), longId.getMessage());
+            // names Cairn cannot hold as ids are fine: they are hashed, and kept as attributes
+            Session odd = create(s, "user/with spaces", "id with/slashes", Map.of());
+            assertEquals("id with/slashes", get(s, "app", "user/with spaces", "id with/slashes").orElseThrow().id());
+            s.appendEvent(odd, Events.withUsage(Events.model("a", Map.of()), "model\nwith control", 1, 1)).blockingGet();
+            assertEquals(Map.of("modelwith control", TokenUsage.of(1, 1)), s.usage("app", "user/with spaces", "id with/slashes").byModel());
+        }
+    }
 }
