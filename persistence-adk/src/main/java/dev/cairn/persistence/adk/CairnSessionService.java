@@ -429,7 +429,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
             if (r.head().revision() != revision) {
                 throw stale(session, revision, r.head().revision());
             }
-            SharedState.pending(store, r).ifPresent(p -> applyShared(id, session.appName(), session.userId(), p));
+            Optional<SharedState.Pending> previous = SharedState.pending(store, r).filter(p -> !p.isEmpty());
+            boolean previousApplied = previous.map(p -> applyShared(id, session.appName(), session.userId(), p)).orElse(false);
             Map<String, Object> state = StateCodec.apply(sessionState(store, r), StateCodec.scope(encoded.delta(), null),
                     StateCodec.scope(encoded.removed(), null));
             RuntimeCommit.Builder commit = RuntimeCommit.expecting(revision);
@@ -440,7 +441,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
             commit.append(new NewNode(nodeId, r.head().nodeId(), encoded.kind(), encoded.payload(), refs))
                     .head(nodeId)
                     .checkpoint(SharedState.SLOT, StateCodec.write(state));
-            if (!pending.isEmpty()) {
+            if (!pending.isEmpty() || previousApplied) {
+                // the earlier event's shared deltas are applied: only this event's (maybe none) stay pending
                 commit.checkpoint(SharedState.PENDING, pending.toBytes());
             }
             EventCodec.usage(event).ifPresent(u -> commit.usage(nodeId, modelName(event), u));
@@ -504,16 +506,19 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         }
     }
 
-    private void applyShared(String sessionId, String appName, String userId, SharedState.Pending pending) {
+    /** Applies shared deltas; false (and a warning) when they could not be applied now. */
+    private boolean applyShared(String sessionId, String appName, String userId, SharedState.Pending pending) {
         if (pending.isEmpty()) {
-            return;
+            return true;
         }
         try {
             shared.apply(sessionId, appName, userId, pending);
+            return true;
         } catch (RuntimeException e) {
             // The event is durable and keeps its shared deltas; the next read or append applies them.
             LOG.warn("Shared app/user state of session {} not updated yet ({}); it is applied on the next read",
                     sessionId, e.getClass().getSimpleName());
+            return false;
         }
     }
 

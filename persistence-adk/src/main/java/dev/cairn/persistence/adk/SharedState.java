@@ -43,6 +43,7 @@ final class SharedState {
     /** The shared deltas of one event, as kept in the session's {@value #PENDING} slot. */
     record Pending(String node, Map<String, Object> app, List<String> appRemoved, Map<String, Object> user,
                    List<String> userRemoved) {
+        @com.fasterxml.jackson.annotation.JsonIgnore
         boolean isEmpty() {
             return app.isEmpty() && appRemoved.isEmpty() && user.isEmpty() && userRemoved.isEmpty();
         }

@@ -343,4 +343,24 @@ class SessionServiceContractTest {
             assertEquals(Map.of("modelwith control", TokenUsage.of(1, 1)), s.usage("app", "user/with spaces", "id with/slashes").byModel());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void sharedStateLostToAFailureIsAppliedByTheNextAppend(String kind) {
+        try (SessionStoreFactory f = Stores.open(kind, dir)) {
+            FailingFactory failing = new FailingFactory(f, "adkapp:");
+            try (CairnSessionService s = CairnSessionService.of(failing)) {
+                Session one = create(s, "u1", "one", Map.of());
+                failing.failNextCommits(1);
+                s.appendEvent(one, Events.model("ok", Map.of("app:flag", "on"))).blockingGet();
+                assertFalse(create(s, "u2", "probe", Map.of()).state().containsKey("app:flag"), "not applied yet");
+                s.appendEvent(one, Events.user("next")).blockingGet();
+                assertEquals("on", create(s, "u3", "probe", Map.of()).state().get("app:flag"));
+                try (var store = f.openExisting(CairnSessionService.cairnSessionId("app", "u1", "one")).orElseThrow()) {
+                    var read = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow();
+                    assertTrue(SharedState.pending(store, read).orElseThrow().isEmpty(), "nothing is pending any more");
+                }
+            }
+        }
+    }
 }

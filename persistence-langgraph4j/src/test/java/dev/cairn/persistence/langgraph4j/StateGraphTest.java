@@ -58,6 +58,7 @@ class StateGraphTest {
             StateSnapshot<GraphState> paused = app.getState(thread);
             assertEquals("approve", paused.next());
             int before = fresh.list(thread).size();
+            assertTrue(before >= 2, "one checkpoint per step, not one replaced in place: " + before);
 
             // time travel: change the paused checkpoint itself, as a human reviewer would
             RunnableConfig edited = app.updateState(paused.config(), Map.of("approver", "alice"));
