@@ -80,15 +80,23 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
     /** The model name usage is recorded under when an event names no {@code modelVersion}. */
     public static final String UNKNOWN_MODEL = "unknown";
     private static final Logger LOG = LoggerFactory.getLogger(CairnSessionService.class);
-    private static final String ROOT = "created";
 
     private final SessionStoreFactory factory;
     private final boolean ownsFactory;
     private final StorePolicy policy;
     private final int maxListedSessions;
     private final SharedState shared;
-    /** The revision each Session object was read at (identity: Session does not override equals). */
-    private final Map<Session, Long> revisions = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * What each Session object was read at (identity: Session does not override equals): the
+     * revision its next append expects, and the head and state at that revision. Only ever used
+     * under compare-and-set on that revision, so it can never be served stale.
+     */
+    private final Map<Session, ReadAt> revisions = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** A session as it was at a revision; {@code unapplied}: shared deltas not applied yet. */
+    private record ReadAt(long revision, String head, Map<String, Object> state, Optional<SharedState.Pending> unapplied,
+                          boolean clearPending) {
+    }
 
     private CairnSessionService(Builder b) {
         this.factory = b.factory != null ? b.factory : SessionStores.open(b.location);
@@ -332,7 +340,9 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         String sessionId = requestedId == null || requestedId.isBlank() ? UUID.randomUUID().toString() : requestedId.trim();
         String id = sessionOf(appName, userId, sessionId);
         Map<String, Object> own = StateCodec.scope(state, null);
-        SharedState.Pending pending = SharedState.Pending.of(ROOT, state, List.of());
+        // unique per incarnation: a deleted and re-created session never matches a Session object of the old one
+        String root = "created." + UUID.randomUUID();
+        SharedState.Pending pending = SharedState.Pending.of(root, state, List.of());
         Map<String, String> attrs = new HashMap<>();
         attrs.put(ConversationWindows.ADAPTER_ATTRIBUTE, FRAMEWORK);
         attrs.put(AdkIds.APP, appName);
@@ -340,8 +350,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         attrs.put(AdkIds.SESSION, sessionId);
         try (RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of(id).withPolicy(policy).withAttributes(attrs))) {
             RuntimeCommit.Builder commit = RuntimeCommit.expecting(0)
-                    .append(NewNode.root(ROOT, EventCodec.CREATED, StateCodec.write(own)))
-                    .head(ROOT)
+                    .append(NewNode.root(root, EventCodec.CREATED, StateCodec.write(own)))
+                    .head(root)
                     .checkpoint(SharedState.SLOT, StateCodec.write(own));
             if (!pending.isEmpty()) {
                 commit.checkpoint(SharedState.PENDING, pending.toBytes());
@@ -375,7 +385,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
                 return Optional.empty(); // created, but the creating commit never landed
             }
             PersistedSessionRead r = loaded.get();
-            SharedState.pending(store, r).ifPresent(p -> applyShared(id, appName, userId, p));
+            Optional<SharedState.Pending> pending = SharedState.pending(store, r).filter(p -> !p.isEmpty());
+            boolean applied = pending.map(p -> applyShared(id, appName, userId, p)).orElse(false);
             List<Event> events = new ArrayList<>();
             for (SessionNode n : r.nodes()) {
                 if (!n.kind().equals(EventCodec.CREATED)) {
@@ -390,7 +401,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
                 long from = after.get().toEpochMilli();
                 events.removeIf(e -> e.timestamp() < from);
             }
-            Map<String, Object> state = new java.util.concurrent.ConcurrentHashMap<>(sessionState(store, r));
+            Map<String, Object> own = sessionState(store, r);
+            Map<String, Object> state = new java.util.concurrent.ConcurrentHashMap<>(own);
             state.putAll(shared.read(appName, userId));
             Instant updated = r.nodes().isEmpty() ? Instant.EPOCH : r.nodes().get(r.nodes().size() - 1).createdAt();
             SessionNode last = r.nodes().get(r.nodes().size() - 1);
@@ -399,7 +411,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
             }
             Session session = Session.builder(sessionId).appName(appName).userId(userId).state(state)
                     .events(events).lastUpdateTime(updated).build();
-            revisions.put(session, r.head().revision());
+            revisions.put(session, new ReadAt(r.head().revision(), r.head().nodeId().get(), own,
+                    applied ? Optional.empty() : pending, applied));
             return Optional.of(session);
         }
     }
@@ -410,11 +423,13 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         if (event.partial().orElse(false)) {
             return event;
         }
-        Long revision = revisions.get(session);
-        if (revision == null) {
+        ReadAt at = revisions.get(session);
+        if (at == null) {
             throw new SessionException("Session " + session.id() + " was not read or created through this CairnSessionService;"
                     + " get it with getSession before appending");
         }
+        // The Session object was checked against its (appName, userId) when it was read; its Cairn id is
+        // derived from that triple, and the commit below lands only on the revision and head it was read at.
         String id = sessionOf(session.appName(), session.userId(), session.id());
         if (event.id() == null || event.id().isBlank()) {
             event.setId(Event.generateEventId());
@@ -422,26 +437,30 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         String nodeId = AdkIds.eventNode(event.id());
         EventCodec.Encoded encoded = EventCodec.encode(event);
         SharedState.Pending pending = SharedState.Pending.of(nodeId, encoded.delta(), encoded.removed());
-        long newRevision;
-        try (RuntimePersistence store = owned(id, session.appName(), session.userId(), session.id())) {
-            PersistedSessionRead r = store.loadSession(SessionReadScope.activePathTail(1))
-                    .orElseThrow(() -> notFound(session.appName(), session.userId(), session.id()));
-            if (r.head().revision() != revision) {
-                throw stale(session, revision, r.head().revision());
+        boolean clear = at.clearPending();
+        if (at.unapplied().isPresent()) {
+            if (applyShared(id, session.appName(), session.userId(), at.unapplied().get())) {
+                clear = true;
+            } else if (!pending.isEmpty()) {
+                throw new SessionException("Session " + session.id() + ": the shared app:/user: state of an earlier event"
+                        + " could not be applied yet; nothing was written, retry the step");
             }
-            Optional<SharedState.Pending> previous = SharedState.pending(store, r).filter(p -> !p.isEmpty());
-            boolean previousApplied = previous.map(p -> applyShared(id, session.appName(), session.userId(), p)).orElse(false);
-            Map<String, Object> state = StateCodec.apply(sessionState(store, r), StateCodec.scope(encoded.delta(), null),
-                    StateCodec.scope(encoded.removed(), null));
-            RuntimeCommit.Builder commit = RuntimeCommit.expecting(revision);
+        }
+        Map<String, Object> state = StateCodec.apply(at.state(), StateCodec.scope(encoded.delta(), null),
+                StateCodec.scope(encoded.removed(), null));
+        long newRevision;
+        RuntimePersistence store = factory.openExisting(id).orElseThrow(() -> notFound(session.appName(), session.userId(), session.id()));
+        try (store) {
+            RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision());
             List<dev.cairn.persistence.BlobRef> refs = new ArrayList<>();
             for (Media m : encoded.media()) {
                 refs.add(commit.attach(m.bytes(), m.mediaType()));
             }
-            commit.append(new NewNode(nodeId, r.head().nodeId(), encoded.kind(), encoded.payload(), refs))
+            commit.append(NewNode.child(nodeId, at.head(), encoded.kind(), encoded.payload(),
+                            refs.toArray(new dev.cairn.persistence.BlobRef[0])))
                     .head(nodeId)
                     .checkpoint(SharedState.SLOT, StateCodec.write(state));
-            if (!pending.isEmpty() || previousApplied) {
+            if (!pending.isEmpty() || clear) {
                 // the earlier event's shared deltas are applied: only this event's (maybe none) stay pending
                 commit.checkpoint(SharedState.PENDING, pending.toBytes());
             }
@@ -449,12 +468,19 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
             try {
                 newRevision = store.commitRuntimeState(commit.build()).revision();
             } catch (RevisionConflictException e) {
-                throw stale(session, revision, e.actual());
+                throw stale(session, at.revision(), e.actual());
             } catch (dev.cairn.persistence.SessionNotFoundException e) {
                 throw notFound(session.appName(), session.userId(), session.id());
+            } catch (InvalidRequestException e) {
+                // the head it was read at is gone: the session was deleted and created again since
+                long now = store.loadSession(SessionReadScope.activePathTail(1)).map(r -> r.head().revision()).orElse(0L);
+                if (store.loadNode(at.head()).isEmpty()) {
+                    throw stale(session, at.revision(), now);
+                }
+                throw e;
             }
         }
-        applyShared(id, session.appName(), session.userId(), pending);
+        boolean applied = applyShared(id, session.appName(), session.userId(), pending);
         event.actions().stateDelta().forEach((k, v) -> {
             if (!k.startsWith(State.TEMP_PREFIX)) {
                 if (v == State.REMOVED) {
@@ -466,7 +492,8 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         });
         session.events().add(event);
         session.lastUpdateTime(Instant.ofEpochMilli(event.timestamp()));
-        revisions.put(session, newRevision);
+        revisions.put(session, new ReadAt(newRevision, nodeId, state,
+                applied || pending.isEmpty() ? Optional.empty() : Optional.of(pending), applied && !pending.isEmpty()));
         return event;
     }
 

@@ -363,4 +363,18 @@ class SessionServiceContractTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aSessionObjectOfADeletedSessionCannotAppendToItsSuccessor(String kind) {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnSessionService s = CairnSessionService.of(f)) {
+            Session old = create(s, "u1", "s1", Map.of("v", "old"));
+            s.deleteSession("app", "u1", "s1").blockingAwait();
+            create(s, "u1", "s1", Map.of("v", "new"));
+            assertThrows(SessionException.class, () -> s.appendEvent(old, Events.model("late", Map.of("v", "old!"))).blockingGet());
+            Session now = get(s, "app", "u1", "s1").orElseThrow();
+            assertTrue(now.events().isEmpty());
+            assertEquals("new", now.state().get("v"));
+        }
+    }
 }
