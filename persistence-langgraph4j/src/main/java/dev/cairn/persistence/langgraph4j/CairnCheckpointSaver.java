@@ -26,6 +26,8 @@ import org.bsc.langgraph4j.serializer.StateSerializer;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +52,10 @@ import java.util.UUID;
  *   <li>{@link #release(RunnableConfig)} forks the thread into a released version
  *       ({@link #releasedVersions(String)}, {@link #released(String, int)}), then deletes the live
  *       thread, which starts empty on the next {@code put};</li>
- *   <li>nothing is cached between calls: several savers (machines) on one {@code postgres:} store
- *       see each other's checkpoints at once, and concurrent puts on one thread all land, each on the
- *       head the other left.</li>
+ *   <li>no checkpoint is cached: list and get read the store, so several savers (machines) on one
+ *       {@code postgres:} store see each other's checkpoints at once, and concurrent puts on one
+ *       thread all land, each on the head the other left (a put starts from the head this saver
+ *       last wrote, as a guess that compare-and-set checks).</li>
  * </ul>
  * Thread-safe.
  *
@@ -77,6 +80,22 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
     private final StorePolicy policy;
     private final CheckpointCodec codec;
     private final int maxTries;
+    /**
+     * The revision and head this saver last wrote per thread: only a guess for the next put's
+     * compare-and-set (a wrong guess fails the commit and the head is read again), never returned by
+     * list or get. Bounded: the least recently used threads are forgotten.
+     */
+    private final Map<String, Head> heads = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Head> eldest) {
+            return size() > MAX_HEADS;
+        }
+    });
+    private static final int MAX_HEADS = 4096;
+
+    /** A thread's head as this saver last wrote it. */
+    private record Head(long revision, Optional<String> nodeId) {
+    }
 
     private CairnCheckpointSaver(Builder b) {
         this.factory = b.factory != null ? b.factory : SessionStores.open(b.location);
@@ -149,28 +168,39 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         attrs.put(ConversationWindows.ADAPTER_ATTRIBUTE, FRAMEWORK);
         attrs.put(LIVE.idAttribute(), threadId);
         try (RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of(liveId).withPolicy(policy).withAttributes(attrs))) {
+            Head guess = config.checkPointId().isPresent() ? null : heads.get(liveId);
             for (int attempt = 1; ; attempt++) {
-                PersistedSessionRead r;
+                Head at;
                 Optional<String> parent;
                 if (config.checkPointId().isPresent()) {
-                    r = store.loadSession(SessionReadScope.activePath()).orElseThrow();
+                    PersistedSessionRead r = store.loadSession(SessionReadScope.activePath()).orElseThrow();
                     SessionNode replaced = find(r, config.checkPointId().get()).orElseThrow(() -> new NoSuchElementException(
                             "Checkpoint with id " + config.checkPointId().get() + " not found in thread " + threadId));
+                    at = new Head(r.head().revision(), r.head().nodeId());
                     parent = replaced.parentNodeId();
+                } else if (guess != null) {
+                    at = guess;
+                    parent = guess.nodeId();
                 } else {
-                    r = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow();
-                    parent = r.head().nodeId();
+                    PersistedSessionRead r = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow();
+                    at = new Head(r.head().revision(), r.head().nodeId());
+                    parent = at.nodeId();
                 }
                 String nodeId = "cp." + UUID.randomUUID();
-                RuntimeCommit.Builder commit = RuntimeCommit.expecting(r.head().revision());
+                RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision());
                 BlobRef ref = commit.attach(state, codec.mediaType());
                 commit.append(new NewNode(nodeId, parent, CheckpointCodec.KIND, payload, List.of(ref)))
                         .head(nodeId).checkpoint(STATE_SLOT, state);
                 try {
-                    store.commitRuntimeState(commit.build());
+                    long revision = store.commitRuntimeState(commit.build()).revision();
+                    heads.put(liveId, new Head(revision, Optional.of(nodeId)));
                     return RunnableConfig.builder(config).checkPointId(checkpoint.getId()).build();
-                } catch (RevisionConflictException e) {
-                    if (attempt >= maxTries) {
+                } catch (RevisionConflictException | InvalidRequestException e) {
+                    // another writer moved the head (or deleted and re-created the thread): read it again
+                    boolean guessed = at == guess;
+                    guess = null;
+                    heads.remove(liveId);
+                    if (!guessed && (e instanceof InvalidRequestException || attempt >= maxTries)) {
                         throw e;
                     }
                 }
@@ -207,6 +237,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
             }
         }
         factory.deleteSession(liveId);
+        heads.remove(liveId);
         return new Tag(threadId, released);
     }
 

@@ -187,4 +187,22 @@ class CheckpointSaverContractTest {
         assertTrue(e.getMessage().contains("serializer"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> CairnCheckpointSaver.builder().serializer(GraphState.binary()).build());
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aPutAfterAnotherSaverReleasedAndRestartedTheThreadLandsOnTheNewThread(String kind) throws Exception {
+        try (SessionStoreFactory f = Stores.open(kind, dir)) {
+            CairnCheckpointSaver a = saver(f, "binary");
+            CairnCheckpointSaver b = saver(f, "binary");
+            RunnableConfig t = thread("t1");
+            a.put(t, checkpoint("c1", "a", "b", Map.of("n", 1)));
+            b.release(t);
+            b.put(t, checkpoint("d1", "a", "b", Map.of("n", 2))); // the same revision as a's last write
+            a.put(t, checkpoint("c2", "b", StateGraph.END, Map.of("n", 3)));
+            assertEquals(List.of("c2", "d1"), ids(b.list(t)));
+            b.put(t, checkpoint("d2", "b", StateGraph.END, Map.of("n", 4)));
+            a.put(t, checkpoint("c3", "b", StateGraph.END, Map.of("n", 5)));
+            assertEquals(List.of("c3", "d2", "c2", "d1"), ids(a.list(t)));
+        }
+    }
 }
