@@ -56,8 +56,11 @@ public class EventAdapterBench {
     @Param({"memory", "sqlite-process-crash"})
     public String target;
 
-    /** {@code bare}, {@code adk} or {@code langgraph4j}. */
-    @Param({"bare", "adk", "langgraph4j"})
+    /**
+     * {@code bare}, {@code bare-slot} (the bare commit with a ~200-byte checkpoint slot: what the core
+     * charges for state committed with the node), {@code adk} or {@code langgraph4j}.
+     */
+    @Param({"bare", "bare-slot", "adk", "langgraph4j"})
     public String adapter;
 
     /** How many events or checkpoints the session holds when an iteration starts. */
@@ -83,7 +86,7 @@ public class EventAdapterBench {
         factory = t.open(dir);
         counter = 0;
         switch (adapter) {
-            case "bare" -> {
+            case "bare", "bare-slot" -> {
                 bare = factory.createStore(SessionStoreCreateRequest.of("bare"));
                 RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
                 head = null;
@@ -109,7 +112,7 @@ public class EventAdapterBench {
                     lg4j.put(thread, checkpoint(i));
                 }
             }
-            default -> throw new IllegalArgumentException("adapter must be bare, adk or langgraph4j, was " + adapter);
+            default -> throw new IllegalArgumentException("adapter must be bare, bare-slot, adk or langgraph4j, was " + adapter);
         }
         counter = history;
     }
@@ -125,6 +128,11 @@ public class EventAdapterBench {
 
     private static byte[] payload(long i) {
         return ("{\"type\":\"USER\",\"contents\":[{\"text\":\"message number " + i + "\",\"type\":\"TEXT\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] state(long i) {
+        return ("{\"turn\":" + i + ",\"text\":\"message number " + i + "\",\"pad\":\"" + "x".repeat(150) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -151,6 +159,15 @@ public class EventAdapterBench {
                 String id = "b" + i;
                 RuntimeCommitResult r = bare.commitRuntimeState(RuntimeCommit.expecting(revision)
                         .append(NewNode.child(id, head, NodeKind.USER_INPUT, payload(i))).head(id).build());
+                revision = r.revision();
+                head = id;
+                return r;
+            }
+            case "bare-slot" -> {
+                String id = "b" + i;
+                RuntimeCommitResult r = bare.commitRuntimeState(RuntimeCommit.expecting(revision)
+                        .append(NewNode.child(id, head, NodeKind.USER_INPUT, payload(i))).head(id)
+                        .checkpoint("state", state(i)).build());
                 revision = r.revision();
                 head = id;
                 return r;
