@@ -9,5 +9,6 @@ module dev.cairn.persistence.adapter {
     requires transitive dev.cairn.persistence;
     requires org.slf4j;
 
-    exports dev.cairn.persistence.adapter to dev.cairn.persistence.langchain4j, dev.cairn.persistence.springai;
+    exports dev.cairn.persistence.adapter to dev.cairn.persistence.langchain4j, dev.cairn.persistence.springai,
+            dev.cairn.persistence.adk, dev.cairn.persistence.langgraph4j;
 }
