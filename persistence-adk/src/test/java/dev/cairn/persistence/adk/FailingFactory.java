@@ -70,6 +70,11 @@ final class FailingFactory implements SessionStoreFactory {
     }
 
     @Override
+    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
+        return delegate.loadBlob(hash);
+    }
+
+    @Override
     public GcReport gcUnreachable() {
         return delegate.gcUnreachable();
     }
