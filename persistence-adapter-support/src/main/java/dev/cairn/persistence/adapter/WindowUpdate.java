@@ -213,10 +213,6 @@ final class WindowUpdate<M> {
         return new WindowSnapshot<>(true, result.revision(), result.head(), window, Optional.of(description), after);
     }
 
-    List<WindowEntry<M>> entriesAfter() {
-        return after;
-    }
-
     /** Aligns by content: equal encodings are equal messages ({@link WindowAligner}). */
     private static <M> WindowPlan align(List<WindowEntry<M>> stored, List<EncodedMessage> incoming) {
         Map<EncodedMessage, Long> dictionary = new HashMap<>(4 * (stored.size() + incoming.size()) / 3 + 2);
