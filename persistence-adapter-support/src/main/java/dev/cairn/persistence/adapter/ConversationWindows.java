@@ -412,7 +412,7 @@ public final class ConversationWindows<M> implements AutoCloseable {
     }
 
     private Map<String, String> attributes(String conversationId) {
-        Map<String, String> a = new HashMap<>(settings.extraAttributes());
+        Map<String, String> a = new HashMap<>();
         a.put(ADAPTER_ATTRIBUTE, settings.framework());
         a.put(settings.ids().idAttribute(), conversationId);
         return a;

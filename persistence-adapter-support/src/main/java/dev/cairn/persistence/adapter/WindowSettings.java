@@ -2,7 +2,6 @@ package dev.cairn.persistence.adapter;
 
 import dev.cairn.persistence.StorePolicy;
 
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,10 +17,9 @@ import java.util.Objects;
  * @param maxAttempts how many times an update is tried before the conflict is thrown (1 to 100)
  * @param cachedConversations how many conversations' windows are cached between calls (at least 1)
  * @param policy the store policy of the sessions (payload and blob limits)
- * @param extraAttributes attributes set on every session the adapter creates
  */
 public record WindowSettings(String framework, FrameworkIds ids, boolean archiveOnClear, boolean strict, int maxAttempts,
-                             int cachedConversations, StorePolicy policy, Map<String, String> extraAttributes) {
+                             int cachedConversations, StorePolicy policy) {
     /** Validates and copies. */
     public WindowSettings {
         Objects.requireNonNull(framework, "framework");
@@ -33,7 +31,6 @@ public record WindowSettings(String framework, FrameworkIds ids, boolean archive
         if (cachedConversations < 1) {
             throw new IllegalArgumentException("cachedConversations must be at least 1, was " + cachedConversations);
         }
-        extraAttributes = Map.copyOf(extraAttributes);
     }
 
     /**
@@ -44,31 +41,26 @@ public record WindowSettings(String framework, FrameworkIds ids, boolean archive
      * @return the settings
      */
     public static WindowSettings defaults(String framework, String prefix) {
-        return new WindowSettings(framework, new FrameworkIds(prefix), true, false, 10, 1024, StorePolicy.DEFAULT, Map.of());
+        return new WindowSettings(framework, new FrameworkIds(prefix), true, false, 10, 1024, StorePolicy.DEFAULT);
     }
 
     /** @param value see the record; @return a copy with it */
     public WindowSettings withArchiveOnClear(boolean value) {
-        return new WindowSettings(framework, ids, value, strict, maxAttempts, cachedConversations, policy, extraAttributes);
+        return new WindowSettings(framework, ids, value, strict, maxAttempts, cachedConversations, policy);
     }
 
     /** @param value see the record; @return a copy with it */
     public WindowSettings withStrict(boolean value) {
-        return new WindowSettings(framework, ids, archiveOnClear, value, maxAttempts, cachedConversations, policy, extraAttributes);
+        return new WindowSettings(framework, ids, archiveOnClear, value, maxAttempts, cachedConversations, policy);
     }
 
     /** @param value see the record; @return a copy with it */
     public WindowSettings withMaxAttempts(int value) {
-        return new WindowSettings(framework, ids, archiveOnClear, strict, value, cachedConversations, policy, extraAttributes);
-    }
-
-    /** @param value see the record; @return a copy with it */
-    public WindowSettings withCachedConversations(int value) {
-        return new WindowSettings(framework, ids, archiveOnClear, strict, maxAttempts, value, policy, extraAttributes);
+        return new WindowSettings(framework, ids, archiveOnClear, strict, value, cachedConversations, policy);
     }
 
     /** @param value see the record; @return a copy with it */
     public WindowSettings withPolicy(StorePolicy value) {
-        return new WindowSettings(framework, ids, archiveOnClear, strict, maxAttempts, cachedConversations, value, extraAttributes);
+        return new WindowSettings(framework, ids, archiveOnClear, strict, maxAttempts, cachedConversations, value);
     }
 }

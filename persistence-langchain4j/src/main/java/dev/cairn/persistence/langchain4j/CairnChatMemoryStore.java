@@ -11,7 +11,6 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -270,9 +269,7 @@ public final class CairnChatMemoryStore implements ChatMemoryStore, AutoCloseabl
                 throw new IllegalStateException("give a factory(...) or a location(...), e.g. location(\"sqlite:./.cairn-data\")");
             }
             SessionStoreFactory f = factory != null ? factory : SessionStores.open(location);
-            WindowSettings s = new WindowSettings(settings.framework(), settings.ids(), settings.archiveOnClear(), settings.strict(),
-                    settings.maxAttempts(), settings.cachedConversations(), settings.policy(), Map.of());
-            return new CairnChatMemoryStore(new ConversationWindows<>(f, factory == null, s, new Lc4jCodec()));
+            return new CairnChatMemoryStore(new ConversationWindows<>(f, factory == null, settings, new Lc4jCodec()));
         }
     }
 }
