@@ -3,11 +3,11 @@
  * of a PostgreSQL database; {@code POWER_LOSS_SAFE} or {@code PROCESS_CRASH_SAFE}.
  */
 module dev.cairn.persistence.postgres {
-    requires dev.cairn.persistence;
-    requires java.sql;
+    requires transitive dev.cairn.persistence;
+    requires transitive java.sql;
     requires org.postgresql.jdbc;
     requires com.zaxxer.hikari;
-    requires dev.cairn.persistence.support;
+    requires dev.cairn.persistence.jdbc;
     requires org.slf4j;
 
     exports dev.cairn.persistence.postgres;

@@ -3,11 +3,11 @@
  * sessions of one machine; {@code PROCESS_CRASH_SAFE} or {@code POWER_LOSS_SAFE}.
  */
 module dev.cairn.persistence.sqlite {
-    requires dev.cairn.persistence;
-    requires java.sql;
+    requires transitive dev.cairn.persistence;
+    requires transitive java.sql;
     requires org.xerial.sqlitejdbc;
     requires com.zaxxer.hikari;
-    requires dev.cairn.persistence.support;
+    requires dev.cairn.persistence.jdbc;
     requires org.slf4j;
 
     exports dev.cairn.persistence.sqlite;

@@ -1,6 +1,6 @@
 package dev.cairn.persistence.postgres;
 
-import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.jdbc.Codec;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.cairn.persistence.postgres;
 
-import dev.cairn.persistence.support.Checkpoints;
-import dev.cairn.persistence.support.CommitApply;
+import dev.cairn.persistence.jdbc.Checkpoints;
+import dev.cairn.persistence.jdbc.CommitApply;
 import java.util.Map;
 
 /**

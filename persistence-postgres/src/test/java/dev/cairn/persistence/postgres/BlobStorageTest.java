@@ -13,7 +13,7 @@ import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.postgres.testing.PostgresTestServer;
-import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.jdbc.Codec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

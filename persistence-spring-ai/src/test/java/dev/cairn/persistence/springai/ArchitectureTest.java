@@ -36,7 +36,7 @@ class ArchitectureTest {
     @Test
     void noProviderIsReferenced() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.cairn.persistence.memory..",
-                "dev.cairn.persistence.sqlite..", "dev.cairn.persistence.postgres..", "dev.cairn.persistence.support..")
+                "dev.cairn.persistence.sqlite..", "dev.cairn.persistence.postgres..", "dev.cairn.persistence.jdbc..")
                 .check(main);
     }
 

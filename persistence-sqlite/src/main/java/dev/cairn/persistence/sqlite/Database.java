@@ -6,7 +6,7 @@ import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.StoreClosedException;
-import dev.cairn.persistence.support.Statements;
+import dev.cairn.persistence.jdbc.Statements;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

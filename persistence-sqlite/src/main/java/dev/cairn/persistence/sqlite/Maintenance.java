@@ -6,7 +6,7 @@ import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.VacuumReport;
-import dev.cairn.persistence.support.Times;
+import dev.cairn.persistence.jdbc.Times;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

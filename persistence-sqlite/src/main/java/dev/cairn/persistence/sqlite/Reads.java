@@ -13,10 +13,10 @@ import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
-import dev.cairn.persistence.support.Checkpoints;
-import dev.cairn.persistence.support.Codec;
-import dev.cairn.persistence.support.Encoding;
-import dev.cairn.persistence.support.Times;
+import dev.cairn.persistence.jdbc.Checkpoints;
+import dev.cairn.persistence.jdbc.Codec;
+import dev.cairn.persistence.jdbc.Encoding;
+import dev.cairn.persistence.jdbc.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -267,7 +267,7 @@ final class Reads {
     /** Rule 13: a blob the session references, read in one transaction with the check. */
     static Optional<byte[]> loadBlob(Connection c, ContentHash hash, long sid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Sql.SESSION_BLOB_REF)) {
-            if (!dev.cairn.persistence.support.CommitApply.sessionReferences(ps, hash, sid)) {
+            if (!dev.cairn.persistence.jdbc.CommitApply.sessionReferences(ps, hash, sid)) {
                 return Optional.empty();
             }
         }

@@ -1,7 +1,7 @@
 package dev.cairn.persistence.sqlite;
 
-import dev.cairn.persistence.support.Codec;
-import dev.cairn.persistence.support.Encoding;
+import dev.cairn.persistence.jdbc.Codec;
+import dev.cairn.persistence.jdbc.Encoding;
 
 import java.util.List;
 

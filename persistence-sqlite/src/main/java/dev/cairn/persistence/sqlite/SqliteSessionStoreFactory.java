@@ -12,7 +12,7 @@ import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.VacuumReport;
 import dev.cairn.persistence.StoreClosedException;
 import dev.cairn.persistence.StorePolicy;
-import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.jdbc.Codec;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

@@ -14,7 +14,7 @@ import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.StoreCorruptedException;
-import dev.cairn.persistence.support.Codec;
+import dev.cairn.persistence.jdbc.Codec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -16,7 +16,7 @@ import dev.cairn.persistence.SchemaVersionException;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.TokenUsage;
-import dev.cairn.persistence.support.Times;
+import dev.cairn.persistence.jdbc.Times;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.ContentHash;
-import dev.cairn.persistence.support.Codec;
-import dev.cairn.persistence.support.Encoding;
+import dev.cairn.persistence.jdbc.Codec;
+import dev.cairn.persistence.jdbc.Encoding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cairn.persistence.support;
+package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.ForkRequest;
 import dev.cairn.persistence.Ids;

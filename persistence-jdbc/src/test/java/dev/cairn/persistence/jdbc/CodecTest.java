@@ -1,4 +1,4 @@
-package dev.cairn.persistence.support;
+package dev.cairn.persistence.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

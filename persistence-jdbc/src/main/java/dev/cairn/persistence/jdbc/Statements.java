@@ -1,4 +1,4 @@
-package dev.cairn.persistence.support;
+package dev.cairn.persistence.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

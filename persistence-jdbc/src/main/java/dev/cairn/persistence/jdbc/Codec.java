@@ -1,4 +1,4 @@
-package dev.cairn.persistence.support;
+package dev.cairn.persistence.jdbc;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
