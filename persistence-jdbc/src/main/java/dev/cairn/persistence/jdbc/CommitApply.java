@@ -21,7 +21,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 
 /**
@@ -88,6 +90,36 @@ public abstract class CommitApply {
         ps.setLong(4, sid);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next();
+        }
+    }
+
+    /**
+     * Which of these blobs are stored now, read before the write transaction: a hint that lets a
+     * commit skip compressing them ({@link PreparedCommit}); the write transaction checks again
+     * before it relies on it. A failed read answers "none" (everything is compressed as before).
+     *
+     * @param dialect the database
+     * @param hashes the blobs a commit references
+     * @return those of them that are stored
+     */
+    public static Set<ContentHash> storedBlobs(SqlDialect dialect, Set<ContentHash> hashes) {
+        try {
+            return dialect.read("check which blobs are stored", c -> {
+                Set<ContentHash> found = new HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.BLOB_SIZE))) {
+                    for (ContentHash h : hashes) {
+                        ps.setBytes(1, h.toBytes());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                found.add(h);
+                            }
+                        }
+                    }
+                }
+                return found;
+            });
+        } catch (RuntimeException e) {
+            return Set.of();
         }
     }
 

@@ -9,14 +9,14 @@ import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.UsageRecord;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.CommitApply;
+import dev.cairn.persistence.jdbc.Sql;
+import dev.cairn.persistence.jdbc.SqlDialect;
 import dev.cairn.persistence.jdbc.PreparedCommit;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,44 +40,33 @@ import java.util.TreeMap;
  * the parent, the insert, and one checkpoint lookup.
  */
 final class Commits {
+    /**
+     * Reads a blob's size and holds a share lock on its row until the commit ends: gc and delete take
+     * an exclusive lock before they remove a blob ({@code Catalogue.LOCK_BLOB_EXCLUSIVE}), so they
+     * wait for this commit, then see its references (rule 16, across instances).
+     */
+    static final String LOCK_BLOB = "SELECT size FROM ~blobs WHERE hash = ? FOR KEY SHARE";
+    /** Adds to a total; a sum past {@code bigint} fails with SQLState 22003 (numeric value out of range). */
+    static final String ADD_USAGE_TOTAL = "INSERT INTO ~usage_totals AS t (sid, model, input_tokens, output_tokens,"
+            + " cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sid, model) DO UPDATE SET"
+            + " input_tokens = t.input_tokens + excluded.input_tokens,"
+            + " output_tokens = t.output_tokens + excluded.output_tokens,"
+            + " cached_input_tokens = t.cached_input_tokens + excluded.cached_input_tokens,"
+            + " reasoning_tokens = t.reasoning_tokens + excluded.reasoning_tokens";
+
     private final Database db;
+    private final SqlDialect dialect;
     private final Codec codec;
 
-    Commits(Database db, Codec codec) {
+    Commits(Database db, SqlDialect dialect, Codec codec) {
         this.db = db;
+        this.dialect = dialect;
         this.codec = codec;
     }
 
     RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit, String what) {
-        PreparedCommit prepared = PreparedCommit.of(commit, policy, codec, this::storedBlobs);
+        PreparedCommit prepared = PreparedCommit.of(commit, policy, codec, hashes -> CommitApply.storedBlobs(dialect, hashes));
         return db.write(what, tx -> new Apply(tx, sessionId, sid, commit, prepared, codec).run());
-    }
-
-    /**
-     * Which of these blobs are stored now, read before the write transaction: a hint that lets the
-     * commit skip compressing them. The write transaction checks again before it relies on it.
-     * A failed read answers "none" (everything is compressed as before); the commit reports the
-     * store's state itself.
-     */
-    private Set<ContentHash> storedBlobs(Set<ContentHash> hashes) {
-        try {
-            return db.read("check which blobs are stored", c -> {
-                Set<ContentHash> found = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.BLOB_SIZE))) {
-                    for (ContentHash h : hashes) {
-                        ps.setBytes(1, h.toBytes());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            if (rs.next()) {
-                                found.add(h);
-                            }
-                        }
-                    }
-                }
-                return found;
-            });
-        } catch (RuntimeException e) {
-            return Set.of();
-        }
     }
 
     /**
@@ -122,7 +111,7 @@ final class Commits {
         /** A sum past {@code bigint} fails the statement with SQLState 22003. */
         @Override
         protected void addTotal(long sid, UsageRecord u, String model) throws SQLException {
-            PreparedStatement ps = tx.ps(Sql.ADD_USAGE_TOTAL);
+            PreparedStatement ps = tx.ps(ADD_USAGE_TOTAL);
             ps.setLong(1, sid);
             ps.setString(2, model);
             ps.setLong(3, u.usage().inputTokens());
@@ -141,7 +130,7 @@ final class Commits {
 
         @Override
         protected String totalModel() {
-            return Schema.TOTAL_MODEL;
+            return Sql.TOTAL_MODEL;
         }
 
         /**
@@ -181,7 +170,7 @@ final class Commits {
         }
 
         private long lockBlob(ContentHash hash) throws SQLException {
-            PreparedStatement ps = tx.ps(Sql.LOCK_BLOB);
+            PreparedStatement ps = tx.ps(LOCK_BLOB);
             ps.setBytes(1, hash.toBytes());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;

@@ -430,7 +430,8 @@ final class Database implements AutoCloseable {
             return ps;
         }
 
-        Connection connection() {
+        @Override
+        public Connection connection() {
             return connection;
         }
 

@@ -1,20 +1,9 @@
 package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.Durability;
-import dev.cairn.persistence.ForkRequest;
-import dev.cairn.persistence.GcReport;
-import dev.cairn.persistence.Ids;
-import dev.cairn.persistence.RuntimePersistence;
-import dev.cairn.persistence.SessionPage;
-import dev.cairn.persistence.SessionQuery;
-import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
-import dev.cairn.persistence.VacuumReport;
-import dev.cairn.persistence.StoreClosedException;
-import dev.cairn.persistence.StorePolicy;
-import dev.cairn.persistence.jdbc.Codec;
+import dev.cairn.persistence.jdbc.JdbcSessionStoreFactory;
 import java.util.Objects;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -34,12 +23,8 @@ import javax.sql.DataSource;
  * sharing with gc and delete). Commits of different sessions run in parallel; commits of one
  * session are serialized by its row lock.
  */
-public final class PostgresSessionStoreFactory implements SessionStoreFactory {
+public final class PostgresSessionStoreFactory extends JdbcSessionStoreFactory {
     private final Database db;
-    private final Commits commits;
-    private final Maintenance maintenance;
-    private final Catalogue catalogue;
-    private final Reads reads;
 
     /**
      * Connects to a server, creating or migrating the store's schema, and opens a read and a write
@@ -73,147 +58,12 @@ public final class PostgresSessionStoreFactory implements SessionStoreFactory {
     }
 
     private PostgresSessionStoreFactory(Database db, PostgresOptions options) {
+        super(new PostgresDialect(db, options));
         this.db = db;
-        this.commits = new Commits(db, new Codec(options.compressionLevel()));
-        this.maintenance = new Maintenance(db);
-        this.catalogue = new Catalogue(db);
-        this.reads = new Reads(db);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.InvalidRequestException if the request is invalid
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public RuntimePersistence createStore(SessionStoreCreateRequest request) {
-        Objects.requireNonNull(request, "request");
-        requireOpen();
-        long sid = catalogue.create(request);
-        return new PostgresStore(this, db, request.sessionId(), sid, request.policy());
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.InvalidRequestException if the id breaks {@link Ids#RULE}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public Optional<RuntimePersistence> openExisting(String sessionId) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        requireOpen();
-        Ids.require("session id", sessionId);
-        return catalogue.sid(sessionId).<RuntimePersistence>map(sid -> new PostgresStore(this, db, sessionId, sid, StorePolicy.DEFAULT));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public SessionPage listSessions(SessionQuery query) {
-        Objects.requireNonNull(query, "query");
-        requireOpen();
-        return catalogue.list(query);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public RuntimePersistence forkSession(ForkRequest request) {
-        Objects.requireNonNull(request, "request");
-        requireOpen();
-        long sid = catalogue.fork(request);
-        return new PostgresStore(this, db, request.newSessionId(), sid, request.policy());
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.InvalidRequestException if the id breaks {@link Ids#RULE}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public boolean deleteSession(String sessionId) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        requireOpen();
-        Ids.require("session id", sessionId);
-        return catalogue.delete(sessionId);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.StoreCorruptedException if the stored bytes do not hash to {@code hash}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
-        Objects.requireNonNull(hash, "hash");
-        requireOpen();
-        return db.read("read blob " + hash, c -> reads().loadBlob(c, hash));
-    }
-
-    @Override
-    public GcReport gcUnreachable() {
-        requireOpen();
-        return maintenance.gc();
-    }
-
-    @Override
-    public VacuumReport vacuum() {
-        requireOpen();
-        return maintenance.vacuum();
-    }
-
-    /**
-     * @return {@link Durability#POWER_LOSS_SAFE} ({@code synchronous_commit=on} on a server with
-     *     {@code fsync=on}) or {@link Durability#PROCESS_CRASH_SAFE}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public Durability durability() {
-        requireOpen();
-        return db.durability();
-    }
-
-    /** Closes the pools this factory opened; every store of this factory is closed too. */
-    @Override
-    public void close() {
-        db.close();
-    }
-
-    /** @return the location, without the password */
-    @Override
-    public String toString() {
-        return "PostgresSessionStoreFactory[" + db.location() + (db.isClosed() ? ", closed" : "") + "]";
-    }
-
-    Commits commits() {
-        return commits;
-    }
-
-    Maintenance maintenance() {
-        return maintenance;
-    }
-
+    /** @return the connections of this factory; for tests */
     Database database() {
         return db;
-    }
-
-    Reads reads() {
-        return reads;
-    }
-
-    private void requireOpen() {
-        if (db.isClosed()) {
-            throw new StoreClosedException("postgres session store factory (" + db.location() + ")");
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.persistence.postgres;
 
+import dev.cairn.persistence.jdbc.Catalogue;
+import dev.cairn.persistence.jdbc.Sql;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +27,7 @@ final class HotStatements {
         List<Statement> s = new ArrayList<>();
         s.add(new Statement("cas", Sql.CAS, 1, "n1", session, 5L));
         s.add(new Statement("lockSession", Sql.LOCK_SESSION, session));
-        s.add(new Statement("lockBlob", Sql.LOCK_BLOB, hash));
+        s.add(new Statement("lockBlob", Commits.LOCK_BLOB, hash));
         s.add(new Statement("idempotencyLookup", Sql.IDEMPOTENCY_LOOKUP, "k", session));
         s.add(new Statement("nodeState", Sql.NODE_STATE, sid, "n123"));
         s.add(new Statement("hasLiveChild", Sql.HAS_LIVE_CHILD, head));
@@ -40,9 +42,9 @@ final class HotStatements {
         // A whole-graph read of a long session reads most of the table anyway; of a small one, not.
         s.add(new Statement("allNodes", Sql.ALL_NODES, small, 1));
         s.add(new Statement("allUsage", Sql.ALL_USAGE, small));
-        s.add(new Statement("listFirstPage", Catalogue.listSql(false, false, 0), 20));
-        s.add(new Statement("listAfterCursor", Catalogue.listSql(true, false, 0), Long.MAX_VALUE - 1, otherSession, 20));
-        s.add(new Statement("listChildren", Catalogue.listSql(false, true, 0), session, 20));
+        s.add(new Statement("listFirstPage", Catalogue.listSql(false, 0), Long.MAX_VALUE, "\uffff", 20));
+        s.add(new Statement("listAfterCursor", Catalogue.listSql(false, 0), Long.MAX_VALUE - 1, otherSession, 20));
+        s.add(new Statement("listChildren", Catalogue.listSql(true, 0), Long.MAX_VALUE, "\uffff", session, 20));
         s.add(new Statement("sessionHashes", Catalogue.SESSION_HASHES, small, small));
         s.add(new Statement("deleteBlobIfUnreferenced", Catalogue.DELETE_BLOB_IF_UNREFERENCED, hash));
         return s;

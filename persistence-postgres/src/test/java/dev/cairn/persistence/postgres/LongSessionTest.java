@@ -1,5 +1,6 @@
 package dev.cairn.persistence.postgres;
 
+import dev.cairn.persistence.jdbc.Sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

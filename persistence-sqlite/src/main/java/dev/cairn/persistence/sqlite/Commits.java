@@ -9,10 +9,11 @@ import dev.cairn.persistence.UsageRecord;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.CommitApply;
 import dev.cairn.persistence.jdbc.PreparedCommit;
+import dev.cairn.persistence.jdbc.Sql;
+import dev.cairn.persistence.jdbc.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -29,51 +30,36 @@ import java.util.function.Function;
  * the parent, the insert, and one checkpoint lookup.
  */
 final class Commits {
+    /** Adds to a total; returns whether every sum is still an integer (SQLite turns an overflow into a REAL). */
+    static final String ADD_USAGE_TOTAL = "INSERT INTO usage_totals (sid, model, input_tokens, output_tokens,"
+            + " cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sid, model) DO UPDATE SET"
+            + " input_tokens = input_tokens + excluded.input_tokens,"
+            + " output_tokens = output_tokens + excluded.output_tokens,"
+            + " cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
+            + " reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens"
+            + " RETURNING typeof(input_tokens) = 'integer' AND typeof(output_tokens) = 'integer'"
+            + " AND typeof(cached_input_tokens) = 'integer' AND typeof(reasoning_tokens) = 'integer'";
+
     private final Database db;
+    private final SqlDialect dialect;
     private final Codec codec;
     /** Test hook: replaces the reader's answer to "which blobs are stored" (null: ask the reader). */
     private volatile Function<Set<ContentHash>, Set<ContentHash>> storedBlobsForTest;
 
-    Commits(Database db, Codec codec) {
+    Commits(Database db, SqlDialect dialect, Codec codec) {
         this.db = db;
+        this.dialect = dialect;
         this.codec = codec;
     }
 
     RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit, String what) {
         PreparedCommit prepared = PreparedCommit.of(commit, policy, codec,
-                storedBlobsForTest != null ? storedBlobsForTest : this::storedBlobs);
+                storedBlobsForTest != null ? storedBlobsForTest : hashes -> CommitApply.storedBlobs(dialect, hashes));
         return db.commit(what, tx -> new Apply(tx, sessionId, sid, commit, prepared, codec).run());
     }
 
     void storedBlobsForTest(Function<Set<ContentHash>, Set<ContentHash>> hint) {
         storedBlobsForTest = hint;
-    }
-
-    /**
-     * Which of these blobs are stored now, read on a reader before the write lock: a hint that lets
-     * the commit skip compressing them. The write transaction checks again before it relies on it.
-     * A failed read answers "none" (everything is compressed as before); the commit reports the
-     * store's state itself.
-     */
-    private Set<ContentHash> storedBlobs(Set<ContentHash> hashes) {
-        try {
-            return db.read("check which blobs are stored", c -> {
-                Set<ContentHash> found = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(Sql.BLOB_SIZE)) {
-                    for (ContentHash h : hashes) {
-                        ps.setBytes(1, h.toBytes());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            if (rs.next()) {
-                                found.add(h);
-                            }
-                        }
-                    }
-                }
-                return found;
-            });
-        } catch (RuntimeException e) {
-            return Set.of();
-        }
     }
 
     /** One commit being applied: the shared rules, with SQLite's blob writes and overflow check. */
@@ -116,7 +102,7 @@ final class Commits {
         /** SQLite turns an integer overflow into a REAL; the statement returns whether every sum stayed an integer. */
         @Override
         protected void addTotal(long sid, UsageRecord u, String model) throws SQLException {
-            PreparedStatement ps = tx.ps(Sql.ADD_USAGE_TOTAL);
+            PreparedStatement ps = tx.ps(ADD_USAGE_TOTAL);
             ps.setLong(1, sid);
             ps.setString(2, model);
             ps.setLong(3, u.usage().inputTokens());
@@ -132,7 +118,7 @@ final class Commits {
 
         @Override
         protected String totalModel() {
-            return Schema.TOTAL_MODEL;
+            return Sql.TOTAL_MODEL;
         }
     }
 }

@@ -737,20 +737,21 @@ final class Database implements AutoCloseable {
             }
         }
 
-        Connection connection() {
+        @Override
+        public Connection connection() {
             return connection;
         }
 
         /**
-         * @param sql a statement
-         * @return its prepared statement, prepared once per connection
+         * @param template an engine template or a statement of this provider
+         * @return its prepared statement ({@link SqliteDialect#translate}), prepared once per connection
          */
         @Override
-        public PreparedStatement ps(String sql) throws SQLException {
-            PreparedStatement ps = statements.get(sql);
+        public PreparedStatement ps(String template) throws SQLException {
+            PreparedStatement ps = statements.get(template);
             if (ps == null) {
-                ps = connection.prepareStatement(sql);
-                statements.put(sql, ps);
+                ps = connection.prepareStatement(SqliteDialect.translate(template));
+                statements.put(template, ps);
             }
             return ps;
         }

@@ -1,21 +1,10 @@
 package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.Durability;
-import dev.cairn.persistence.ForkRequest;
-import dev.cairn.persistence.GcReport;
-import dev.cairn.persistence.Ids;
-import dev.cairn.persistence.RuntimePersistence;
-import dev.cairn.persistence.SessionPage;
-import dev.cairn.persistence.SessionQuery;
-import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
-import dev.cairn.persistence.VacuumReport;
-import dev.cairn.persistence.StoreClosedException;
-import dev.cairn.persistence.StorePolicy;
-import dev.cairn.persistence.jdbc.Codec;
+import dev.cairn.persistence.jdbc.JdbcSessionStoreFactory;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A {@link SessionStoreFactory} on one SQLite database: the file {@code cairn.db} in a directory,
@@ -31,11 +20,8 @@ import java.util.Optional;
  * commits that arrive while a transaction runs share the next one (group commit: one fsync for the
  * batch, each commit still all or nothing). Reads run in parallel on a pool of read-only connections.
  */
-public final class SqliteSessionStoreFactory implements SessionStoreFactory {
-    private final Database db;
-    private final Commits commits;
-    private final Maintenance maintenance;
-    private final Catalogue catalogue;
+public final class SqliteSessionStoreFactory extends JdbcSessionStoreFactory {
+    private final SqliteDialect dialect;
 
     /**
      * Opens the store in a directory with {@link SqliteOptions#DEFAULTS}, creating the directory
@@ -59,144 +45,22 @@ public final class SqliteSessionStoreFactory implements SessionStoreFactory {
      * @throws dev.cairn.persistence.SchemaVersionException if a newer version of Cairn wrote the database
      */
     public SqliteSessionStoreFactory(Path directory, SqliteOptions options) {
-        Objects.requireNonNull(directory, "directory");
-        Objects.requireNonNull(options, "options");
-        this.db = Database.open(directory, options);
-        this.commits = new Commits(db, new Codec(options.compressionLevel()));
-        this.maintenance = new Maintenance(db);
-        this.catalogue = new Catalogue(db);
+        this(SqliteDialect.open(Objects.requireNonNull(directory, "directory"),
+                Objects.requireNonNull(options, "options")));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.InvalidRequestException if the request is invalid
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public RuntimePersistence createStore(SessionStoreCreateRequest request) {
-        Objects.requireNonNull(request, "request");
-        requireOpen();
-        long sid = catalogue.create(request);
-        return new SqliteStore(this, db, request.sessionId(), sid, request.policy());
+    private SqliteSessionStoreFactory(SqliteDialect dialect) {
+        super(dialect);
+        this.dialect = dialect;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.InvalidRequestException if the id breaks {@link Ids#RULE}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public Optional<RuntimePersistence> openExisting(String sessionId) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        requireOpen();
-        Ids.require("session id", sessionId);
-        return catalogue.sid(sessionId).<RuntimePersistence>map(sid -> new SqliteStore(this, db, sessionId, sid, StorePolicy.DEFAULT));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public SessionPage listSessions(SessionQuery query) {
-        Objects.requireNonNull(query, "query");
-        requireOpen();
-        return catalogue.list(query);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public RuntimePersistence forkSession(ForkRequest request) {
-        Objects.requireNonNull(request, "request");
-        requireOpen();
-        long sid = catalogue.fork(request);
-        return new SqliteStore(this, db, request.newSessionId(), sid, request.policy());
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.InvalidRequestException if the id breaks {@link Ids#RULE}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public boolean deleteSession(String sessionId) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        requireOpen();
-        Ids.require("session id", sessionId);
-        return catalogue.delete(sessionId);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.cairn.persistence.StoreCorruptedException if the stored bytes do not hash to {@code hash}
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public Optional<byte[]> loadBlob(dev.cairn.persistence.ContentHash hash) {
-        Objects.requireNonNull(hash, "hash");
-        requireOpen();
-        return db.read("read blob " + hash, c -> Reads.loadBlob(c, hash));
-    }
-
-    @Override
-    public GcReport gcUnreachable() {
-        requireOpen();
-        return maintenance.gc();
-    }
-
-    @Override
-    public VacuumReport vacuum() {
-        requireOpen();
-        return maintenance.vacuum();
-    }
-
-    /**
-     * @return {@link Durability#PROCESS_CRASH_SAFE} ({@code synchronous=NORMAL}) or
-     *     {@link Durability#POWER_LOSS_SAFE} ({@code synchronous=FULL})
-     * @throws StoreClosedException if the factory is closed
-     */
-    @Override
-    public Durability durability() {
-        requireOpen();
-        return db.options().durability();
-    }
-
-    /** Closes the reader pool and the writer connection; every store of this factory is closed too. */
-    @Override
-    public void close() {
-        db.close();
-    }
-
-    /** @return {@code sqlite:} and the absolute directory */
-    @Override
-    public String toString() {
-        return "SqliteSessionStoreFactory[" + db.location() + (db.isClosed() ? ", closed" : "") + "]";
-    }
-
+    /** @return the commits of this factory; for tests */
     Commits commits() {
-        return commits;
+        return dialect.commits();
     }
 
-    Maintenance maintenance() {
-        return maintenance;
-    }
-
+    /** @return the connections of this factory; for tests */
     Database database() {
-        return db;
-    }
-
-    private void requireOpen() {
-        if (db.isClosed()) {
-            throw new StoreClosedException("sqlite session store factory (" + db.location() + ")");
-        }
+        return dialect.database();
     }
 }

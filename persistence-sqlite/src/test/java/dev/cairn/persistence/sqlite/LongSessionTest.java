@@ -1,5 +1,6 @@
 package dev.cairn.persistence.sqlite;
 
+import dev.cairn.persistence.jdbc.Sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.persistence.NewNode;
@@ -80,7 +81,7 @@ class LongSessionTest {
                 head = rs.getLong(1);
             }
             for (int n : new int[] {1, 10, 1000}) {
-                try (PreparedStatement ps = c.prepareStatement(Sql.PATH_CTE + "SELECT count(*) FROM path")) {
+                try (PreparedStatement ps = c.prepareStatement(SqliteDialect.translate(Sql.PATH_CTE + "SELECT count(*) FROM path"))) {
                     ps.setLong(1, head);
                     ps.setLong(2, n);
                     try (ResultSet rs = ps.executeQuery()) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cairn.persistence.SessionQuery;
+import dev.cairn.persistence.jdbc.Catalogue;
+import dev.cairn.persistence.jdbc.Maintenance;
+import dev.cairn.persistence.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -29,7 +32,15 @@ class QueryPlanTest {
     /** Partial indexes that hold exactly the rows gc and vacuum want (tombstoned, detached nodes). */
     private static final Pattern PARTIAL = Pattern.compile("USING (COVERING )?INDEX (nodes_tombstoned|nodes_detached)$");
 
+    /** The engine's statements as SQLite runs them. */
     static Map<String, String> statements() {
+        Map<String, String> all = new TreeMap<>();
+        templates().forEach((name, template) -> all.put(name, SqliteDialect.translate(template)));
+        all.put("addUsageTotal", Commits.ADD_USAGE_TOTAL);
+        return all;
+    }
+
+    private static Map<String, String> templates() {
         Map<String, String> all = new TreeMap<>(Sql.HOT_READS);
         all.put("listAll", Catalogue.listSql(false, 0));
         all.put("listByParentAndAttribute", Catalogue.listSql(true, 1));
@@ -48,7 +59,8 @@ class QueryPlanTest {
         }
         all.put("deleteBlobIfUnreferenced", Catalogue.DELETE_BLOB_IF_UNREFERENCED);
         all.put("metaRow", Maintenance.META_ROW);
-        all.put("sessionHead", Maintenance.SESSION_HEAD);
+        all.put("headNid", Maintenance.HEAD_NID);
+        all.put("sweepBlob", Maintenance.SWEEP_BLOB);
         all.put("subtree", Maintenance.SUBTREE);
         all.put("tombstone", Maintenance.TOMBSTONE);
         // gc and vacuum find tombstoned and detached nodes through a partial index.
@@ -57,8 +69,8 @@ class QueryPlanTest {
             all.put("removeDetached" + i, Maintenance.REMOVE_DETACHED[i]);
         }
         all.put("deleteDetached", Maintenance.DELETE_DETACHED);
-        // Not here: gc's sweep of the blobs table (Maintenance.SWEEP_BLOBS) reads every blob row once by
-        // design; each of its reference checks is an index search (checked below).
+        // Not here: gc's search for unreferenced blobs (Maintenance.UNREFERENCED_BLOBS) reads every blob
+        // row once by design; each of its reference checks is an index search (checked below).
         return all;
     }
 
@@ -100,7 +112,7 @@ class QueryPlanTest {
         try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(TestDirs.fresh("plans"));
              Connection c = DriverManager.getConnection("jdbc:sqlite:" + f.database().file())) {
             for (int n : new int[] {1, 50, SessionQuery.MAX_LIMIT}) {
-                List<String> plan = plan(c, Catalogue.pageAttributesSql(n));
+                List<String> plan = plan(c, SqliteDialect.translate(Catalogue.pageAttributesSql(n)));
                 System.out.println("listPageAttributes(" + n + "): " + plan);
                 assertTrue(plan.stream().anyMatch(l -> l.startsWith("SEARCH session_attributes USING PRIMARY KEY (sid=?)")),
                         plan.toString());
@@ -113,11 +125,11 @@ class QueryPlanTest {
     void gcSweepsBlobsOnceAndSearchesTheReferences() throws SQLException {
         try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(TestDirs.fresh("plans"));
              Connection c = DriverManager.getConnection("jdbc:sqlite:" + f.database().file())) {
-            List<String> plan = plan(c, Maintenance.SWEEP_BLOBS);
-            System.out.println("sweepBlobs: " + plan);
+            List<String> plan = plan(c, SqliteDialect.translate(Maintenance.UNREFERENCED_BLOBS));
+            System.out.println("unreferencedBlobs: " + plan);
             long scans = plan.stream().filter(l -> SCAN.matcher(l).find()).count();
             assertEquals(1, scans, "only the blobs table itself is scanned: " + plan);
-            assertTrue(plan.stream().anyMatch(l -> l.contains("SCAN blobs")), plan.toString());
+            assertTrue(plan.stream().anyMatch(l -> l.contains("SCAN b")), plan.toString());
         }
     }
 }

@@ -24,7 +24,7 @@ class SpaceReclaimTest {
     /** Checkpoints the WAL into the database file and truncates the log, then measures the file. */
     private static long fileSize(SqliteSessionStoreFactory f) throws Exception {
         f.database().writeUnsafe("checkpoint", tx -> {
-            Maintenance.checkpoint(tx);
+            SqliteDialect.checkpoint(tx);
             return null;
         });
         assertEquals(0, Files.size(Path.of(f.database().file() + "-wal")), "the WAL was truncated");

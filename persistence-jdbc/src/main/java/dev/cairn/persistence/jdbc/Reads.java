@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.Checkpoint;
 import dev.cairn.persistence.ContentHash;
@@ -13,10 +13,6 @@ import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
-import dev.cairn.persistence.jdbc.Checkpoints;
-import dev.cairn.persistence.jdbc.Codec;
-import dev.cairn.persistence.jdbc.Encoding;
-import dev.cairn.persistence.jdbc.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,14 +26,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads (SPEC rules 9 to 14), each in one {@code REPEATABLE READ READ ONLY} transaction of a pooled
- * read connection, so head, nodes, checkpoint and ledger come from one snapshot.
+ * Reads and row mapping (SPEC rules 9 to 14), each in one read snapshot of the dialect
+ * ({@link SqlDialect#read}), so head, nodes, checkpoint and ledger come from one snapshot.
  */
 final class Reads {
-    private final Database db;
+    private final SqlDialect dialect;
 
-    Reads(Database db) {
-        this.db = db;
+    Reads(SqlDialect dialect) {
+        this.dialect = dialect;
     }
 
     /** The session row with its head's {@code nid} and checkpoint pointer. */
@@ -45,7 +41,7 @@ final class Reads {
     }
 
     Optional<SessionRow> sessionRow(Connection c, String sessionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.SESSION_ROW))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.SESSION_ROW))) {
             ps.setString(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -73,7 +69,7 @@ final class Reads {
 
     Map<String, String> attributes(Connection c, long sid) throws SQLException {
         Map<String, String> out = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.ATTRIBUTES))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ATTRIBUTES))) {
             ps.setLong(1, sid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -85,7 +81,7 @@ final class Reads {
     }
 
     Optional<SessionMeta> meta(Connection c, String sessionId, long incarnation) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.META))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.META))) {
             ps.setString(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getLong(1) == incarnation ? Optional.of(meta(c, rs, rs.getLong(1)))
@@ -128,7 +124,7 @@ final class Reads {
             throw new InvalidRequestException("Unknown read scope " + scope.getClass().getName());
         }
         Checkpoint checkpoint;
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.RESOLVED))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.RESOLVED))) {
             checkpoint = new Checkpoint(Checkpoints.resolved(ps, leafCk));
         }
         List<UsageEntry> turns = path ? pathTurns(c, leafNid, rows.size()) : allTurns(c, s.sid(), rows);
@@ -149,7 +145,7 @@ final class Reads {
         if (leafNid == 0) {
             return List.of();
         }
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.PATH_NODES))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.PATH_NODES))) {
             ps.setLong(1, leafNid);
             ps.setLong(2, limit);
             return rows(ps);
@@ -157,7 +153,7 @@ final class Reads {
     }
 
     private List<Row> all(Connection c, long sid, int maxState) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.ALL_NODES))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_NODES))) {
             ps.setLong(1, sid);
             ps.setInt(2, maxState);
             return rows(ps);
@@ -189,7 +185,7 @@ final class Reads {
 
     /** @return {nid, ck_nid} of a live node, or null */
     long[] liveNode(Connection c, long sid, String nodeId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.NODE_STATE))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.NODE_STATE))) {
             ps.setLong(1, sid);
             ps.setString(2, nodeId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -202,7 +198,7 @@ final class Reads {
         if (leafNid == 0 || n == 0) {
             return List.of();
         }
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.PATH_USAGE))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.PATH_USAGE))) {
             ps.setLong(1, leafNid);
             ps.setLong(2, n);
             return turns(ps, null);
@@ -214,7 +210,7 @@ final class Reads {
         for (Row r : rows) {
             nids.add(r.nid());
         }
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.ALL_USAGE))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE))) {
             ps.setLong(1, sid);
             return turns(ps, nids);
         }
@@ -238,13 +234,13 @@ final class Reads {
     private UsageLedger ledger(Connection c, long sid, List<UsageEntry> turns) throws SQLException {
         TokenUsage total = TokenUsage.ZERO;
         Map<String, TokenUsage> byModel = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.TOTALS))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.TOTALS))) {
             ps.setLong(1, sid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     TokenUsage u = new TokenUsage(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
                     String model = rs.getString(1);
-                    if (model.equals(Schema.TOTAL_MODEL)) {
+                    if (model.equals(Sql.TOTAL_MODEL)) {
                         total = u;
                     } else {
                         byModel.put(model, u);
@@ -257,7 +253,7 @@ final class Reads {
 
     Optional<SessionNode> loadNode(Connection c, String sessionId, long incarnation, String nodeId)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.LOAD_NODE))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.LOAD_NODE))) {
             ps.setString(1, nodeId);
             ps.setString(2, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -269,8 +265,8 @@ final class Reads {
 
     /** Rule 13: a blob the session references, read in one transaction with the check. */
     Optional<byte[]> loadBlob(Connection c, ContentHash hash, long sid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.SESSION_BLOB_REF))) {
-            if (!dev.cairn.persistence.jdbc.CommitApply.sessionReferences(ps, hash, sid)) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.SESSION_BLOB_REF))) {
+            if (!CommitApply.sessionReferences(ps, hash, sid)) {
                 return Optional.empty();
             }
         }
@@ -279,7 +275,7 @@ final class Reads {
 
     Optional<byte[]> loadBlob(Connection c, ContentHash hash) throws SQLException {
         byte[] digest = hash.toBytes();
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.LOAD_BLOB))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.LOAD_BLOB))) {
             ps.setBytes(1, digest);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

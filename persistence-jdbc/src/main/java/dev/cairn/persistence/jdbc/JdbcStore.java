@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.Durability;
@@ -24,9 +24,9 @@ import java.util.Optional;
  * {@link dev.cairn.persistence.SessionNotFoundException} (rule 21), also when a session with the same
  * id is created again: that is another session, which this handle never reads or writes.
  */
-final class PostgresStore implements RuntimePersistence {
-    private final PostgresSessionStoreFactory factory;
-    private final Database db;
+final class JdbcStore implements RuntimePersistence {
+    private final JdbcSessionStoreFactory factory;
+    private final SqlDialect db;
     private final String sessionId;
     /** The internal key of the session this handle was opened on; a later session of that id has another. */
     private final long sid;
@@ -35,7 +35,7 @@ final class PostgresStore implements RuntimePersistence {
     private final Reads reads;
     private volatile boolean closed;
 
-    PostgresStore(PostgresSessionStoreFactory factory, Database db, String sessionId, long sid, StorePolicy policy) {
+    JdbcStore(JdbcSessionStoreFactory factory, SqlDialect db, String sessionId, long sid, StorePolicy policy) {
         this.factory = factory;
         this.sid = sid;
         this.db = db;
@@ -70,7 +70,7 @@ final class PostgresStore implements RuntimePersistence {
     public RuntimeCommitResult commitRuntimeState(RuntimeCommit commit) {
         Objects.requireNonNull(commit, "commit");
         requireOpen();
-        return factory.commits().commit(sessionId, sid, policy, commit, commitWhat);
+        return db.commit(sessionId, sid, policy, commit, commitWhat);
     }
 
     @Override
@@ -125,7 +125,7 @@ final class PostgresStore implements RuntimePersistence {
 
     @Override
     public String toString() {
-        return "PostgresStore[" + db.location() + ", session " + sessionId + (closed ? ", closed" : "") + "]";
+        return Character.toUpperCase(db.scheme().charAt(0)) + db.scheme().substring(1) + "Store[" + db.location() + ", session " + sessionId + (closed ? ", closed" : "") + "]";
     }
 
     private void requireOpen() {

@@ -1,115 +1,103 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.jdbc;
 
-import dev.cairn.persistence.jdbc.Checkpoints;
-import dev.cairn.persistence.jdbc.CommitApply;
 import java.util.Map;
 
 /**
- * The statements of the hot paths, in one place so a test can check every query plan
- * ({@link #HOT_READS}). Each one finds its rows through a primary key or an index. {@code ~} stands
- * for the store's schema ({@link Database#qualify}). pgjdbc prepares each statement on the server
- * once it has run a few times on a connection and keeps it in the connection's statement cache.
+ * The statement templates of the hot paths that every dialect shares, in one place so a provider's
+ * test can check every query plan ({@link #HOT_READS}). Each one finds its rows through a primary key
+ * or an index. {@code ~} stands for the store's schema, if the database has one; row locks and
+ * {@code ::} casts are PostgreSQL's spelling, which a dialect without them drops ({@link SqlDialect#sql}).
  */
-final class Sql {
+public final class Sql {
     private Sql() {
     }
+
+    /** The model name of the row of {@code usage_totals} that sums every model. */
+    public static final String TOTAL_MODEL = "";
 
     // ---- commit ----
 
     /** The compare-and-set: one conditional update that raises the revision; no row means conflict or no session. */
-    static final String CAS = "UPDATE ~sessions SET revision = revision + 1, last_seq = last_seq + ?,"
+    public static final String CAS = "UPDATE ~sessions SET revision = revision + 1, last_seq = last_seq + ?,"
             + " head_node_id = coalesce(?::text, head_node_id) WHERE session_id = ? AND revision = ?"
             + " RETURNING sid, revision, last_seq, head_node_id";
-    static final String CAS_UNCONDITIONAL = "UPDATE ~sessions SET revision = revision + 1, last_seq = last_seq + ?,"
+    public static final String CAS_UNCONDITIONAL = "UPDATE ~sessions SET revision = revision + 1, last_seq = last_seq + ?,"
             + " head_node_id = coalesce(?::text, head_node_id) WHERE session_id = ?"
             + " RETURNING sid, revision, last_seq, head_node_id";
-    static final String SESSION_REVISION = "SELECT revision, sid FROM ~sessions WHERE session_id = ?";
+    public static final String SESSION_REVISION = "SELECT revision, sid FROM ~sessions WHERE session_id = ?";
     /**
      * Locks the session row before an idempotency key is looked up, so that two commits with one key
      * are serialized: the second sees the first's key and replays it (rule 2).
      */
-    static final String LOCK_SESSION = "SELECT sid FROM ~sessions WHERE session_id = ? FOR UPDATE";
-    static final String IDEMPOTENCY_LOOKUP = "SELECT k.fingerprint, k.revision, k.head_node_id, k.committed_at,"
+    public static final String LOCK_SESSION = "SELECT sid FROM ~sessions WHERE session_id = ? FOR UPDATE";
+    public static final String IDEMPOTENCY_LOOKUP = "SELECT k.fingerprint, k.revision, k.head_node_id, k.committed_at,"
             + " k.checkpoint, s.sid FROM ~sessions s JOIN ~idempotency_keys k ON k.sid = s.sid AND k.key = ?"
             + " WHERE s.session_id = ?";
-    static final String INSERT_KEY = "INSERT INTO ~idempotency_keys (sid, key, fingerprint, revision, head_node_id,"
+    public static final String INSERT_KEY = "INSERT INTO ~idempotency_keys (sid, key, fingerprint, revision, head_node_id,"
             + " committed_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    static final String NODE_STATE = "SELECT nid, state, ck_nid FROM ~nodes WHERE sid = ? AND node_id = ?";
-    static final String INSERT_NODE = "INSERT INTO ~nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
+    public static final String NODE_STATE = "SELECT nid, state, ck_nid FROM ~nodes WHERE sid = ? AND node_id = ?";
+    public static final String INSERT_NODE = "INSERT INTO ~nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
             + " payload_size, payload_hash, attachments, created_at, ck_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT DO NOTHING RETURNING nid";
-    static final String INSERT_ATTACHMENT = "INSERT INTO ~attachments (nid, pos, hash) VALUES (?, ?, ?)";
-    static final String BLOB_SIZE = "SELECT size FROM ~blobs WHERE hash = ?";
+    public static final String INSERT_ATTACHMENT = "INSERT INTO ~attachments (nid, pos, hash) VALUES (?, ?, ?)";
+    public static final String BLOB_SIZE = "SELECT size FROM ~blobs WHERE hash = ?";
     /** Whether a node of a session that is not detached references a blob (rules 6 and 13): (hash, sid, hash, sid). */
-    static final String SESSION_BLOB_REF = "SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid"
+    public static final String SESSION_BLOB_REF = "SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid"
             + " WHERE a.hash = ? AND n.sid = ? AND n.state < 2 UNION ALL SELECT 1 FROM ~checkpoints c"
             + " JOIN ~nodes n ON n.nid = c.nid WHERE c.hash = ? AND n.sid = ? AND n.state < 2 LIMIT 1";
-    /**
-     * Reads a blob's size and holds a share lock on its row until the commit ends: gc and delete take
-     * an exclusive lock before they remove a blob, so they wait for this commit, then see its
-     * references (rule 16, across instances).
-     */
-    static final String LOCK_BLOB = "SELECT size FROM ~blobs WHERE hash = ? FOR KEY SHARE";
-    static final String INSERT_BLOB = "INSERT INTO ~blobs (hash, size, codec, bytes, created_at) VALUES (?, ?, ?, ?, ?)"
+    public static final String INSERT_BLOB = "INSERT INTO ~blobs (hash, size, codec, bytes, created_at) VALUES (?, ?, ?, ?, ?)"
             + " ON CONFLICT (hash) DO NOTHING";
-    static final String INSERT_USAGE = "INSERT INTO ~usage (sid, revision, pos, nid, node_id, model, input_tokens,"
+    public static final String INSERT_USAGE = "INSERT INTO ~usage (sid, revision, pos, nid, node_id, model, input_tokens,"
             + " output_tokens, cached_input_tokens, reasoning_tokens, recorded_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** Adds to a total; a sum past {@code bigint} fails with SQLState 22003 (numeric value out of range). */
-    static final String ADD_USAGE_TOTAL = "INSERT INTO ~usage_totals AS t (sid, model, input_tokens, output_tokens,"
-            + " cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sid, model) DO UPDATE SET"
-            + " input_tokens = t.input_tokens + excluded.input_tokens,"
-            + " output_tokens = t.output_tokens + excluded.output_tokens,"
-            + " cached_input_tokens = t.cached_input_tokens + excluded.cached_input_tokens,"
-            + " reasoning_tokens = t.reasoning_tokens + excluded.reasoning_tokens";
-    static final String UPSERT_CHECKPOINT = "INSERT INTO ~checkpoints (nid, slot, hash, size) VALUES (?, ?, ?, ?)"
+    public static final String UPSERT_CHECKPOINT = "INSERT INTO ~checkpoints (nid, slot, hash, size) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT (nid, slot) DO UPDATE SET hash = excluded.hash, size = excluded.size";
-    static final String OWN_CHECKPOINTS = "SELECT slot, hash, size FROM ~checkpoints WHERE nid = ?";
-    static final String UPSERT_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
+    public static final String OWN_CHECKPOINTS = "SELECT slot, hash, size FROM ~checkpoints WHERE nid = ?";
+    public static final String UPSERT_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (nid, slot) DO UPDATE SET node_id = excluded.node_id,"
             + " hash = excluded.hash, size = excluded.size";
-    static final String DELETE_RESOLVED = "DELETE FROM ~resolved_checkpoints WHERE nid = ?";
-    static final String SET_CK = "UPDATE ~nodes SET ck_nid = ? WHERE nid = ?";
-    static final String HAS_LIVE_CHILD = "SELECT 1 FROM ~nodes WHERE parent_nid = ? AND state = 0 LIMIT 1";
+    public static final String DELETE_RESOLVED = "DELETE FROM ~resolved_checkpoints WHERE nid = ?";
+    public static final String SET_CK = "UPDATE ~nodes SET ck_nid = ? WHERE nid = ?";
+    public static final String HAS_LIVE_CHILD = "SELECT 1 FROM ~nodes WHERE parent_nid = ? AND state = 0 LIMIT 1";
     /** The live descendants of a node, parents before children. */
-    static final String LIVE_SUBTREE = "WITH RECURSIVE sub(nid, parent_nid, ck_nid, node_id, level) AS ("
+    public static final String LIVE_SUBTREE = "WITH RECURSIVE sub(nid, parent_nid, ck_nid, node_id, level) AS ("
             + " SELECT nid, parent_nid, ck_nid, node_id, 1 FROM ~nodes WHERE parent_nid = ? AND state = 0"
             + " UNION ALL SELECT n.nid, n.parent_nid, n.ck_nid, n.node_id, sub.level + 1"
             + " FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state = 0)"
             + " SELECT nid, parent_nid, ck_nid, node_id FROM sub ORDER BY level";
 
     /** The statements of a commit's shared rules ({@link CommitApply}). */
-    static final CommitApply.Queries COMMITS = new CommitApply.Queries(CAS, CAS_UNCONDITIONAL, SESSION_REVISION,
+    public static final CommitApply.Queries COMMITS = new CommitApply.Queries(CAS, CAS_UNCONDITIONAL, SESSION_REVISION,
             IDEMPOTENCY_LOOKUP, INSERT_KEY, NODE_STATE, INSERT_NODE, INSERT_ATTACHMENT, INSERT_USAGE, Sql.RESOLVED,
             BLOB_SIZE, SESSION_BLOB_REF);
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
-    static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
+    public static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
             UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED));
 
     // ---- reads ----
 
-    static final String RESOLVED = "SELECT slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?";
-    static final String SESSION_ROW = "SELECT s.sid, s.session_id, s.parent_session_id, s.name, s.model, s.cwd,"
+    public static final String RESOLVED = "SELECT slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?";
+    public static final String SESSION_ROW = "SELECT s.sid, s.session_id, s.parent_session_id, s.name, s.model, s.cwd,"
             + " s.created_at, s.revision, s.head_node_id, h.nid, h.ck_nid FROM ~sessions s"
             + " LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.session_id = ?";
-    static final String META = "SELECT sid, session_id, parent_session_id, name, model, cwd, created_at"
+    public static final String META = "SELECT sid, session_id, parent_session_id, name, model, cwd, created_at"
             + " FROM ~sessions WHERE session_id = ?";
-    static final String ATTRIBUTES = "SELECT key, value FROM ~session_attributes WHERE sid = ?";
-    static final String NODE_COLUMNS = "n.nid, n.node_id, p.node_id, n.kind, n.codec, n.payload, n.payload_size,"
+    public static final String ATTRIBUTES = "SELECT key, value FROM ~session_attributes WHERE sid = ?";
+    public static final String NODE_COLUMNS = "n.nid, n.node_id, p.node_id, n.kind, n.codec, n.payload, n.payload_size,"
             + " n.payload_hash, n.attachments, n.seq, n.created_at, n.state";
     /**
      * Walks parent pointers from a node (first parameter) for at most (second parameter) nodes: one
      * primary-key lookup per node, so a tail of n nodes costs n lookups whatever the session's length.
      */
-    static final String PATH_CTE = "WITH RECURSIVE path(nid, depth) AS (SELECT ?::bigint, 0::bigint"
+    public static final String PATH_CTE = "WITH RECURSIVE path(nid, depth) AS (SELECT ?::bigint, 0::bigint"
             + " UNION ALL SELECT n.parent_nid, path.depth + 1 FROM path JOIN ~nodes n ON n.nid = path.nid"
             + " WHERE n.parent_nid IS NOT NULL AND path.depth + 1 < ?) ";
-    static final String PATH_NODES = PATH_CTE + "SELECT " + NODE_COLUMNS + " FROM path"
+    public static final String PATH_NODES = PATH_CTE + "SELECT " + NODE_COLUMNS + " FROM path"
             + " JOIN ~nodes n ON n.nid = path.nid LEFT JOIN ~nodes p ON p.nid = n.parent_nid ORDER BY path.depth DESC";
-    static final String USAGE_COLUMNS = "u.nid, u.revision, u.node_id, u.model, u.input_tokens, u.output_tokens,"
+    public static final String USAGE_COLUMNS = "u.nid, u.revision, u.node_id, u.model, u.input_tokens, u.output_tokens,"
             + " u.cached_input_tokens, u.reasoning_tokens, u.recorded_at";
-    static final String PATH_USAGE = PATH_CTE + "SELECT " + USAGE_COLUMNS + " FROM path"
+    public static final String PATH_USAGE = PATH_CTE + "SELECT " + USAGE_COLUMNS + " FROM path"
             + " JOIN ~usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
     /**
      * Every node of a session up to a state ({@code 0} live, {@code 1} with tombstones), in commit order.
@@ -117,28 +105,27 @@ final class Sql {
      * {@code (sid, node_id)} index and sorts by {@code seq}, rather than keep an index on
      * {@code (sid, seq)} that every insert would have to write.
      */
-    static final String ALL_NODES = "SELECT " + NODE_COLUMNS + " FROM ~nodes n"
+    public static final String ALL_NODES = "SELECT " + NODE_COLUMNS + " FROM ~nodes n"
             + " LEFT JOIN ~nodes p ON p.nid = n.parent_nid WHERE n.sid = ? AND n.state <= ? ORDER BY n.seq";
-    static final String ALL_USAGE = "SELECT " + USAGE_COLUMNS + " FROM ~usage u WHERE u.sid = ?"
+    public static final String ALL_USAGE = "SELECT " + USAGE_COLUMNS + " FROM ~usage u WHERE u.sid = ?"
             + " ORDER BY u.revision, u.pos";
-    static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
+    public static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM ~usage_totals WHERE sid = ?";
-    static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM ~sessions s"
+    public static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM ~sessions s"
             + " JOIN ~nodes n ON n.sid = s.sid AND n.node_id = ? LEFT JOIN ~nodes p ON p.nid = n.parent_nid"
             + " WHERE s.session_id = ? AND n.state = 0";
-    static final String LOAD_BLOB = "SELECT size, codec, bytes FROM ~blobs WHERE hash = ?";
-    static final String SESSION_EXISTS = "SELECT sid FROM ~sessions WHERE session_id = ?";
+    public static final String LOAD_BLOB = "SELECT size, codec, bytes FROM ~blobs WHERE hash = ?";
+    public static final String SESSION_EXISTS = "SELECT sid FROM ~sessions WHERE session_id = ?";
 
     /** The first page of the catalogue and the pages after a cursor: one statement, bounded by the cursor. */
-    static final String LIST_PREFIX = "SELECT s.sid, s.session_id, s.parent_session_id, s.name, s.model, s.cwd,"
+    public static final String LIST_PREFIX = "SELECT s.sid, s.session_id, s.parent_session_id, s.name, s.model, s.cwd,"
             + " s.created_at FROM ~sessions s";
-    static final String LIST_ORDER = " ORDER BY s.created_at DESC, s.session_id DESC LIMIT ?";
+    public static final String LIST_ORDER = " ORDER BY s.created_at DESC, s.session_id DESC LIMIT ?";
 
     /** The statements a test checks with {@code EXPLAIN}: name to SQL. None may scan a whole table. */
-    static final Map<String, String> HOT_READS = Map.ofEntries(
+    public static final Map<String, String> HOT_READS = Map.ofEntries(
             Map.entry("cas", CAS),
             Map.entry("lockSession", LOCK_SESSION),
-            Map.entry("lockBlob", LOCK_BLOB),
             Map.entry("sessionRevision", SESSION_REVISION),
             Map.entry("idempotencyLookup", IDEMPOTENCY_LOOKUP),
             Map.entry("nodeState", NODE_STATE),

@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.Ids;
@@ -7,10 +7,7 @@ import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.VacuumReport;
 import dev.cairn.persistence.ContentHash;
-import dev.cairn.persistence.jdbc.Times;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,62 +23,60 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Metadata saves, tombstones, gc and vacuum (SPEC rules 15 to 18), each in write transactions that
- * lock what they change: a metadata save or a tombstone locks the session row, as commits do, so it
+ * lock what they change (a single-writer dialect drops the locks: its writer serializes them anyway): a metadata save or a tombstone locks the session row, as commits do, so it
  * never interleaves with a commit of that session on any instance; gc removes a blob only after
  * locking it (see {@link Catalogue#LOCK_BLOB_EXCLUSIVE}), so a concurrent commit that references it
  * either keeps it or finds it gone.
  *
- * <p>Space: {@link #vacuum()} deletes detached rows, then runs PostgreSQL's {@code VACUUM} on the
- * store's tables, which makes their dead rows' space reusable and gives trailing empty pages back to
- * the operating system; it does not rewrite tables ({@code VACUUM FULL} would lock them). The report
- * counts the bytes by which the tables shrank.
+ * <p>Space: {@link #vacuum()} deletes detached rows, then asks the dialect to give the space back
+ * ({@link SqlDialect#reclaimSpace}).
  */
-final class Maintenance {
+public final class Maintenance {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
-    static final String META_ROW = "SELECT sid, parent_session_id, created_at FROM ~sessions WHERE session_id = ?"
+    public static final String META_ROW = "SELECT sid, parent_session_id, created_at FROM ~sessions WHERE session_id = ?"
             + " FOR UPDATE";
-    private static final String UPDATE_META = "UPDATE ~sessions SET name = ?, model = ?, cwd = ? WHERE sid = ?";
-    private static final String DELETE_ATTRIBUTES = "DELETE FROM ~session_attributes WHERE sid = ?";
+    public static final String UPDATE_META = "UPDATE ~sessions SET name = ?, model = ?, cwd = ? WHERE sid = ?";
+    public static final String DELETE_ATTRIBUTES = "DELETE FROM ~session_attributes WHERE sid = ?";
     /**
      * The head node of a session whose row the transaction has locked. A statement of its own, after
      * the lock: a join under {@code FOR UPDATE OF s} that waited for a commit re-reads only the locked
      * row, so the commit's new head node would be missing from it (issue 14).
      */
-    static final String HEAD_NID = "SELECT h.nid FROM ~sessions s"
+    public static final String HEAD_NID = "SELECT h.nid FROM ~sessions s"
             + " JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.sid = ?";
-    static final String SUBTREE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
+    public static final String SUBTREE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
             + " UNION SELECT n.nid FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
             + " SELECT nid FROM sub";
-    static final String TOMBSTONE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
+    public static final String TOMBSTONE = "WITH RECURSIVE sub(nid) AS (SELECT ?::bigint"
             + " UNION SELECT n.nid FROM sub JOIN ~nodes n ON n.parent_nid = sub.nid WHERE n.state < 2)"
             + " UPDATE ~nodes SET state = 1 WHERE nid IN (SELECT nid FROM sub) AND state = 0";
-    static final String DETACH = "UPDATE ~nodes SET state = 2 WHERE state = 1";
+    public static final String DETACH = "UPDATE ~nodes SET state = 2 WHERE state = 1";
     /** Blobs that no node that is not detached references: the candidates of a sweep. */
-    static final String UNREFERENCED_BLOBS = "SELECT b.hash FROM ~blobs b WHERE"
+    public static final String UNREFERENCED_BLOBS = "SELECT b.hash FROM ~blobs b WHERE"
             + " NOT EXISTS (SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid"
             + " WHERE a.hash = b.hash AND n.state < 2)"
             + " AND NOT EXISTS (SELECT 1 FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid"
             + " WHERE c.hash = b.hash AND n.state < 2)";
-    static final String SWEEP_BLOB = Catalogue.DELETE_BLOB_IF_UNREFERENCED + " RETURNING b.size";
+    public static final String SWEEP_BLOB = Catalogue.DELETE_BLOB_IF_UNREFERENCED + " RETURNING size";
     /** Blobs checked and deleted per transaction of a sweep. */
     static final int SWEEP_BATCH = 256;
-    static final String[] REMOVE_DETACHED = {
+    public static final String[] REMOVE_DETACHED = {
         // Usage records stay (the ledger counts them for ever) but let go of the node.
         "UPDATE ~usage SET nid = 0 WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
         "DELETE FROM ~attachments WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
         "DELETE FROM ~checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
         "DELETE FROM ~resolved_checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE state = 2)",
     };
-    static final String DELETE_DETACHED = "DELETE FROM ~nodes WHERE state = 2";
-    private final Database db;
+    public static final String DELETE_DETACHED = "DELETE FROM ~nodes WHERE state = 2";
+    private final SqlDialect dialect;
 
-    Maintenance(Database db) {
-        this.db = db;
+    Maintenance(SqlDialect dialect) {
+        this.dialect = dialect;
     }
 
     void saveMeta(String sessionId, long incarnation, SessionMeta meta) {
-        db.write("save the metadata of session '" + sessionId + "'", tx -> {
+        dialect.write("save the metadata of session '" + sessionId + "'", tx -> {
             PreparedStatement ps = tx.ps(META_ROW);
             ps.setString(1, sessionId);
             long sid;
@@ -129,7 +124,7 @@ final class Maintenance {
         for (String id : nodeIds) {
             ids.add(Ids.require("node id", Objects.requireNonNull(id, "nodeIds element")));
         }
-        return db.write("tombstone nodes of session '" + sessionId + "'", tx -> {
+        return dialect.write("tombstone nodes of session '" + sessionId + "'", tx -> {
             PreparedStatement lock = tx.ps(Sql.LOCK_SESSION);
             lock.setString(1, sessionId);
             long sid;
@@ -199,10 +194,10 @@ final class Maintenance {
      * transaction, so a commit that references it meanwhile keeps it.
      */
     GcReport gc() {
-        long detached = db.write("collect garbage", tx -> (long) tx.ps(DETACH).executeUpdate());
-        List<byte[]> candidates = db.read("collect garbage", c -> {
+        long detached = dialect.write("collect garbage", tx -> (long) tx.ps(DETACH).executeUpdate());
+        List<byte[]> candidates = dialect.read("collect garbage", c -> {
             TreeMap<String, byte[]> sorted = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement(db.qualify(UNREFERENCED_BLOBS));
+            try (PreparedStatement ps = c.prepareStatement(dialect.sql(UNREFERENCED_BLOBS));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byte[] hash = rs.getBytes(1);
@@ -215,7 +210,7 @@ final class Maintenance {
         long bytes = 0;
         for (int from = 0; from < candidates.size(); from += SWEEP_BATCH) {
             List<byte[]> batch = candidates.subList(from, Math.min(candidates.size(), from + SWEEP_BATCH));
-            long[] swept = db.write("collect garbage", tx -> {
+            long[] swept = dialect.write("collect garbage", tx -> {
                 long[] counts = new long[2];
                 PreparedStatement lock = tx.ps(Catalogue.LOCK_BLOB_EXCLUSIVE);
                 PreparedStatement sweep = tx.ps(SWEEP_BLOB);
@@ -235,43 +230,20 @@ final class Maintenance {
             deleted += swept[0];
             bytes += swept[1];
         }
-        LOG.debug("gc of {}: detached {} nodes, deleted {} blobs ({} bytes)", db.location(), detached, deleted, bytes);
+        LOG.debug("gc of {}: detached {} nodes, deleted {} blobs ({} bytes)", dialect.location(), detached, deleted, bytes);
         return new GcReport(detached, deleted, bytes);
     }
 
+    /** Deletes the detached rows (one transaction), then lets the dialect give the space back. */
     VacuumReport vacuum() {
-        long removed = db.write("vacuum", tx -> {
+        long removed = dialect.write("vacuum", tx -> {
             for (String sql : REMOVE_DETACHED) {
                 tx.ps(sql).executeUpdate();
             }
             return (long) tx.ps(DELETE_DETACHED).executeUpdate();
         });
-        long reclaimed = db.autoCommit("vacuum", c -> {
-            long before = size(c);
-            try (Statement s = c.createStatement()) {
-                for (String table : Schema.TABLES) {
-                    s.execute(db.qualify("VACUUM ~" + table));
-                }
-            }
-            return Math.max(0, before - size(c));
-        });
-        LOG.debug("vacuum of {}: removed {} detached nodes, gave back {} bytes", db.location(), removed, reclaimed);
+        long reclaimed = dialect.reclaimSpace();
+        LOG.debug("vacuum of {}: removed {} detached nodes, gave back {} bytes", dialect.location(), removed, reclaimed);
         return new VacuumReport(removed, reclaimed);
-    }
-
-    /** @return the bytes of the store's tables, indexes and TOAST tables */
-    private long size(Connection c) throws SQLException {
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
-            for (String table : Schema.TABLES) {
-                ps.setString(1, db.qualify("~" + table));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        total += rs.getLong(1);
-                    }
-                }
-            }
-        }
-        return total;
     }
 }

@@ -1,4 +1,4 @@
-package dev.cairn.persistence.postgres;
+package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.ForkRequest;
@@ -8,8 +8,6 @@ import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
-import dev.cairn.persistence.jdbc.Forks;
-import dev.cairn.persistence.jdbc.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,38 +23,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Sessions as a whole: create, list, fork, delete (SPEC rules 18 to 21). */
-final class Catalogue {
+public final class Catalogue {
     private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
 
-    private static final String INSERT_SESSION = "INSERT INTO ~sessions (session_id, parent_session_id, name, model, cwd,"
+    /**
+     * The session id of the first page's cursor, after every id: ids are ASCII ({@code Ids#RULE}) and
+     * compared in byte order ({@code COLLATE "C"} in PostgreSQL, SQLite's default {@code BINARY}).
+     */
+    static final String FIRST_PAGE_CURSOR = "\uffff";
+    public static final String INSERT_SESSION = "INSERT INTO ~sessions (session_id, parent_session_id, name, model, cwd,"
             + " created_at, head_node_id, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING"
             + " RETURNING sid";
-    private static final String INSERT_ATTRIBUTE = "INSERT INTO ~session_attributes (sid, key, value) VALUES (?, ?, ?)";
-    static final String COPY_ATTRIBUTES = "INSERT INTO ~session_attributes (sid, key, value)"
+    public static final String INSERT_ATTRIBUTE = "INSERT INTO ~session_attributes (sid, key, value) VALUES (?, ?, ?)";
+    public static final String COPY_ATTRIBUTES = "INSERT INTO ~session_attributes (sid, key, value)"
             + " SELECT ?, key, value FROM ~session_attributes WHERE sid = ?";
-    static final String FORK_PATH = Sql.PATH_CTE + "SELECT n.nid, n.ck_nid FROM path"
+    public static final String FORK_PATH = Sql.PATH_CTE + "SELECT n.nid, n.ck_nid FROM path"
             + " JOIN ~nodes n ON n.nid = path.nid ORDER BY path.depth DESC";
-    static final String COPY_NODE = "INSERT INTO ~nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
+    public static final String COPY_NODE = "INSERT INTO ~nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
             + " payload_size, payload_hash, attachments, created_at, state, ck_nid)"
             + " SELECT ?, node_id, ?, ?, kind, codec, payload, payload_size, payload_hash, attachments, created_at, 0, ?"
             + " FROM ~nodes WHERE nid = ? RETURNING nid";
-    static final String COPY_ATTACHMENTS = "INSERT INTO ~attachments (nid, pos, hash)"
+    public static final String COPY_ATTACHMENTS = "INSERT INTO ~attachments (nid, pos, hash)"
             + " SELECT ?, pos, hash FROM ~attachments WHERE nid = ?";
-    static final String COPY_CHECKPOINTS = "INSERT INTO ~checkpoints (nid, slot, hash, size)"
+    public static final String COPY_CHECKPOINTS = "INSERT INTO ~checkpoints (nid, slot, hash, size)"
             + " SELECT ?, slot, hash, size FROM ~checkpoints WHERE nid = ?";
-    static final String COPY_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
+    public static final String COPY_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
             + " SELECT ?, slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?";
     /** Holds the source still while it is copied: no commit, tombstone or delete of it meanwhile. */
-    static final String SOURCE = "SELECT sid, name, model, cwd FROM ~sessions WHERE session_id = ? FOR SHARE";
-    static final String LOCK_SESSION = "SELECT sid FROM ~sessions WHERE session_id = ? FOR UPDATE";
+    public static final String SOURCE = "SELECT sid, name, model, cwd FROM ~sessions WHERE session_id = ? FOR SHARE";
 
-    /** Forks (rule 20), shared with the other durable provider. */
+    /** Forks (rule 20). */
     static final Forks FORKS = new Forks(new Forks.Queries(SOURCE, Sql.NODE_STATE, FORK_PATH, INSERT_SESSION,
             COPY_ATTRIBUTES, COPY_NODE, Sql.SET_CK, COPY_ATTACHMENTS, COPY_CHECKPOINTS, COPY_RESOLVED));
 
-    static final String SESSION_HASHES = "SELECT a.hash FROM ~nodes n JOIN ~attachments a ON a.nid = n.nid"
+    public static final String SESSION_HASHES = "SELECT a.hash FROM ~nodes n JOIN ~attachments a ON a.nid = n.nid"
             + " WHERE n.sid = ? UNION SELECT c.hash FROM ~nodes n JOIN ~checkpoints c ON c.nid = n.nid WHERE n.sid = ?";
-    static final String[] DELETE_SESSION_ROWS = {
+    public static final String[] DELETE_SESSION_ROWS = {
         "DELETE FROM ~attachments WHERE nid IN (SELECT nid FROM ~nodes WHERE sid = ?)",
         "DELETE FROM ~checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE sid = ?)",
         "DELETE FROM ~resolved_checkpoints WHERE nid IN (SELECT nid FROM ~nodes WHERE sid = ?)",
@@ -71,16 +73,16 @@ final class Catalogue {
      * Locks a blob row against commits that would reference it ({@link Sql#LOCK_BLOB} waits), and waits
      * for those that already hold it; the next statement then sees their references.
      */
-    static final String LOCK_BLOB_EXCLUSIVE = "SELECT 1 FROM ~blobs WHERE hash = ? FOR UPDATE";
+    public static final String LOCK_BLOB_EXCLUSIVE = "SELECT 1 FROM ~blobs WHERE hash = ? FOR UPDATE";
     /** Deletes a blob unless a node that is not detached references it. */
-    static final String DELETE_BLOB_IF_UNREFERENCED = "DELETE FROM ~blobs b WHERE b.hash = ?"
+    public static final String DELETE_BLOB_IF_UNREFERENCED = "DELETE FROM ~blobs AS b WHERE b.hash = ?"
             + " AND NOT EXISTS (SELECT 1 FROM ~attachments a JOIN ~nodes n ON n.nid = a.nid WHERE a.hash = b.hash AND n.state < 2)"
             + " AND NOT EXISTS (SELECT 1 FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid WHERE c.hash = b.hash AND n.state < 2)";
 
-    private final Database db;
+    private final SqlDialect dialect;
 
-    Catalogue(Database db) {
-        this.db = db;
+    Catalogue(SqlDialect dialect) {
+        this.dialect = dialect;
     }
 
     /**
@@ -89,11 +91,11 @@ final class Catalogue {
      * @return the internal key of the session, new or existing
      */
     long create(SessionStoreCreateRequest r) {
-        Optional<Long> existing = db.read("open session '" + r.sessionId() + "'", c -> sessionSid(c, r.sessionId()));
+        Optional<Long> existing = dialect.read("open session '" + r.sessionId() + "'", c -> sessionSid(c, r.sessionId()));
         if (existing.isPresent()) {
             return existing.get();
         }
-        return db.write("create session '" + r.sessionId() + "'", tx -> {
+        return dialect.write("create session '" + r.sessionId() + "'", tx -> {
             PreparedStatement ps = tx.ps(INSERT_SESSION);
             ps.setString(1, r.sessionId());
             ps.setString(2, r.parentSessionId().orElse(null));
@@ -111,7 +113,7 @@ final class Catalogue {
             }
             if (sid != null) {
                 insertAttributes(tx, sid, r.attributes());
-                LOG.debug("Created session {} in {}", r.sessionId(), db.location());
+                LOG.debug("Created session {} in {}", r.sessionId(), dialect.location());
                 return sid;
             }
             return sidIn(tx, r.sessionId()); // created meanwhile by another factory
@@ -119,7 +121,7 @@ final class Catalogue {
     }
 
     /** @return the internal key of a session the transaction sees, which must exist */
-    private static long sidIn(Database.Tx tx, String sessionId) throws SQLException {
+    private static long sidIn(Statements tx, String sessionId) throws SQLException {
         PreparedStatement ps = tx.ps(Sql.SESSION_EXISTS);
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -130,7 +132,7 @@ final class Catalogue {
         }
     }
 
-    static void insertAttributes(Database.Tx tx, long sid, Map<String, String> attributes) throws SQLException {
+    static void insertAttributes(Statements tx, long sid, Map<String, String> attributes) throws SQLException {
         if (attributes.isEmpty()) {
             return;
         }
@@ -149,7 +151,7 @@ final class Catalogue {
 
     /** @return the internal key of the session, if it exists */
     Optional<Long> sessionSid(Connection c, String sessionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(Sql.SESSION_EXISTS))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.SESSION_EXISTS))) {
             ps.setString(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
@@ -159,21 +161,24 @@ final class Catalogue {
 
     /** @return the internal key of the session, if it exists */
     Optional<Long> sid(String sessionId) {
-        return db.read("look up session '" + sessionId + "'", c -> sessionSid(c, sessionId));
+        return dialect.read("look up session '" + sessionId + "'", c -> sessionSid(c, sessionId));
     }
 
     SessionPage list(SessionQuery query) {
         Optional<SessionCursor> position = query.position();
-        String sql = listSql(position.isPresent(), query.parentSessionId().isPresent(), query.attributes().size());
-        return db.read("list sessions", c -> {
+        String sql = listSql(query.parentSessionId().isPresent(), query.attributes().size());
+        return dialect.read("list sessions", c -> {
             List<SessionMeta> page = new ArrayList<>();
             List<Long> sids = new ArrayList<>();
             boolean more = false;
-            try (PreparedStatement ps = c.prepareStatement(db.qualify(sql))) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.sql(sql))) {
                 int i = 1;
                 if (position.isPresent()) {
                     ps.setLong(i++, Times.toNanosClamped(position.get().createdAt()));
                     ps.setString(i++, position.get().sessionId());
+                } else {
+                    ps.setLong(i++, Long.MAX_VALUE);
+                    ps.setString(i++, FIRST_PAGE_CURSOR);
                 }
                 if (query.parentSessionId().isPresent()) {
                     ps.setString(i++, query.parentSessionId().get());
@@ -210,7 +215,7 @@ final class Catalogue {
     private List<SessionMeta> withAttributes(Connection c, List<SessionMeta> page, List<Long> sids)
             throws SQLException {
         Map<Long, Map<String, String>> attributes = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(db.qualify(pageAttributesSql(sids.size())))) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(pageAttributesSql(sids.size())))) {
             for (int i = 0; i < sids.size(); i++) {
                 ps.setLong(i + 1, sids.get(i));
             }
@@ -230,7 +235,7 @@ final class Catalogue {
     }
 
     /** The attributes of {@code sessions} listed sessions (1 to {@link SessionQuery#MAX_LIMIT} placeholders). */
-    static String pageAttributesSql(int sessions) {
+    public static String pageAttributesSql(int sessions) {
         StringBuilder sql = new StringBuilder("SELECT sid, key, value FROM ~session_attributes WHERE sid IN (?");
         for (int i = 1; i < sessions; i++) {
             sql.append(", ?");
@@ -239,14 +244,12 @@ final class Catalogue {
     }
 
     /**
-     * The catalogue query: newest first, after the cursor if there is one, so it is a backward range
-     * of {@code sessions_by_created} or {@code sessions_by_parent}.
+     * The catalogue query: newest first, after a cursor (the first page passes a cursor after every
+     * session, {@link #FIRST_PAGE_CURSOR}), so it is always a backward range of
+     * {@code sessions_by_created} or {@code sessions_by_parent}.
      */
-    static String listSql(boolean after, boolean parentFilter, int attributeFilters) {
-        StringBuilder sql = new StringBuilder(Sql.LIST_PREFIX).append(" WHERE true");
-        if (after) {
-            sql.append(" AND (s.created_at, s.session_id) < (?, ?)");
-        }
+    public static String listSql(boolean parentFilter, int attributeFilters) {
+        StringBuilder sql = new StringBuilder(Sql.LIST_PREFIX).append(" WHERE (s.created_at, s.session_id) < (?, ?)");
         if (parentFilter) {
             sql.append(" AND s.parent_session_id = ?");
         }
@@ -258,7 +261,7 @@ final class Catalogue {
 
     /** Copies the source's path to the fork node into a new session; blobs are shared. */
     long fork(ForkRequest r) {
-        return db.write("fork session '" + r.sourceSessionId() + "'", tx -> {
+        return dialect.write("fork session '" + r.sourceSessionId() + "'", tx -> {
             int copied = FORKS.fork(tx, r);
             LOG.debug("Forked session {} at its node {} into {} ({} nodes)", r.sourceSessionId(), r.atNodeId(),
                     r.newSessionId(), copied);
@@ -273,9 +276,9 @@ final class Catalogue {
      * finds it gone.
      */
     boolean delete(String sessionId) {
-        return db.write("delete session '" + sessionId + "'", tx -> {
+        return dialect.write("delete session '" + sessionId + "'", tx -> {
             long sid;
-            PreparedStatement find = tx.ps(LOCK_SESSION);
+            PreparedStatement find = tx.ps(Sql.LOCK_SESSION);
             find.setString(1, sessionId);
             try (ResultSet rs = find.executeQuery()) {
                 if (!rs.next()) {
@@ -307,7 +310,7 @@ final class Catalogue {
                 del.setBytes(1, hash);
                 blobs += del.executeUpdate();
             }
-            LOG.debug("Deleted session {} of {} and {} blobs only it referenced", sessionId, db.location(), blobs);
+            LOG.debug("Deleted session {} of {} and {} blobs only it referenced", sessionId, dialect.location(), blobs);
             return true;
         });
     }

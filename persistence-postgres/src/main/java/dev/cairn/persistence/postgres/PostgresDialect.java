@@ -1,0 +1,111 @@
+package dev.cairn.persistence.postgres;
+
+import dev.cairn.persistence.Durability;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimeCommitResult;
+import dev.cairn.persistence.StorePolicy;
+import dev.cairn.persistence.jdbc.Codec;
+import dev.cairn.persistence.jdbc.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * PostgreSQL as the engine sees it: the engine's templates with the tables in the store's schema
+ * ({@link Database#qualify}); the row locks they spell are PostgreSQL's own. Writes run in
+ * {@code READ COMMITTED} transactions on the write pool, retried on deadlock; commits lock the
+ * session row and every referenced blob ({@link Commits}); vacuum runs {@code VACUUM} on each table.
+ */
+final class PostgresDialect implements SqlDialect {
+    private final Database db;
+    private final Commits commits;
+
+    PostgresDialect(Database db, PostgresOptions options) {
+        this.db = db;
+        this.commits = new Commits(db, this, new Codec(options.compressionLevel()));
+    }
+
+    @Override
+    public String sql(String template) {
+        return db.qualify(template);
+    }
+
+    @Override
+    public <T> T read(String what, ReadWork<T> work) {
+        return db.read(what, work::run);
+    }
+
+    @Override
+    public <T> T write(String what, WriteWork<T> work) {
+        return db.write(what, work::run);
+    }
+
+    @Override
+    public RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit,
+                                      String what) {
+        return commits.commit(sessionId, sid, policy, commit, what);
+    }
+
+    /**
+     * Runs PostgreSQL's {@code VACUUM} on the store's tables, which makes their dead rows' space
+     * reusable and gives trailing empty pages back to the operating system; it does not rewrite
+     * tables ({@code VACUUM FULL} would lock them).
+     *
+     * @return the bytes by which the tables shrank
+     */
+    @Override
+    public long reclaimSpace() {
+        return db.autoCommit("vacuum", c -> {
+            long before = size(c);
+            try (Statement s = c.createStatement()) {
+                for (String table : Schema.TABLES) {
+                    s.execute(db.qualify("VACUUM ~" + table));
+                }
+            }
+            return Math.max(0, before - size(c));
+        });
+    }
+
+    /** @return the bytes of the store's tables, indexes and TOAST tables */
+    private long size(Connection c) throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
+            for (String table : Schema.TABLES) {
+                ps.setString(1, db.qualify("~" + table));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        total += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public String scheme() {
+        return "postgres";
+    }
+
+    @Override
+    public String location() {
+        return db.location();
+    }
+
+    @Override
+    public Durability durability() {
+        return db.durability();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return db.isClosed();
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
