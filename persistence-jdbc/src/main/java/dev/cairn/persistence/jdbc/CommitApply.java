@@ -214,6 +214,47 @@ public abstract class CommitApply {
     protected abstract String totalModel();
 
     /**
+     * Prepares a dialect's statement that adds a usage record to a total, with its parameters bound:
+     * (sid, model, input, output, cached input, reasoning tokens).
+     *
+     * @param template the dialect's upsert of {@code usage_totals}
+     * @param sid the session's internal key
+     * @param u the record
+     * @param model the model of the total
+     * @return the statement, ready to run
+     * @throws SQLException if it cannot be prepared
+     */
+    protected final PreparedStatement totalStatement(String template, long sid, UsageRecord u, String model)
+            throws SQLException {
+        PreparedStatement ps = tx.ps(template);
+        ps.setLong(1, sid);
+        ps.setString(2, model);
+        ps.setLong(3, u.usage().inputTokens());
+        ps.setLong(4, u.usage().outputTokens());
+        ps.setLong(5, u.usage().cachedInputTokens());
+        ps.setLong(6, u.usage().reasoningTokens());
+        return ps;
+    }
+
+    /**
+     * Inserts a blob row ({@link Sql#INSERT_BLOB}; one that is there already stays).
+     *
+     * @param b the blob
+     * @param stored its stored form
+     * @param nowNs the commit's time
+     * @throws SQLException if the insert fails
+     */
+    protected final void insertBlob(PreparedCommit.Blob b, Codec.Stored stored, long nowNs) throws SQLException {
+        PreparedStatement ps = tx.ps(Sql.INSERT_BLOB);
+        ps.setBytes(1, b.hash().toBytes());
+        ps.setLong(2, b.size());
+        ps.setInt(3, stored.codec());
+        ps.setBytes(4, stored.bytes());
+        ps.setLong(5, nowNs);
+        ps.executeUpdate();
+    }
+
+    /**
      * @param u a usage record
      * @return the message when it would overflow the session's totals
      */

@@ -111,13 +111,7 @@ final class Commits {
         /** A sum past {@code bigint} fails the statement with SQLState 22003. */
         @Override
         protected void addTotal(long sid, UsageRecord u, String model) throws SQLException {
-            PreparedStatement ps = tx.ps(ADD_USAGE_TOTAL);
-            ps.setLong(1, sid);
-            ps.setString(2, model);
-            ps.setLong(3, u.usage().inputTokens());
-            ps.setLong(4, u.usage().outputTokens());
-            ps.setLong(5, u.usage().cachedInputTokens());
-            ps.setLong(6, u.usage().reasoningTokens());
+            PreparedStatement ps = totalStatement(ADD_USAGE_TOTAL, sid, u, model);
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
@@ -159,7 +153,7 @@ final class Commits {
                 long size = lockBlob(hash);
                 PreparedCommit.Blob b = carried.get(hash);
                 if (size < 0 && b != null) {
-                    insertBlob(b, nowNs);
+                    insertCarried(b, nowNs);
                     size = lockBlob(hash);
                     if (size < 0) {
                         throw new IllegalStateException("blob " + hash + " vanished right after its insert");
@@ -177,16 +171,10 @@ final class Commits {
             }
         }
 
-        private void insertBlob(PreparedCommit.Blob b, long nowNs) throws SQLException {
+        private void insertCarried(PreparedCommit.Blob b, long nowNs) throws SQLException {
             // Null when the blob was stored as the commit was prepared, so it was not compressed then.
             Codec.Stored stored = b.stored() != null ? b.stored() : codec.encode(b.raw());
-            PreparedStatement ps = tx.ps(Sql.INSERT_BLOB);
-            ps.setBytes(1, b.hash().toBytes());
-            ps.setLong(2, b.size());
-            ps.setInt(3, stored.codec());
-            ps.setBytes(4, stored.bytes());
-            ps.setLong(5, nowNs);
-            ps.executeUpdate();
+            insertBlob(b, stored, nowNs);
         }
     }
 }

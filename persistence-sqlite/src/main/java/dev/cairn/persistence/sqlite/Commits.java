@@ -89,26 +89,14 @@ final class Commits {
                     }
                     stored = codec.encode(b.raw());
                 }
-                PreparedStatement ps = tx.ps(Sql.INSERT_BLOB);
-                ps.setBytes(1, b.hash().toBytes());
-                ps.setLong(2, b.size());
-                ps.setInt(3, stored.codec());
-                ps.setBytes(4, stored.bytes());
-                ps.setLong(5, nowNs);
-                ps.executeUpdate();
+                insertBlob(b, stored, nowNs);
             }
         }
 
         /** SQLite turns an integer overflow into a REAL; the statement returns whether every sum stayed an integer. */
         @Override
         protected void addTotal(long sid, UsageRecord u, String model) throws SQLException {
-            PreparedStatement ps = tx.ps(ADD_USAGE_TOTAL);
-            ps.setLong(1, sid);
-            ps.setString(2, model);
-            ps.setLong(3, u.usage().inputTokens());
-            ps.setLong(4, u.usage().outputTokens());
-            ps.setLong(5, u.usage().cachedInputTokens());
-            ps.setLong(6, u.usage().reasoningTokens());
+            PreparedStatement ps = totalStatement(ADD_USAGE_TOTAL, sid, u, model);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(1)) {
                     throw new InvalidRequestException(overflowMessage(u));

@@ -41,7 +41,14 @@ final class ChildJvm implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx" + heap,
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), main.getName()));
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        // Where sqlite-jdbc extracts its native library, if the build chose a place (a killed child
+        // cannot delete its copy; the build's directory is cleaned by the next load, the system's is not).
+        String nativeDir = System.getProperty("org.sqlite.tmpdir");
+        if (nativeDir != null) {
+            cmd.add("-Dorg.sqlite.tmpdir=" + nativeDir);
+        }
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("cairn-tck-child-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
