@@ -35,7 +35,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.cairn.persistence.example..")
                 .should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage(
                         "dev.cairn.persistence.memory..", "dev.cairn.persistence.sqlite..",
-                        "dev.cairn.persistence.postgres..")
+                        "dev.cairn.persistence.postgres..", "dev.cairn.persistence.jdbc..")
                         .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(
                                 "dev.cairn.persistence.postgres.testing.."))))
                 .because("providers are runtime-scope plug-ins found through ServiceLoader (the tests' PostgreSQL"

@@ -19,12 +19,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One commit being applied in a write transaction (SPEC rules 1 to 8): the graph rules, the usage
@@ -207,11 +207,6 @@ public abstract class CommitApply {
      * @throws SQLException if a statement fails
      */
     protected abstract void addTotal(long sid, UsageRecord u, String model) throws SQLException;
-
-    /**
-     * @return the all-models total's model name (no real model name is it)
-     */
-    protected abstract String totalModel();
 
     /**
      * Prepares a dialect's statement that adds a usage record to a total, with its parameters bound:
@@ -610,7 +605,7 @@ public abstract class CommitApply {
         ps.setLong(11, nowNs);
         ps.executeUpdate();
         addTotal(sid, u, u.model());
-        addTotal(sid, u, totalModel());
+        addTotal(sid, u, Sql.TOTAL_MODEL);
     }
 
     private void insertAttachments(PreparedCommit.Node pn) throws SQLException {

@@ -9,9 +9,9 @@ import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
-import dev.cairn.persistence.VacuumReport;
 import dev.cairn.persistence.StoreClosedException;
 import dev.cairn.persistence.StorePolicy;
+import dev.cairn.persistence.VacuumReport;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,12 +1,12 @@
 package dev.cairn.persistence.jdbc;
 
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionNotFoundException;
 import dev.cairn.persistence.VacuumReport;
-import dev.cairn.persistence.ContentHash;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -12,7 +12,7 @@ public final class Sql {
     private Sql() {
     }
 
-    /** The model name of the row of {@code usage_totals} that sums every model. */
+    /** The model name of the all-models row of {@code usage_totals}; no real model name is empty. */
     public static final String TOTAL_MODEL = "";
 
     // ---- commit ----

@@ -9,9 +9,9 @@ import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.UsageRecord;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.CommitApply;
+import dev.cairn.persistence.jdbc.PreparedCommit;
 import dev.cairn.persistence.jdbc.Sql;
 import dev.cairn.persistence.jdbc.SqlDialect;
-import dev.cairn.persistence.jdbc.PreparedCommit;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -120,11 +120,6 @@ final class Commits {
                 }
                 throw e;
             }
-        }
-
-        @Override
-        protected String totalModel() {
-            return Sql.TOTAL_MODEL;
         }
 
         /**

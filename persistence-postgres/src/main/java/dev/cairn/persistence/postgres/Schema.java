@@ -1,7 +1,6 @@
 package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.jdbc.Codec;
-
 import java.util.List;
 
 /**
@@ -133,9 +132,6 @@ final class Schema {
                     + " committed_at BIGINT NOT NULL,"
                     + " checkpoint BYTEA NOT NULL,"
                     + " PRIMARY KEY (sid, key))");
-
-    /** The model name of the all-models row of {@code usage_totals}; no real model name is empty. */
-    static final String TOTAL_MODEL = "";
 
     /** The steps, index {@code i} taking the schema from version {@code i} to {@code i + 1}. */
     static final List<List<String>> STEPS = List.of(V1);

@@ -1,6 +1,5 @@
 package dev.cairn.persistence.postgres;
 
-import dev.cairn.persistence.jdbc.Sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.TokenUsage;
+import dev.cairn.persistence.jdbc.Sql;
 import dev.cairn.persistence.postgres.testing.PostgresTestServer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -103,10 +103,5 @@ final class Commits {
                 }
             }
         }
-
-        @Override
-        protected String totalModel() {
-            return Sql.TOTAL_MODEL;
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.Encoding;
-
 import java.util.List;
 
 /**
@@ -125,7 +124,7 @@ final class Schema {
 
     /**
      * Version 2: per-session usage totals, so reading the ledger's totals is one index range of a
-     * few rows (one per model, and {@link #TOTAL_MODEL} for all models) instead of a sum over every
+     * few rows (one per model, and {@code Sql.TOTAL_MODEL}, the empty name, for all models) instead of a sum over every
      * usage record the session ever committed. Back-filled from the records.
      */
     static final List<String> V2 = List.of(
@@ -143,9 +142,6 @@ final class Schema {
             "INSERT INTO usage_totals (sid, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens)"
                     + " SELECT sid, '', sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),"
                     + " sum(reasoning_tokens) FROM usage GROUP BY sid");
-
-    /** The model name of the all-models row of {@code usage_totals}; no real model name is empty. */
-    static final String TOTAL_MODEL = "";
 
     /** The steps, index {@code i} taking the schema from version {@code i} to {@code i + 1}. */
     static final List<List<String>> STEPS = List.of(V1, V2);

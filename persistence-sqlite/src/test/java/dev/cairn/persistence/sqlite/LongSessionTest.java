@@ -1,6 +1,5 @@
 package dev.cairn.persistence.sqlite;
 
-import dev.cairn.persistence.jdbc.Sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.persistence.NewNode;
@@ -12,6 +11,7 @@ import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.TokenUsage;
+import dev.cairn.persistence.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -24,6 +24,7 @@ import java.util.zip.CRC32;
  * {@link Sync#FILES} renames without syncing the directory, {@link Sync#NONE} never syncs anything.
  * A torn or missing record ends the log: what follows it was never acknowledged by a safe store.
  */
+@SuppressWarnings("try") // a FileLock held by try-with-resources is used for its scope only
 final class FilesBackend extends ModelBackend {
     /** What the store makes durable before it acknowledges a write. */
     enum Sync { FULL, FILES, NONE }

@@ -23,6 +23,7 @@ import java.util.zip.CRC32;
  * such stores: {@code early} acknowledges commits before writing them (a write-behind queue), and
  * {@code split} writes each commit in two records and replays a lone first half (a torn commit).
  */
+@SuppressWarnings("try") // a FileLock held by try-with-resources is used for its scope only
 final class JournalBackend extends ModelBackend {
     private final FileChannel channel;
     private final boolean early;

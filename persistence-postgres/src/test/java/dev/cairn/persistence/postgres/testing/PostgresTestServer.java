@@ -219,6 +219,7 @@ public final class PostgresTestServer {
         }
     }
 
+    @SuppressWarnings("try") // the probe connection is opened only to be closed
     private static PostgresTestServer obtain() {
         String url = setting("cairn.pg.url", "CAIRN_PG_URL");
         if (url != null && !url.isBlank()) {
