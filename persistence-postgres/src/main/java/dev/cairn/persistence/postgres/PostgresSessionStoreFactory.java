@@ -23,6 +23,9 @@ import javax.sql.DataSource;
  * sharing with gc and delete). Commits of different sessions run in parallel; commits of one
  * session are serialized by its row lock.
  */
+// The superclass is the engine's, in a package exported only to the providers: every public method
+// it has is one of SessionStoreFactory's, so a client never needs to name it.
+@SuppressWarnings("exports")
 public final class PostgresSessionStoreFactory extends JdbcSessionStoreFactory {
     private final Database db;
 

@@ -20,6 +20,9 @@ import java.util.Objects;
  * commits that arrive while a transaction runs share the next one (group commit: one fsync for the
  * batch, each commit still all or nothing). Reads run in parallel on a pool of read-only connections.
  */
+// The superclass is the engine's, in a package exported only to the providers: every public method
+// it has is one of SessionStoreFactory's, so a client never needs to name it.
+@SuppressWarnings("exports")
 public final class SqliteSessionStoreFactory extends JdbcSessionStoreFactory {
     private final SqliteDialect dialect;
 
