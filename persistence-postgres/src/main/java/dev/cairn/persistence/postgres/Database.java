@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -38,6 +42,9 @@ final class Database implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** Attempts of a write transaction that PostgreSQL aborted for a deadlock or serialization failure. */
     static final int MAX_ATTEMPTS = 8;
+    /** {@link Connection#setNetworkTimeout} wants an executor; pgjdbc does not use it. */
+    private static final Executor DIRECT = Runnable::run;
+    private static final AtomicBoolean UNSUPPORTED_TIMEOUT_LOGGED = new AtomicBoolean();
 
     /**
      * Every statement of the store finds its rows through an index; a sequential scan is never the
@@ -187,6 +194,9 @@ final class Database implements AutoCloseable {
         config.setMinimumIdle(Math.min(size, 1));
         config.setAutoCommit(false);
         config.setConnectionTimeout(Math.max(250, options.connectTimeout().toMillis()));
+        // the pool's liveness check of an idle connection waits no longer than a statement would
+        config.setValidationTimeout(Math.max(250, Math.min(5_000, Math.min(options.socketTimeout().toMillis(),
+                options.connectTimeout().toMillis()))));
         config.setInitializationFailTimeout(-1);
         if (read) {
             config.setReadOnly(true);
@@ -234,12 +244,14 @@ final class Database implements AutoCloseable {
     <T> T write(String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             requireOpen();
+            boolean committing = false;
             try (Connection c = writers.getConnection()) {
                 HostSettings host = hostPool ? HostSettings.of(c) : null;
                 if (host != null) {
                     c.setAutoCommit(false);
                     c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 }
+                limit(c, socketTimeoutMs());
                 Tx tx = new Tx(c, this);
                 boolean committed = false;
                 try {
@@ -252,6 +264,7 @@ final class Database implements AutoCloseable {
                     if (tx.rollbackOnly) {
                         c.rollback();
                     } else {
+                        committing = true;
                         c.commit();
                     }
                     committed = true;
@@ -274,7 +287,7 @@ final class Database implements AutoCloseable {
                     backOff(attempt);
                     continue;
                 }
-                throw Errors.translate(what, location, Optional.empty(), e);
+                throw failure(what, e, committing);
             }
         }
     }
@@ -304,6 +317,7 @@ final class Database implements AutoCloseable {
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
             }
+            limit(c, socketTimeoutMs());
             try {
                 if (host != null) {
                     try (Statement s = c.createStatement()) {
@@ -321,7 +335,7 @@ final class Database implements AutoCloseable {
             if (closed) {
                 throw closedException();
             }
-            throw Errors.translate(what, location, Optional.empty(), e);
+            throw failure(what, e, false);
         }
     }
 
@@ -334,14 +348,60 @@ final class Database implements AutoCloseable {
         try (Connection c = writers.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(true);
+            int restore = hostPool ? c.getNetworkTimeout() : 0;
+            limit(c, Math.max(socketTimeoutMs(), PostgresOptions.MAINTENANCE_TIMEOUT_MS));
             try {
                 return work.run(c);
             } finally {
                 c.setAutoCommit(auto);
+                if (hostPool) {
+                    limit(c, restore);
+                }
             }
         } catch (SQLException e) {
-            throw Errors.translate(what, location, Optional.empty(), e);
+            throw failure(what, e, false);
         }
+    }
+
+    private int socketTimeoutMs() {
+        return (int) options.socketTimeout().toMillis();
+    }
+
+    /**
+     * Bounds how long a round trip on the connection waits for the server ({@code SO_TIMEOUT}; no
+     * round trip of its own). The store's pools put the connection's own setting back when it is
+     * returned; a host's connection gets it back from {@link HostSettings#restore}.
+     */
+    private void limit(Connection c, int millis) throws SQLException {
+        try {
+            c.setNetworkTimeout(DIRECT, millis);
+        } catch (SQLFeatureNotSupportedException e) {
+            if (UNSUPPORTED_TIMEOUT_LOGGED.compareAndSet(false, true)) {
+                LOG.warn("The connections of {} do not support a network timeout: a server that stops answering"
+                        + " blocks the caller until the connection's own timeout", location);
+            }
+        }
+    }
+
+    /**
+     * The exception for a failed call. A round trip that waited longer than the socket timeout closed
+     * its connection; the server rolls back the transaction of a connection that went away, so nothing
+     * was written unless the timeout hit the commit itself.
+     */
+    private PersistenceException failure(String what, SQLException e, boolean committing) {
+        if (Errors.timedOut(e)) {
+            return new PersistenceException("Cannot " + what + " (" + location + "): the PostgreSQL server did not"
+                    + " answer within " + socketTimeoutMs() + " ms (socket-timeout-ms); the connection was closed and"
+                    + (committing ? " the commit's outcome is unknown: retry it with the same idempotency key"
+                            : " nothing of it was written")
+                    + ". The store reconnects by itself once the server answers again", e);
+        }
+        if (e instanceof SQLTransientConnectionException) { // the pool's wait for a connection ended
+            return new PersistenceException("Cannot " + what + " (" + location + "): no connection within "
+                    + options.connectTimeout().toMillis() + " ms (connect-timeout-ms): the PostgreSQL server did not"
+                    + " answer, or every connection of the pool stayed busy; nothing of it was written", e);
+        }
+        return Errors.translate(what, location, Optional.empty(), e);
     }
 
     private void rollbackQuietly(Connection c) {
@@ -383,12 +443,21 @@ final class Database implements AutoCloseable {
     }
 
     /** The settings of a connection of a host's pool, put back before it is returned. */
-    private record HostSettings(boolean autoCommit, int isolation, boolean readOnly) {
+    private record HostSettings(boolean autoCommit, int isolation, boolean readOnly, int networkTimeout) {
         static HostSettings of(Connection c) throws SQLException {
-            return new HostSettings(c.getAutoCommit(), c.getTransactionIsolation(), c.isReadOnly());
+            int timeout;
+            try {
+                timeout = c.getNetworkTimeout();
+            } catch (SQLFeatureNotSupportedException e) {
+                timeout = -1;
+            }
+            return new HostSettings(c.getAutoCommit(), c.getTransactionIsolation(), c.isReadOnly(), timeout);
         }
 
         void restore(Connection c) throws SQLException {
+            if (networkTimeout >= 0 && c.getNetworkTimeout() != networkTimeout) {
+                c.setNetworkTimeout(DIRECT, networkTimeout);
+            }
             if (c.isReadOnly() != readOnly) {
                 c.setReadOnly(readOnly);
             }

@@ -63,6 +63,16 @@ final class Errors {
         };
     }
 
+    /** @return true if a round trip waited longer than the connection's network timeout */
+    static boolean timedOut(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return true for a deadlock or a serialization failure: the transaction can run again */
     static boolean isRetryable(SQLException e) {
         String state = root(e).getSQLState();

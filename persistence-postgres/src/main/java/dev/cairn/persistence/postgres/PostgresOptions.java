@@ -26,9 +26,12 @@ import java.util.regex.Pattern;
  * @param connectTimeout how long opening a connection may take, 1 ms to {@value #MAX_CONNECT_TIMEOUT_MS} ms
  * @param compressionLevel the zstd level for payloads and blobs above the compression threshold,
  *     {@value #MIN_COMPRESSION_LEVEL} to {@value #MAX_COMPRESSION_LEVEL}, not 0
+ * @param socketTimeout how long the store waits for the server to answer one round trip before it
+ *     gives up, closes the connection and throws, {@value #MIN_SOCKET_TIMEOUT_MS} ms to
+ *     {@value #MAX_SOCKET_TIMEOUT_MS} ms ({@code VACUUM} waits at least {@value #MAINTENANCE_TIMEOUT_MS} ms)
  */
 public record PostgresOptions(String schema, Durability durability, int readers, int writers,
-                              Duration connectTimeout, int compressionLevel) {
+                              Duration connectTimeout, int compressionLevel, Duration socketTimeout) {
     /** Location option: the PostgreSQL schema of the store. */
     public static final String SCHEMA = "schema";
     /** Location option: {@code power-loss} or {@code process-crash}. */
@@ -41,9 +44,11 @@ public record PostgresOptions(String schema, Durability durability, int readers,
     public static final String CONNECT_TIMEOUT_MS = "connect-timeout-ms";
     /** Location option: zstd compression level. */
     public static final String COMPRESSION_LEVEL = "compression-level";
+    /** Location option: how long one round trip may wait for the server, in milliseconds. */
+    public static final String SOCKET_TIMEOUT_MS = "socket-timeout-ms";
     /** Every tuning option a {@code postgres:} location accepts (connection options are in {@link PostgresLocation}). */
     public static final Set<String> OPTION_KEYS =
-            Set.of(SCHEMA, DURABILITY, READERS, WRITERS, CONNECT_TIMEOUT_MS, COMPRESSION_LEVEL);
+            Set.of(SCHEMA, DURABILITY, READERS, WRITERS, CONNECT_TIMEOUT_MS, COMPRESSION_LEVEL, SOCKET_TIMEOUT_MS);
 
     /** The default schema. */
     public static final String DEFAULT_SCHEMA = "cairn";
@@ -55,14 +60,24 @@ public record PostgresOptions(String schema, Durability durability, int readers,
     public static final int MIN_COMPRESSION_LEVEL = -7;
     /** The strongest zstd level accepted. */
     public static final int MAX_COMPRESSION_LEVEL = 19;
+    /** The shortest socket timeout, in milliseconds. */
+    public static final int MIN_SOCKET_TIMEOUT_MS = 100;
+    /** The longest socket timeout, in milliseconds (one hour). */
+    public static final int MAX_SOCKET_TIMEOUT_MS = 3_600_000;
+    /** The least a {@code VACUUM} waits for the server, in milliseconds (one hour): it may rewrite big tables. */
+    public static final int MAINTENANCE_TIMEOUT_MS = 3_600_000;
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Map<String, Durability> DURABILITY_NAMES =
             Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
 
-    /** Schema {@code cairn}, power-loss safe, 4 readers, 4 writers, a 10 s connect timeout, zstd level 3. */
-    public static final PostgresOptions DEFAULTS =
-            new PostgresOptions(DEFAULT_SCHEMA, Durability.POWER_LOSS_SAFE, 4, 4, Duration.ofSeconds(10), 3);
+    /**
+     * Schema {@code cairn}, power-loss safe, 4 readers, 4 writers, a 10 s connect timeout, zstd level 3,
+     * a 30 s socket timeout (every statement of the store takes milliseconds; 30 s only bounds a server
+     * that stopped answering).
+     */
+    public static final PostgresOptions DEFAULTS = new PostgresOptions(DEFAULT_SCHEMA, Durability.POWER_LOSS_SAFE,
+            4, 4, Duration.ofSeconds(10), 3, Duration.ofSeconds(30));
 
     /**
      * Validates.
@@ -73,12 +88,14 @@ public record PostgresOptions(String schema, Durability durability, int readers,
      * @param writers the write pool size
      * @param connectTimeout the connect timeout
      * @param compressionLevel the zstd level
+     * @param socketTimeout the socket timeout
      * @throws InvalidRequestException if a value is out of range or the durability is volatile
      */
     public PostgresOptions {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(socketTimeout, "socketTimeout");
         if (!SCHEMA_NAME.matcher(schema).matches() || schema.startsWith("pg_")) {
             throw new InvalidRequestException("Invalid schema name '" + schema + "': a schema is a lower-case"
                     + " identifier, [a-z_][a-z0-9_]*, at most 63 characters, not starting with 'pg_'; e.g. 'cairn'");
@@ -97,6 +114,26 @@ public record PostgresOptions(String schema, Durability durability, int readers,
             throw new InvalidRequestException("Invalid zstd compression level " + compressionLevel + ": allowed is "
                     + MIN_COMPRESSION_LEVEL + " to -1 (fast) or 1 to " + MAX_COMPRESSION_LEVEL);
         }
+        if (socketTimeout.toMillis() < MIN_SOCKET_TIMEOUT_MS || socketTimeout.toMillis() > MAX_SOCKET_TIMEOUT_MS) {
+            throw new InvalidRequestException("Invalid socket timeout " + socketTimeout + ": allowed is "
+                    + MIN_SOCKET_TIMEOUT_MS + " to " + MAX_SOCKET_TIMEOUT_MS + " ms");
+        }
+    }
+
+    /**
+     * The options with the default socket timeout.
+     *
+     * @param schema the schema name
+     * @param durability the durability tier
+     * @param readers the read pool size
+     * @param writers the write pool size
+     * @param connectTimeout the connect timeout
+     * @param compressionLevel the zstd level
+     * @throws InvalidRequestException if a value is out of range or the durability is volatile
+     */
+    public PostgresOptions(String schema, Durability durability, int readers, int writers, Duration connectTimeout,
+                           int compressionLevel) {
+        this(schema, durability, readers, writers, connectTimeout, compressionLevel, Duration.ofSeconds(30));
     }
 
     private static void requirePool(String what, int size) {
@@ -122,8 +159,10 @@ public record PostgresOptions(String schema, Durability durability, int readers,
                 MAX_CONNECT_TIMEOUT_MS);
         int level = location.intOption(COMPRESSION_LEVEL, DEFAULTS.compressionLevel, MIN_COMPRESSION_LEVEL,
                 MAX_COMPRESSION_LEVEL);
+        int socket = location.intOption(SOCKET_TIMEOUT_MS, (int) DEFAULTS.socketTimeout.toMillis(),
+                MIN_SOCKET_TIMEOUT_MS, MAX_SOCKET_TIMEOUT_MS);
         return new PostgresOptions(schema, DURABILITY_NAMES.get(durability), readers, writers,
-                Duration.ofMillis(timeout), level);
+                Duration.ofMillis(timeout), level, Duration.ofMillis(socket));
     }
 
     /**
@@ -131,7 +170,7 @@ public record PostgresOptions(String schema, Durability durability, int readers,
      * @return a copy in another schema
      */
     public PostgresOptions withSchema(String schema) {
-        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel);
+        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel, socketTimeout);
     }
 
     /**
@@ -139,7 +178,7 @@ public record PostgresOptions(String schema, Durability durability, int readers,
      * @return a copy with another durability
      */
     public PostgresOptions withDurability(Durability durability) {
-        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel);
+        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel, socketTimeout);
     }
 
     /**
@@ -148,7 +187,7 @@ public record PostgresOptions(String schema, Durability durability, int readers,
      * @return a copy with other pool sizes
      */
     public PostgresOptions withPools(int readers, int writers) {
-        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel);
+        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel, socketTimeout);
     }
 
     /**
@@ -156,6 +195,14 @@ public record PostgresOptions(String schema, Durability durability, int readers,
      * @return a copy with another connect timeout
      */
     public PostgresOptions withConnectTimeout(Duration connectTimeout) {
-        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel);
+        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel, socketTimeout);
+    }
+
+    /**
+     * @param socketTimeout how long one round trip may wait for the server
+     * @return a copy with another socket timeout
+     */
+    public PostgresOptions withSocketTimeout(Duration socketTimeout) {
+        return new PostgresOptions(schema, durability, readers, writers, connectTimeout, compressionLevel, socketTimeout);
     }
 }

@@ -94,6 +94,7 @@ class HostPoolTest {
         PostgresTestServer server = PostgresTestServer.get();
         try (Connection physical = DriverManager.getConnection(server.jdbcUrl(server.database()), server.adminUser(),
                 server.adminPassword())) {
+            physical.setNetworkTimeout(Runnable::run, 12_345);
             OneConnection pool = new OneConnection(physical);
             String schema = server.freshSchema("host");
             try (PostgresSessionStoreFactory f = new PostgresSessionStoreFactory(pool,
@@ -109,6 +110,7 @@ class HostPoolTest {
             assertTrue(physical.getAutoCommit(), "auto-commit restored");
             assertFalse(physical.isReadOnly(), "read-only restored");
             assertEquals(Connection.TRANSACTION_READ_COMMITTED, physical.getTransactionIsolation());
+            assertEquals(12_345, physical.getNetworkTimeout(), "the host's network timeout restored");
             assertFalse(physical.isClosed(), "the factory never closes a host's connection");
         }
     }

@@ -49,8 +49,11 @@ class LocationTest {
         assertEquals(PostgresOptions.DEFAULTS, o);
         assertEquals(Durability.POWER_LOSS_SAFE, o.durability());
         PostgresOptions p = PostgresOptions.fromLocation(StoreLocation.parse(
-                "postgres://h/d?schema=s1&durability=process-crash&readers=2&writers=3&connect-timeout-ms=500"));
-        assertEquals(new PostgresOptions("s1", Durability.PROCESS_CRASH_SAFE, 2, 3, Duration.ofMillis(500), 3), p);
+                "postgres://h/d?schema=s1&durability=process-crash&readers=2&writers=3&connect-timeout-ms=500"
+                        + "&socket-timeout-ms=2500"));
+        assertEquals(new PostgresOptions("s1", Durability.PROCESS_CRASH_SAFE, 2, 3, Duration.ofMillis(500), 3,
+                Duration.ofMillis(2500)), p);
+        assertEquals(Duration.ofSeconds(30), o.socketTimeout());
     }
 
     @Test
@@ -58,7 +61,8 @@ class LocationTest {
         for (String bad : new String[] {"postgres:db", "postgres://host", "postgres:///db", "postgres://h:99999/d",
                 "postgres://h:port/d", "postgres://u:pw@h/d?password=x", "postgres://h/d?sslmode=maybe",
                 "postgres://h/d?colour=blue", "postgres://h/d?schema=Bad-Name", "postgres://h/d?schema=pg_x",
-                "postgres://h/d?readers=0", "postgres://h/d?durability=volatile"}) {
+                "postgres://h/d?readers=0", "postgres://h/d?durability=volatile", "postgres://h/d?socket-timeout-ms=99",
+                "postgres://h/d?socket-timeout-ms=3600001", "postgres://h/d?socket-timeout-ms=never"}) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> parseAll(bad), bad);
             assertFalse(e.getMessage().isBlank(), bad);
         }

@@ -254,14 +254,30 @@ final class LocalServer {
     }
 
     /**
+     * Sends a signal ({@code STOP}, {@code CONT}) to the postmaster and every process it forked, so the
+     * whole server stops or resumes answering.
+     */
+    void signalAll(String signal) {
+        ProcessHandle postmaster = postmaster();
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster.pid())));
+        postmaster.descendants().forEach(p -> command.add(Long.toString(p.pid())));
+        ProcessRunner.Result result = ProcessRunner.run(command, null, Duration.ofSeconds(5));
+        if (!result.ok()) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + result.output());
+        }
+    }
+
+    private ProcessHandle postmaster() {
+        return runAs.forks() ? process.children().findFirst().orElse(process.toHandle()) : process.toHandle();
+    }
+
+    /**
      * Shuts the server down the fast way (SIGINT: running sessions are cut off, a checkpoint is
      * written), falling back to SIGKILL, and deletes the data directory. Safe to call twice.
      */
     void stop() {
         if (process != null && process.isAlive()) {
-            ProcessHandle postmaster = runAs.forks()
-                    ? process.children().findFirst().orElse(process.toHandle())
-                    : process.toHandle();
+            ProcessHandle postmaster = postmaster();
             List<ProcessHandle> children = new ArrayList<>(postmaster.children().toList());
             ProcessRunner.Result interrupt = ProcessRunner.run(
                     List.of("kill", "-INT", Long.toString(postmaster.pid())), null, Duration.ofSeconds(5));

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -81,9 +82,10 @@ public final class PostgresTestServer {
     private final boolean external;
     private final String description;
     private final AtomicInteger schemas = new AtomicInteger();
+    private final Optional<LocalServer> local;
 
     private PostgresTestServer(String host, int port, String database, String user, String password,
-            String jdbcParameters, boolean external, String description) {
+            String jdbcParameters, boolean external, String description, Optional<LocalServer> local) {
         this.host = host;
         this.port = port;
         this.database = database;
@@ -92,6 +94,7 @@ public final class PostgresTestServer {
         this.jdbcParameters = jdbcParameters;
         this.external = external;
         this.description = description;
+        this.local = local;
     }
 
     /**
@@ -192,6 +195,24 @@ public final class PostgresTestServer {
         return p.substring(0, Math.min(p.length(), MAX_IDENTIFIER - suffix.length())) + suffix;
     }
 
+    /**
+     * Stops every process of the server (SIGSTOP), as a server that hangs would, runs the work, and
+     * resumes them (SIGCONT) whatever the work does. Only for a server this JVM started.
+     *
+     * @param work what to do while the server does not answer
+     * @throws IllegalStateException for an external server
+     */
+    public void whileFrozen(Runnable work) {
+        LocalServer server = local.orElseThrow(() -> new IllegalStateException(
+                "cannot freeze the " + description + ": only a server this JVM started can be signalled"));
+        server.signalAll("STOP");
+        try {
+            work.run();
+        } finally {
+            server.signalAll("CONT");
+        }
+    }
+
     /** Whether this is a server named by {@code CAIRN_PG_URL} rather than one this JVM started. */
     public boolean external() {
         return external;
@@ -262,7 +283,7 @@ public final class PostgresTestServer {
                     + " (data {}) keeps running", local.dataDirectory());
         }
         return new PostgresTestServer(LocalServer.HOST, local.port(), TEST_DATABASE, ADMIN_USER,
-                local.password(), "", false, description);
+                local.password(), "", false, description, Optional.of(local));
     }
 
     /** A server named by a {@code postgres://user:password@host:port/database} URL. */
@@ -292,7 +313,7 @@ public final class PostgresTestServer {
         String parameters = uri.getRawQuery() == null ? "" : uri.getRawQuery();
         return new PostgresTestServer(host, port, database, user, password, parameters, true,
                 "external PostgreSQL server " + host + ":" + port + "/" + database + " as user " + user
-                        + " (from CAIRN_PG_URL)");
+                        + " (from CAIRN_PG_URL)", Optional.empty());
     }
 
     private static boolean required() {

@@ -1,0 +1,105 @@
+package dev.cairn.persistence.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.persistence.NewNode;
+import dev.cairn.persistence.NodeKind;
+import dev.cairn.persistence.RuntimeCommit;
+import dev.cairn.persistence.RuntimePersistence;
+import dev.cairn.persistence.SessionReadScope;
+import dev.cairn.persistence.SessionStoreCreateRequest;
+import dev.cairn.persistence.TokenUsage;
+import dev.cairn.persistence.postgres.testing.PostgresTestServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts the round trips to the server each operation costs, through a relay on the wire
+ * ({@link RoundTripProxy}), so a change that adds statements to a commit or a read shows here and
+ * cannot creep in unnoticed. The ceilings are today's figures; issue 16 lowers them.
+ */
+class RoundTripTest {
+    private static final int REPEATS = 20;
+    /**
+     * Most round trips each operation may take: the mean over {@value #REPEATS} runs may exceed it by
+     * {@value #SLACK} (the pool checks a connection that sat idle for 500 ms with one more, which a
+     * loaded machine can cause now and then).
+     */
+    private static final Map<String, Long> CEILINGS = Map.of(
+            "commit: one node", 4L,
+            "commit: a turn (node, head, slot, usage, key)", 17L,
+            "commit: 1,000 nodes", 1_005L,
+            "read: activePathTail(50)", 7L,
+            "read: activePath", 7L,
+            "read: fullGraph", 7L);
+    private static final double SLACK = 0.5;
+
+    @Test
+    void eachOperationTakesNoMoreRoundTripsThanItsCeiling() throws Exception {
+        PostgresTestServer server = PostgresTestServer.get();
+        try (RoundTripProxy proxy = new RoundTripProxy(server.host(), server.port())) {
+            String schema = server.freshSchema("trips");
+            String location = server.location(server.database(), "schema=" + schema + "&readers=1&writers=1")
+                    .replace(":" + server.port() + "/", ":" + proxy.port() + "/");
+            try (PostgresSessionStoreFactory factory = Pg.open(location)) {
+                RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of("s"));
+                long[] revision = {0};
+                int[] next = {0};
+                LongConsumer plain = i -> commit(store, revision, RuntimeCommit.expecting(revision[0])
+                        .append(node(store, next)));
+                for (int i = 0; i < 5; i++) {
+                    plain.accept(i);
+                }
+                Map<String, Double> trips = new LinkedHashMap<>();
+                trips.put("commit: one node", measure(proxy, REPEATS, plain));
+                trips.put("commit: a turn (node, head, slot, usage, key)", measure(proxy, REPEATS, i -> {
+                    NewNode n = node(store, next);
+                    commit(store, revision, RuntimeCommit.expecting(revision[0]).append(n).head(n.nodeId())
+                            .checkpoint("state", ("state " + i).getBytes())
+                            .usage(n.nodeId(), "model-a", new TokenUsage(100, 20, 0, 0))
+                            .idempotencyKey("turn-" + i));
+                }));
+                trips.put("commit: 1,000 nodes", measure(proxy, 1, i -> {
+                    RuntimeCommit.Builder b = RuntimeCommit.expecting(revision[0]);
+                    for (int k = 0; k < 1000; k++) {
+                        b.append(node(store, next));
+                    }
+                    commit(store, revision, b);
+                }));
+                trips.put("read: activePathTail(50)", measure(proxy, REPEATS,
+                        i -> store.loadSession(SessionReadScope.activePathTail(50)).orElseThrow()));
+                trips.put("read: activePath", measure(proxy, REPEATS,
+                        i -> store.loadSession(SessionReadScope.activePath()).orElseThrow()));
+                trips.put("read: fullGraph", measure(proxy, REPEATS,
+                        i -> store.loadSession(SessionReadScope.fullGraph()).orElseThrow()));
+                StringBuilder report = new StringBuilder("round trips per operation (postgres, through a relay):");
+                trips.forEach((op, n) -> report.append(String.format("%n  %-48s %8.1f", op, n)));
+                System.out.println(report);
+                trips.forEach((op, n) -> assertTrue(n <= CEILINGS.get(op) + (op.contains("1,000") ? 3 : SLACK),
+                        op + " took " + n + " round trips, more than its ceiling " + CEILINGS.get(op) + "\n" + report));
+            }
+        }
+    }
+
+    /** Parent = the previous node, so every commit extends one path. */
+    private static NewNode node(RuntimePersistence store, int[] next) {
+        int id = next[0]++;
+        byte[] payload = ("payload of node " + id).getBytes();
+        return id == 0 ? NewNode.root("n0", NodeKind.USER_INPUT, payload)
+                : NewNode.child("n" + id, "n" + (id - 1), NodeKind.USER_INPUT, payload);
+    }
+
+    private static void commit(RuntimePersistence store, long[] revision, RuntimeCommit.Builder commit) {
+        revision[0] = store.commitRuntimeState(commit.build()).revision();
+    }
+
+    private static double measure(RoundTripProxy proxy, int repeats, LongConsumer operation) {
+        long before = proxy.roundTrips();
+        for (int i = 0; i < repeats; i++) {
+            operation.accept(i);
+        }
+        return (proxy.roundTrips() - before) / (double) repeats;
+    }
+}
