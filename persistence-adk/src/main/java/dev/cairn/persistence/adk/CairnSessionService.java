@@ -53,8 +53,9 @@ import java.util.concurrent.ConcurrentMap;
  * {@code adk.created}:
  * <ul>
  *   <li>{@link #appendEvent(Session, Event)} is one compare-and-set commit of the event's node, the
- *       session state after its delta (checkpoint slot {@code adk.state}) and its token usage (by
- *       {@code modelVersion}, in the session's ledger). A {@link Session} object read before another
+ *       session state after its delta (checkpoint slot {@code adk.state}, committed only when the
+ *       delta changed it: the slot of an ancestor resolves along the path otherwise) and its token
+ *       usage (by {@code modelVersion}, in the session's ledger). A {@link Session} object read before another
  *       writer appended is stale: the append fails with ADK's {@link SessionException} and writes
  *       nothing. Nothing is changed in the {@code Session} object unless the commit succeeded.</li>
  *   <li>{@code temp:} keys are never stored. {@code app:} and {@code user:} keys are shared across the
@@ -458,8 +459,12 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
             }
             commit.append(NewNode.child(nodeId, at.head(), encoded.kind(), encoded.payload(),
                             refs.toArray(new dev.cairn.persistence.BlobRef[0])))
-                    .head(nodeId)
-                    .checkpoint(SharedState.SLOT, StateCodec.write(state));
+                    .head(nodeId);
+            if (!state.equals(at.state())) {
+                // Unchanged state commits no slot: the slot resolves along the path (SPEC rule 11), so the
+                // one committed at an ancestor is the state after this event too, for reads, rewinds and forks.
+                commit.checkpoint(SharedState.SLOT, StateCodec.write(state));
+            }
             if (!pending.isEmpty() || clear) {
                 // the earlier event's shared deltas are applied: only this event's (maybe none) stay pending
                 commit.checkpoint(SharedState.PENDING, pending.toBytes());

@@ -1,6 +1,6 @@
 package dev.cairn.persistence.langgraph4j;
 
-import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.ForkRequest;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.NewNode;
@@ -42,9 +42,11 @@ import java.util.UUID;
  * 1.6: {@code list}, {@code get}, {@code put}, {@code release}). Each thread is a Cairn session
  * ({@code lg4j:<thread id>}) whose active path holds its checkpoints in order:
  * <ul>
- *   <li>a checkpoint is a node of kind {@code lg4j.checkpoint}; its state, as the configured
- *       {@link StateSerializer} writes it, is a blob attached to the node and kept in checkpoint
- *       slot {@code lg4j.state}: content-addressed, so an unchanged state is stored once;</li>
+ *   <li>a checkpoint is a node of kind {@code lg4j.checkpoint} whose payload names the content hash
+ *       of its state; the state, as the configured {@link StateSerializer} writes it, is a blob in
+ *       checkpoint slot {@code lg4j.state}, committed with the node when the state changed. An
+ *       unchanged state commits neither slot nor blob: the parent's slot resolves along the path
+ *       and holds the same bytes;</li>
  *   <li>{@link #put(RunnableConfig, Checkpoint)} is one compare-and-set commit. With a checkpoint id
  *       in the config (time travel: {@code updateState}) it appends a sibling of that checkpoint and
  *       moves the head there: the replaced checkpoint, and any after it, stay on the abandoned
@@ -93,8 +95,13 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
     });
     private static final int MAX_HEADS = 4096;
 
-    /** A thread's head as this saver last wrote it. */
-    private record Head(long revision, Optional<String> nodeId) {
+    /** A thread's head as this saver last wrote it, with the content hash of its state (when known). */
+    private record Head(long revision, Optional<String> nodeId, Optional<ContentHash> state) {
+    }
+
+    /** The state hash of a checkpoint node; empty for a node of another kind (never one of ours). */
+    private static Optional<ContentHash> stateOf(SessionNode node) {
+        return node.kind().equals(CheckpointCodec.KIND) ? CheckpointCodec.stateHash(node) : Optional.empty();
     }
 
     private CairnCheckpointSaver(Builder b) {
@@ -162,8 +169,9 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         Objects.requireNonNull(checkpoint, "checkpoint");
         String threadId = threadId(config);
         String liveId = liveId(threadId);
-        byte[] payload = codec.payload(checkpoint);
         byte[] state = codec.state(checkpoint);
+        ContentHash stateHash = ContentHash.of(state);
+        byte[] payload = codec.payload(checkpoint, stateHash);
         Map<String, String> attrs = new HashMap<>();
         attrs.put(ConversationWindows.ADAPTER_ATTRIBUTE, FRAMEWORK);
         attrs.put(LIVE.idAttribute(), threadId);
@@ -172,28 +180,36 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
             for (int attempt = 1; ; attempt++) {
                 Head at;
                 Optional<String> parent;
+                Optional<ContentHash> parentState;
                 if (config.checkPointId().isPresent()) {
                     PersistedSessionRead r = store.loadSession(SessionReadScope.activePath()).orElseThrow();
                     SessionNode replaced = find(r, config.checkPointId().get()).orElseThrow(() -> new NoSuchElementException(
                             "Checkpoint with id " + config.checkPointId().get() + " not found in thread " + threadId));
-                    at = new Head(r.head().revision(), r.head().nodeId());
+                    at = new Head(r.head().revision(), r.head().nodeId(), Optional.empty());
                     parent = replaced.parentNodeId();
+                    parentState = parent.flatMap(id -> r.nodes().stream().filter(n -> n.nodeId().equals(id)).findFirst())
+                            .flatMap(CairnCheckpointSaver::stateOf);
                 } else if (guess != null) {
                     at = guess;
                     parent = guess.nodeId();
+                    parentState = guess.state();
                 } else {
                     PersistedSessionRead r = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow();
-                    at = new Head(r.head().revision(), r.head().nodeId());
+                    at = new Head(r.head().revision(), r.head().nodeId(), Optional.empty());
                     parent = at.nodeId();
+                    parentState = r.nodes().isEmpty() ? Optional.empty() : stateOf(r.nodes().get(r.nodes().size() - 1));
                 }
                 String nodeId = "cp." + UUID.randomUUID();
-                RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision());
-                BlobRef ref = commit.attach(state, codec.mediaType());
-                commit.append(new NewNode(nodeId, parent, CheckpointCodec.KIND, payload, List.of(ref)))
-                        .head(nodeId).checkpoint(STATE_SLOT, state);
+                RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision())
+                        .append(new NewNode(nodeId, parent, CheckpointCodec.KIND, payload, List.of())).head(nodeId);
+                if (!parentState.equals(Optional.of(stateHash))) {
+                    // An unchanged state commits no slot and no blob: the parent's slot resolves along the
+                    // path (SPEC rule 11) and its blob is the one the payload names.
+                    commit.checkpoint(STATE_SLOT, state);
+                }
                 try {
                     long revision = store.commitRuntimeState(commit.build()).revision();
-                    heads.put(liveId, new Head(revision, Optional.of(nodeId)));
+                    heads.put(liveId, new Head(revision, Optional.of(nodeId), Optional.of(stateHash)));
                     return RunnableConfig.builder(config).checkPointId(checkpoint.getId()).build();
                 } catch (RevisionConflictException | InvalidRequestException e) {
                     // another writer moved the head (or deleted and re-created the thread): read it again
