@@ -409,4 +409,29 @@ class SessionServiceContractTest {
             assertEquals("new", now.state().get("v"));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void anAppendAfterAnotherInstanceDeletedOrRecreatedTheSessionSeesWhatIsThereNow(String kind) {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnSessionService a = CairnSessionService.of(f);
+             CairnSessionService b = CairnSessionService.of(f)) {
+            Session first = create(a, "u1", "s1", Map.of());
+            a.appendEvent(first, Events.user("one")).blockingGet(); // a keeps the session's handle
+            b.deleteSession("app", "u1", "s1").blockingAwait();
+            assertThrows(SessionNotFoundException.class, () -> a.appendEvent(first, Events.user("lost")).blockingGet());
+
+            create(b, "u1", "s1", Map.of("v", "second"));
+            Session second = get(a, "app", "u1", "s1").orElseThrow();
+            a.appendEvent(second, Events.user("two")).blockingGet();
+            b.deleteSession("app", "u1", "s1").blockingAwait();
+            create(b, "u1", "s1", Map.of("v", "third"));
+            Session third = get(a, "app", "u1", "s1").orElseThrow();
+            Event lands = Events.user("three");
+            a.appendEvent(third, lands).blockingGet(); // the kept handle is on the deleted session: reopened
+            assertEquals(List.of(lands.id()), get(b, "app", "u1", "s1").orElseThrow().events().stream().map(Event::id).toList());
+            assertEquals("third", get(b, "app", "u1", "s1").orElseThrow().state().get("v"));
+            assertThrows(SessionException.class, () -> a.appendEvent(second, Events.user("stale")).blockingGet());
+            assertEquals(1, get(b, "app", "u1", "s1").orElseThrow().events().size());
+        }
+    }
 }

@@ -19,6 +19,7 @@ import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.adapter.ConversationWindows;
 import dev.cairn.persistence.adapter.FrameworkIds;
+import dev.cairn.persistence.adapter.StoreHandles;
 import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.checkpoint.BaseCheckpointSaver;
 import org.bsc.langgraph4j.checkpoint.Checkpoint;
@@ -57,7 +58,8 @@ import java.util.UUID;
  *   <li>no checkpoint is cached: list and get read the store, so several savers (machines) on one
  *       {@code postgres:} store see each other's checkpoints at once, and concurrent puts on one
  *       thread all land, each on the head the other left (a put starts from the head this saver
- *       last wrote, as a guess that compare-and-set checks).</li>
+ *       last wrote, as a guess that compare-and-set checks; the store handles of threads put to are
+ *       kept, at most 1,024, and a handle on a thread released since fails and is reopened).</li>
  * </ul>
  * Thread-safe.
  *
@@ -94,6 +96,8 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         }
     });
     private static final int MAX_HEADS = 4096;
+    /** Handles of the threads put to, only for compare-and-set commits (a stale one fails and is reopened). */
+    private final StoreHandles handles = new StoreHandles(1024);
 
     /** A thread's head as this saver last wrote it, with the content hash of its state (when known). */
     private record Head(long revision, Optional<String> nodeId, Optional<ContentHash> state) {
@@ -175,14 +179,16 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         Map<String, String> attrs = new HashMap<>();
         attrs.put(ConversationWindows.ADAPTER_ATTRIBUTE, FRAMEWORK);
         attrs.put(LIVE.idAttribute(), threadId);
-        try (RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of(liveId).withPolicy(policy).withAttributes(attrs))) {
-            Head guess = config.checkPointId().isPresent() ? null : heads.get(liveId);
-            for (int attempt = 1; ; attempt++) {
+        SessionStoreCreateRequest create = SessionStoreCreateRequest.of(liveId).withPolicy(policy).withAttributes(attrs);
+        Head guess = config.checkPointId().isPresent() ? null : heads.get(liveId);
+        for (int attempt = 1; ; attempt++) {
+            RuntimePersistence store = handles.get(liveId, () -> Optional.of(factory.createStore(create))).orElseThrow();
+            try {
                 Head at;
                 Optional<String> parent;
                 Optional<ContentHash> parentState;
                 if (config.checkPointId().isPresent()) {
-                    PersistedSessionRead r = store.loadSession(SessionReadScope.activePath()).orElseThrow();
+                    PersistedSessionRead r = read(store, SessionReadScope.activePath());
                     SessionNode replaced = find(r, config.checkPointId().get()).orElseThrow(() -> new NoSuchElementException(
                             "Checkpoint with id " + config.checkPointId().get() + " not found in thread " + threadId));
                     at = new Head(r.head().revision(), r.head().nodeId(), Optional.empty());
@@ -194,7 +200,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
                     parent = guess.nodeId();
                     parentState = guess.state();
                 } else {
-                    PersistedSessionRead r = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow();
+                    PersistedSessionRead r = read(store, SessionReadScope.activePathTail(1));
                     at = new Head(r.head().revision(), r.head().nodeId(), Optional.empty());
                     parent = at.nodeId();
                     parentState = r.nodes().isEmpty() ? Optional.empty() : stateOf(r.nodes().get(r.nodes().size() - 1));
@@ -207,21 +213,33 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
                     // path (SPEC rule 11) and its blob is the one the payload names.
                     commit.checkpoint(STATE_SLOT, state);
                 }
-                try {
-                    long revision = store.commitRuntimeState(commit.build()).revision();
-                    heads.put(liveId, new Head(revision, Optional.of(nodeId), Optional.of(stateHash)));
-                    return RunnableConfig.builder(config).checkPointId(checkpoint.getId()).build();
-                } catch (RevisionConflictException | InvalidRequestException e) {
-                    // another writer moved the head (or deleted and re-created the thread): read it again
-                    boolean guessed = at == guess;
-                    guess = null;
-                    heads.remove(liveId);
-                    if (!guessed && (e instanceof InvalidRequestException || attempt >= maxTries)) {
-                        throw e;
-                    }
+                long revision = store.commitRuntimeState(commit.build()).revision();
+                heads.put(liveId, new Head(revision, Optional.of(nodeId), Optional.of(stateHash)));
+                return RunnableConfig.builder(config).checkPointId(checkpoint.getId()).build();
+            } catch (dev.cairn.persistence.SessionNotFoundException | dev.cairn.persistence.StoreClosedException e) {
+                // the kept handle is on a thread released (deleted) since, or was closed: the next try opens
+                // (or creates) the thread anew; nothing was written
+                handles.forget(liveId, store);
+                guess = null;
+                heads.remove(liveId);
+                if (attempt >= maxTries) {
+                    throw e;
+                }
+            } catch (RevisionConflictException | InvalidRequestException e) {
+                // another writer moved the head (or deleted and re-created the thread): read it again
+                boolean guessed = guess != null;
+                guess = null;
+                heads.remove(liveId);
+                if (!guessed && (e instanceof InvalidRequestException || attempt >= maxTries)) {
+                    throw e;
                 }
             }
         }
+    }
+
+    /** A read of the thread; a handle on a thread deleted since reads empty, and is then treated as one that fails. */
+    private static PersistedSessionRead read(RuntimePersistence store, SessionReadScope scope) {
+        return store.loadSession(scope).orElseThrow(() -> new dev.cairn.persistence.SessionNotFoundException(store.sessionId()));
     }
 
     /**
@@ -298,9 +316,10 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         return LIVE.sessionId(threadId);
     }
 
-    /** Closes the factory when this saver opened it. */
+    /** Closes the store handles it keeps, and the factory when this saver opened it. */
     @Override
     public void close() {
+        handles.close();
         if (ownsFactory) {
             factory.close();
         }

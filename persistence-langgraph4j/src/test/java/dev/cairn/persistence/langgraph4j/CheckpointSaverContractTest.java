@@ -263,4 +263,21 @@ class CheckpointSaverContractTest {
             assertEquals(List.of("c3", "d2", "c2", "d1"), ids(a.list(t)));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aTimeTravelPutAfterAnotherSaverReleasedAndRestartedTheThreadReadsTheNewThread(String kind) throws Exception {
+        try (SessionStoreFactory f = Stores.open(kind, dir)) {
+            CairnCheckpointSaver a = saver(f, "binary");
+            CairnCheckpointSaver b = saver(f, "binary");
+            RunnableConfig t = thread("t1");
+            a.put(t, checkpoint("c1", "a", "b", Map.of("n", 1))); // a keeps the thread's handle
+            b.release(t);
+            b.put(t, checkpoint("d1", "a", "b", Map.of("n", 2)));
+            a.put(RunnableConfig.builder(t).checkPointId("d1").build(), checkpoint("d1", "a", "b", Map.of("n", 3)));
+            assertEquals(List.of(Map.of("n", 3)), b.list(t).stream().map(Checkpoint::getState).toList());
+            a.close();
+            assertEquals(List.of("d1"), ids(b.list(t)), "closing a saver closes its handles, not the store");
+        }
+    }
 }
