@@ -29,6 +29,7 @@ import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.adapter.ConversationWindows;
 import dev.cairn.persistence.adapter.EncodedMessage.Media;
+import dev.cairn.persistence.adapter.StoreHandles;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Maybe;
 import io.reactivex.rxjava3.core.Single;
@@ -53,8 +54,9 @@ import java.util.concurrent.ConcurrentMap;
  * {@code adk.created}:
  * <ul>
  *   <li>{@link #appendEvent(Session, Event)} is one compare-and-set commit of the event's node, the
- *       session state after its delta (checkpoint slot {@code adk.state}) and its token usage (by
- *       {@code modelVersion}, in the session's ledger). A {@link Session} object read before another
+ *       session state after its delta (checkpoint slot {@code adk.state}, committed only when the
+ *       delta changed it: the slot of an ancestor resolves along the path otherwise) and its token
+ *       usage (by {@code modelVersion}, in the session's ledger). A {@link Session} object read before another
  *       writer appended is stale: the append fails with ADK's {@link SessionException} and writes
  *       nothing. Nothing is changed in the {@code Session} object unless the commit succeeded.</li>
  *   <li>{@code temp:} keys are never stored. {@code app:} and {@code user:} keys are shared across the
@@ -67,7 +69,9 @@ import java.util.concurrent.ConcurrentMap;
  *       {@link #fork(String, String, String, String, String)} are Cairn's head move and fork.</li>
  * </ul>
  * No state is cached between calls, so several services (machines) on one {@code postgres:} store
- * see each other's writes at once. Thread-safe.
+ * see each other's writes at once; only the store handles of sessions appended to are kept (at most
+ * 1,024), used for compare-and-set commits alone, and reopened when one turns out to be on a
+ * session deleted since. Thread-safe.
  *
  * <pre>{@code
  * CairnSessionService sessions = CairnSessionService.open("sqlite:./.cairn-data");
@@ -86,6 +90,9 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
     private final StorePolicy policy;
     private final int maxListedSessions;
     private final SharedState shared;
+    /** Handles of the sessions appended to, only for compare-and-set commits (a stale one fails and is reopened). */
+    private final StoreHandles handles = new StoreHandles(MAX_HANDLES);
+    private static final int MAX_HANDLES = 1024;
     /**
      * What each Session object was read at (identity: Session does not override equals): the
      * revision its next append expects, and the head and state at that revision. Only ever used
@@ -328,9 +335,10 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         return sessionOf(appName, userId, sessionId);
     }
 
-    /** Closes the factory when this service opened it. */
+    /** Closes the store handles it keeps, and the factory when this service opened it. */
     @Override
     public void close() {
+        handles.close();
         if (ownsFactory) {
             factory.close();
         }
@@ -448,38 +456,25 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         }
         Map<String, Object> state = StateCodec.apply(at.state(), StateCodec.scope(encoded.delta(), null),
                 StateCodec.scope(encoded.removed(), null));
-        long newRevision;
-        RuntimePersistence store = factory.openExisting(id).orElseThrow(() -> notFound(session.appName(), session.userId(), session.id()));
-        try (store) {
-            RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision());
-            List<dev.cairn.persistence.BlobRef> refs = new ArrayList<>();
-            for (Media m : encoded.media()) {
-                refs.add(commit.attach(m.bytes(), m.mediaType()));
-            }
-            commit.append(NewNode.child(nodeId, at.head(), encoded.kind(), encoded.payload(),
-                            refs.toArray(new dev.cairn.persistence.BlobRef[0])))
-                    .head(nodeId)
-                    .checkpoint(SharedState.SLOT, StateCodec.write(state));
-            if (!pending.isEmpty() || clear) {
-                // the earlier event's shared deltas are applied: only this event's (maybe none) stay pending
-                commit.checkpoint(SharedState.PENDING, pending.toBytes());
-            }
-            EventCodec.usage(event).ifPresent(u -> commit.usage(nodeId, modelName(event), u));
-            try {
-                newRevision = store.commitRuntimeState(commit.build()).revision();
-            } catch (RevisionConflictException e) {
-                throw stale(session, at.revision(), e.actual());
-            } catch (dev.cairn.persistence.SessionNotFoundException e) {
-                throw notFound(session.appName(), session.userId(), session.id());
-            } catch (InvalidRequestException e) {
-                // the head it was read at is gone: the session was deleted and created again since
-                long now = store.loadSession(SessionReadScope.activePathTail(1)).map(r -> r.head().revision()).orElse(0L);
-                if (store.loadNode(at.head()).isEmpty()) {
-                    throw stale(session, at.revision(), now);
-                }
-                throw e;
-            }
+        RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision());
+        List<dev.cairn.persistence.BlobRef> refs = new ArrayList<>();
+        for (Media m : encoded.media()) {
+            refs.add(commit.attach(m.bytes(), m.mediaType()));
         }
+        commit.append(NewNode.child(nodeId, at.head(), encoded.kind(), encoded.payload(),
+                        refs.toArray(new dev.cairn.persistence.BlobRef[0])))
+                .head(nodeId);
+        if (!state.equals(at.state())) {
+            // Unchanged state commits no slot: the slot resolves along the path (SPEC rule 11), so the
+            // one committed at an ancestor is the state after this event too, for reads, rewinds and forks.
+            commit.checkpoint(SharedState.SLOT, StateCodec.write(state));
+        }
+        if (!pending.isEmpty() || clear) {
+            // the earlier event's shared deltas are applied: only this event's (maybe none) stay pending
+            commit.checkpoint(SharedState.PENDING, pending.toBytes());
+        }
+        EventCodec.usage(event).ifPresent(u -> commit.usage(nodeId, modelName(event), u));
+        long newRevision = commit(id, commit.build(), session, at);
         boolean applied = applyShared(id, session.appName(), session.userId(), pending);
         event.actions().stateDelta().forEach((k, v) -> {
             if (!k.startsWith(State.TEMP_PREFIX)) {
@@ -495,6 +490,39 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         revisions.put(session, new ReadAt(newRevision, nodeId, state,
                 applied || pending.isEmpty() ? Optional.empty() : Optional.of(pending), applied && !pending.isEmpty()));
         return event;
+    }
+
+    /**
+     * Commits an event on the session's cached handle. A cached handle may be on a session deleted
+     * since (another instance deleted it, maybe created it again): its commit fails with Cairn's
+     * SessionNotFoundException and wrote nothing, so the commit is redone once on a fresh handle,
+     * which answers exactly as an uncached call would.
+     */
+    private long commit(String id, RuntimeCommit commit, Session session, ReadAt at) {
+        for (int attempt = 1; ; attempt++) {
+            RuntimePersistence store = handles.get(id, () -> factory.openExisting(id))
+                    .orElseThrow(() -> notFound(session.appName(), session.userId(), session.id()));
+            try {
+                return store.commitRuntimeState(commit).revision();
+            } catch (RevisionConflictException e) {
+                throw stale(session, at.revision(), e.actual());
+            } catch (dev.cairn.persistence.SessionNotFoundException | dev.cairn.persistence.StoreClosedException e) {
+                handles.forget(id, store);
+                if (attempt > 1) {
+                    if (e instanceof dev.cairn.persistence.StoreClosedException closed) {
+                        throw closed;
+                    }
+                    throw notFound(session.appName(), session.userId(), session.id());
+                }
+            } catch (InvalidRequestException e) {
+                // the head it was read at is gone: the session was deleted and created again since
+                long now = store.loadSession(SessionReadScope.activePathTail(1)).map(r -> r.head().revision()).orElse(0L);
+                if (store.loadNode(at.head()).isEmpty()) {
+                    throw stale(session, at.revision(), now);
+                }
+                throw e;
+            }
+        }
     }
 
     private List<Session> list(String appName, String userId) {

@@ -19,6 +19,7 @@ import dev.cairn.persistence.adapter.EncodedMessage.Media;
 
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +63,18 @@ final class EventCodec {
             }
         });
         ObjectMapper m = mapper();
+        if (delta.size() == event.actions().stateDelta().size() && !hasInlineData(event)) {
+            // nothing to take out or move: ADK's JSON of the event as it is, written once (no tree)
+            try {
+                return new Encoded(kind(event), m.writeValueAsBytes(Collections.singletonMap("event", event)), List.of(),
+                        delta, removed);
+            } catch (JsonProcessingException e) {
+                throw new InvalidRequestException("ADK event " + event.id() + " cannot be written as JSON: " + e.getMessage());
+            }
+        }
         ObjectNode tree;
         try {
-            tree = (ObjectNode) m.readTree(event.toJson());
+            tree = (ObjectNode) m.readTree(event.toJson()); // bytes as base64 text, as ADK writes them
         } catch (JsonProcessingException | ClassCastException e) {
             throw new InvalidRequestException("ADK event " + event.id() + " cannot be written as JSON: " + e.getMessage());
         }
@@ -150,6 +160,11 @@ final class EventCodec {
             return EVENT;
         }
         return "user".equals(event.author()) ? NodeKind.USER_INPUT : NodeKind.ASSISTANT_RESPONSE;
+    }
+
+    private static boolean hasInlineData(Event event) {
+        return event.content().flatMap(c -> c.parts()).map(ps -> ps.stream().anyMatch(p -> p.inlineData().isPresent()))
+                .orElse(false);
     }
 
     private static void forEachInline(ObjectNode event, java.util.function.Consumer<ObjectNode> action) {

@@ -307,6 +307,38 @@ class SessionServiceContractTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void anEventThatLeavesTheStateAsItWasCommitsNoStateSlotAndTheStateStillResolvesAlongThePath(String kind) {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnSessionService s = CairnSessionService.of(f)) {
+            Session session = create(s, "u1", "s1", Map.of("step", 0));
+            Event a = Events.model("a", Map.of("step", 1));
+            Event plain = Events.user("no delta");
+            Event same = Events.model("same", Map.of("step", 1, "temp:scratch", "x"));
+            Event b = Events.model("b", Map.of("step", 2));
+            for (Event e : List.of(a, plain, same)) {
+                s.appendEvent(session, e).blockingGet();
+            }
+            try (var store = f.openExisting(CairnSessionService.cairnSessionId("app", "u1", "s1")).orElseThrow()) {
+                var slot = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().checkpoint()
+                        .slot(SharedState.SLOT).orElseThrow();
+                assertEquals(AdkIds.eventNode(a.id()), slot.nodeId(), "the last state-changing event holds the slot");
+            }
+            assertEquals(1, get(s, "app", "u1", "s1").orElseThrow().state().get("step"));
+            s.appendEvent(session, b).blockingGet();
+            assertEquals(2, get(s, "app", "u1", "s1").orElseThrow().state().get("step"));
+            Session fork = s.fork("app", "u1", "s1", plain.id(), "s1-fork");
+            assertEquals(1, fork.state().get("step"), "a fork at an event without a slot carries the state before it");
+            assertEquals(1, s.listSessions("app", "u1").blockingGet().sessions().stream()
+                    .filter(x -> x.id().equals("s1-fork")).findFirst().orElseThrow().state().get("step"));
+            Session rewound = s.rewind("app", "u1", "s1", b.id());
+            assertEquals(1, rewound.state().get("step"));
+            assertEquals(List.of(a.id(), plain.id(), same.id()), rewound.events().stream().map(Event::id).toList());
+            s.appendEvent(rewound, Events.user("after the rewind")).blockingGet();
+            assertEquals(1, get(s, "app", "u1", "s1").orElseThrow().state().get("step"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void aForkHasTheEventsAndStateUpToItsEventAndGoesOnAlone(String kind) {
         try (SessionStoreFactory f = Stores.open(kind, dir); CairnSessionService s = CairnSessionService.of(f)) {
             Session session = create(s, "u1", "s1", Map.of());
@@ -375,6 +407,31 @@ class SessionServiceContractTest {
             Session now = get(s, "app", "u1", "s1").orElseThrow();
             assertTrue(now.events().isEmpty());
             assertEquals("new", now.state().get("v"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void anAppendAfterAnotherInstanceDeletedOrRecreatedTheSessionSeesWhatIsThereNow(String kind) {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnSessionService a = CairnSessionService.of(f);
+             CairnSessionService b = CairnSessionService.of(f)) {
+            Session first = create(a, "u1", "s1", Map.of());
+            a.appendEvent(first, Events.user("one")).blockingGet(); // a keeps the session's handle
+            b.deleteSession("app", "u1", "s1").blockingAwait();
+            assertThrows(SessionNotFoundException.class, () -> a.appendEvent(first, Events.user("lost")).blockingGet());
+
+            create(b, "u1", "s1", Map.of("v", "second"));
+            Session second = get(a, "app", "u1", "s1").orElseThrow();
+            a.appendEvent(second, Events.user("two")).blockingGet();
+            b.deleteSession("app", "u1", "s1").blockingAwait();
+            create(b, "u1", "s1", Map.of("v", "third"));
+            Session third = get(a, "app", "u1", "s1").orElseThrow();
+            Event lands = Events.user("three");
+            a.appendEvent(third, lands).blockingGet(); // the kept handle is on the deleted session: reopened
+            assertEquals(List.of(lands.id()), get(b, "app", "u1", "s1").orElseThrow().events().stream().map(Event::id).toList());
+            assertEquals("third", get(b, "app", "u1", "s1").orElseThrow().state().get("v"));
+            assertThrows(SessionException.class, () -> a.appendEvent(second, Events.user("stale")).blockingGet());
+            assertEquals(1, get(b, "app", "u1", "s1").orElseThrow().events().size());
         }
     }
 }

@@ -41,11 +41,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Scenario 8b: what the event-log adapters cost. One ADK {@code appendEvent} (a text event with a
- * one-key state delta) or one LangGraph4j {@code put} (a checkpoint of a small state) against a bare
- * Cairn commit of one node (a ~100-byte payload, the head moved to it) in the same run. The session
- * or thread holds {@code history} events or checkpoints before the iteration starts, so the figures
- * show whether the cost grows with the history (it should not: both read the head, never the path).
+ * Scenario 10, "event adapters": what the event-log adapters cost. One ADK {@code appendEvent} or one
+ * LangGraph4j {@code put} against a bare Cairn commit of one node (a ~100-byte payload, the head
+ * moved to it) and against that commit with a ~200-byte checkpoint slot (what the core charges for
+ * state committed with the node), in the same run. ADK: a text event with a one-key state delta
+ * ({@code adk}), or without one ({@code adk-no-delta}: most events a runner appends, the user's
+ * message, model turns and tool calls). LangGraph4j: a checkpoint whose small state changed
+ * ({@code langgraph4j}) or is the previous one's ({@code langgraph4j-same-state}). The session or
+ * thread holds {@code history} events or checkpoints before the iteration starts, so the figures
+ * show whether the cost grows with the history (it should not: both start from the head, never the
+ * path).
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
@@ -58,9 +63,10 @@ public class EventAdapterBench {
 
     /**
      * {@code bare}, {@code bare-slot} (the bare commit with a ~200-byte checkpoint slot: what the core
-     * charges for state committed with the node), {@code adk} or {@code langgraph4j}.
+     * charges for state committed with the node), {@code adk} (an event with a state delta),
+     * {@code adk-no-delta}, {@code langgraph4j} (a changed state) or {@code langgraph4j-same-state}.
      */
-    @Param({"bare", "bare-slot", "adk", "langgraph4j"})
+    @Param({"bare", "bare-slot", "adk", "adk-no-delta", "langgraph4j", "langgraph4j-same-state"})
     public String adapter;
 
     /** How many events or checkpoints the session holds when an iteration starts. */
@@ -97,7 +103,7 @@ public class EventAdapterBench {
                 }
                 revision = bare.commitRuntimeState(b.head(head).build()).revision();
             }
-            case "adk" -> {
+            case "adk", "adk-no-delta" -> {
                 adk = CairnSessionService.of(factory);
                 session = adk.createSession("bench", "user", Map.of(), "s").blockingGet();
                 for (int i = 0; i < history; i++) {
@@ -105,14 +111,15 @@ public class EventAdapterBench {
                 }
                 session.events().clear(); // what a runner holds is its invocation, not the whole history
             }
-            case "langgraph4j" -> {
+            case "langgraph4j", "langgraph4j-same-state" -> {
                 lg4j = CairnCheckpointSaver.builder().factory(factory)
                         .serializer(new ObjectStreamStateSerializer<>(AgentState::new)).build();
                 for (int i = 0; i < history; i++) {
                     lg4j.put(thread, checkpoint(i));
                 }
             }
-            default -> throw new IllegalArgumentException("adapter must be bare, bare-slot, adk or langgraph4j, was " + adapter);
+            default -> throw new IllegalArgumentException("adapter must be bare, bare-slot, adk, adk-no-delta, langgraph4j"
+                    + " or langgraph4j-same-state, was " + adapter);
         }
         counter = history;
     }
@@ -136,16 +143,18 @@ public class EventAdapterBench {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Event event(long i) {
-        ConcurrentHashMap<String, Object> delta = new ConcurrentHashMap<>(Map.of("turn", i));
+    private Event event(long i) {
+        ConcurrentHashMap<String, Object> delta = adapter.equals("adk") ? new ConcurrentHashMap<>(Map.of("turn", i))
+                : new ConcurrentHashMap<>();
         return Event.builder().id(Event.generateEventId()).invocationId("inv").author("user")
                 .content(Content.builder().role("user").parts(Part.fromText("message number " + i)).build())
                 .actions(EventActions.builder().stateDelta(delta).build()).timestamp(System.currentTimeMillis()).build();
     }
 
-    private static Checkpoint checkpoint(long i) {
+    private Checkpoint checkpoint(long i) {
+        long turn = adapter.equals("langgraph4j") ? i : 0;
         return Checkpoint.builder().id("cp-" + i).nodeId("agent").nextNodeId(StateGraph.END)
-                .state(Map.of("turn", i, "text", "message number " + i)).build();
+                .state(Map.of("turn", turn, "text", "message number " + turn)).build();
     }
 
     /** @return what the operation returned, so JMH keeps it */
@@ -172,7 +181,7 @@ public class EventAdapterBench {
                 head = id;
                 return r;
             }
-            case "adk" -> {
+            case "adk", "adk-no-delta" -> {
                 Event e = adk.appendEvent(session, event(i)).blockingGet();
                 session.events().clear();
                 return e;

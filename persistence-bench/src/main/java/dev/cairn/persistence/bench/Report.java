@@ -227,6 +227,7 @@ public final class Report {
         renderList(body);
         renderBlobs(body);
         renderAdapters(body);
+        renderEventAdapters(body);
         md.append("## Targets\n\n");
         if (verdicts.stream().anyMatch(v -> v.startsWith("informative"))) {
             md.append("The issue set no targets for PostgreSQL. Lines marked *informative* hold a PostgreSQL target to"
@@ -623,6 +624,59 @@ public final class Report {
             }
         }
         md.append('\n');
+    }
+
+    // ---- scenario 10 ----
+
+    /** The event-log adapters (ADK, LangGraph4j) against a bare commit, when {@link EventAdapterBench} ran. */
+    void renderEventAdapters(StringBuilder md) {
+        if (results.stream().noneMatch(r -> r.benchmark().startsWith("EventAdapterBench."))) {
+            return;
+        }
+        md.append("## 10. Event adapters: one ADK appendEvent or LangGraph4j put against a bare commit (scenario 10)\n\n");
+        md.append("A bare one-node commit, the same commit with a ~200-byte checkpoint slot (`bare + slot`: what the core"
+                + " charges for state committed with the node), an ADK `appendEvent` of a text event with a one-key state"
+                + " delta and without one (most events a runner appends), and a LangGraph4j `put` of a checkpoint whose"
+                + " small state changed and of one whose state is the previous one's, in the same run, on a session of 100"
+                + " and of 10,000 events or checkpoints. p50 in µs; ÷ is the ratio of p50 to the bare commit's.\n\n");
+        List<String> adapters = List.of("adk", "adk-no-delta", "langgraph4j", "langgraph4j-same-state");
+        md.append("| store | history | bare | bare + slot (÷) | ADK, delta (÷) | ADK, no delta (÷) | LangGraph4j, changed (÷)"
+                + " | LangGraph4j, same state (÷) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String t : rows("EventAdapterBench.")) {
+            for (String h : List.of("100", "10000")) {
+                Optional<Result> bare = eventAdapter(t, "bare", h);
+                if (bare.isEmpty()) {
+                    continue;
+                }
+                md.append("| `").append(t).append("` | ").append(fmtInt(Double.parseDouble(h))).append(" | ")
+                        .append(pct(bare, "50.0"));
+                for (String a : java.util.stream.Stream.concat(java.util.stream.Stream.of("bare-slot"), adapters.stream()).toList()) {
+                    Optional<Result> r = eventAdapter(t, a, h);
+                    md.append(" | ").append(pct(r, "50.0")).append(" (").append(p50Ratio(r, bare)).append(")");
+                }
+                md.append(" |\n");
+            }
+            Optional<Result> bare = eventAdapter(t, "bare", "10000");
+            Optional<Result> slot = eventAdapter(t, "bare-slot", "10000");
+            info(t + ": bare commit with a checkpoint slot ÷ bare commit (p50, 10,000)",
+                    slot.flatMap(x -> bare.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
+                    v -> String.format(Locale.ROOT, "%.2f ×", v));
+            for (String a : adapters) {
+                Optional<Result> big = eventAdapter(t, a, "10000");
+                Optional<Result> small = eventAdapter(t, a, "100");
+                verdict(t + ": " + a + " ≤ 2 × a bare commit (p50, 10,000)",
+                        big.flatMap(x -> bare.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
+                        v -> v <= 2.0, v -> String.format(Locale.ROOT, "%.2f ×", v));
+                verdict(t + ": " + a + " cost flat in the history (p50 at 10,000 ÷ at 100 ≤ 1.3)",
+                        big.flatMap(x -> small.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
+                        v -> v <= 1.3, v -> String.format(Locale.ROOT, "%.2f", v));
+            }
+        }
+        md.append('\n');
+    }
+
+    private Optional<Result> eventAdapter(String target, String adapter, String history) {
+        return find("EventAdapterBench.append", Map.of("target", target, "adapter", adapter, "history", history));
     }
 
     private static String p50Ratio(Optional<Result> a, Optional<Result> b) {

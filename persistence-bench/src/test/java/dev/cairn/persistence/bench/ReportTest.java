@@ -139,4 +139,25 @@ class ReportTest {
         assertFalse(md.contains("postgres-power-loss: commit cost"), md);
         assertFalse(md.lines().anyMatch(l -> l.startsWith("- **") && l.contains("postgres")), md);
     }
+
+    @Test
+    void rendersTheEventAdaptersAgainstTheBareCommitWithVerdicts() throws Exception {
+        Map<String, Double> p50 = Map.of("bare", 50.0, "bare-slot", 120.0, "adk", 150.0, "adk-no-delta", 60.0,
+                "langgraph4j", 140.0, "langgraph4j-same-state", 55.0);
+        for (String h : List.of("100", "10000")) {
+            p50.forEach((a, v) -> add("EventAdapterBench.append", "sample",
+                    Map.of("target", "sqlite-process-crash", "adapter", a, "history", h), v * 1.2, "us/op", v, v * 3));
+        }
+        Report r = new Report(Report.parse(json.writeValueAsString(results)), Map.of("cores", "2"));
+        String md = r.render();
+        List<String> v = r.verdicts();
+        assertTrue(md.contains("## 10. Event adapters"), md);
+        assertTrue(md.contains("| `sqlite-process-crash` | 10,000 | 50.0 | 120 (2.40) | 150 (3.00) | 60.0 (1.20) | 140 (2.80) | 55.0 (1.10) |"), md);
+        assertTrue(v.contains("**FAIL** sqlite-process-crash: adk ≤ 2 × a bare commit (p50, 10,000): 3.00 ×"), v.toString());
+        assertTrue(v.contains("**PASS** sqlite-process-crash: adk-no-delta ≤ 2 × a bare commit (p50, 10,000): 1.20 ×"), v.toString());
+        assertTrue(v.contains("**PASS** sqlite-process-crash: langgraph4j-same-state cost flat in the history (p50 at 10,000 ÷ at 100 ≤ 1.3): 1.00"),
+                v.toString());
+        assertTrue(v.contains("info: sqlite-process-crash: bare commit with a checkpoint slot ÷ bare commit (p50, 10,000): 2.40 ×"), v.toString());
+        assertFalse(md.contains("| `memory` | 100 |"), "not measured: no row");
+    }
 }

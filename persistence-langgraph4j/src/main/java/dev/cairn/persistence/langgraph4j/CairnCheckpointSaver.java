@@ -1,6 +1,6 @@
 package dev.cairn.persistence.langgraph4j;
 
-import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.ForkRequest;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.NewNode;
@@ -19,6 +19,7 @@ import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.adapter.ConversationWindows;
 import dev.cairn.persistence.adapter.FrameworkIds;
+import dev.cairn.persistence.adapter.StoreHandles;
 import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.checkpoint.BaseCheckpointSaver;
 import org.bsc.langgraph4j.checkpoint.Checkpoint;
@@ -42,9 +43,11 @@ import java.util.UUID;
  * 1.6: {@code list}, {@code get}, {@code put}, {@code release}). Each thread is a Cairn session
  * ({@code lg4j:<thread id>}) whose active path holds its checkpoints in order:
  * <ul>
- *   <li>a checkpoint is a node of kind {@code lg4j.checkpoint}; its state, as the configured
- *       {@link StateSerializer} writes it, is a blob attached to the node and kept in checkpoint
- *       slot {@code lg4j.state}: content-addressed, so an unchanged state is stored once;</li>
+ *   <li>a checkpoint is a node of kind {@code lg4j.checkpoint} whose payload names the content hash
+ *       of its state; the state, as the configured {@link StateSerializer} writes it, is a blob in
+ *       checkpoint slot {@code lg4j.state}, committed with the node when the state changed. An
+ *       unchanged state commits neither slot nor blob: the parent's slot resolves along the path
+ *       and holds the same bytes;</li>
  *   <li>{@link #put(RunnableConfig, Checkpoint)} is one compare-and-set commit. With a checkpoint id
  *       in the config (time travel: {@code updateState}) it appends a sibling of that checkpoint and
  *       moves the head there: the replaced checkpoint, and any after it, stay on the abandoned
@@ -55,7 +58,8 @@ import java.util.UUID;
  *   <li>no checkpoint is cached: list and get read the store, so several savers (machines) on one
  *       {@code postgres:} store see each other's checkpoints at once, and concurrent puts on one
  *       thread all land, each on the head the other left (a put starts from the head this saver
- *       last wrote, as a guess that compare-and-set checks).</li>
+ *       last wrote, as a guess that compare-and-set checks; the store handles of threads put to are
+ *       kept, at most 1,024, and a handle on a thread released since fails and is reopened).</li>
  * </ul>
  * Thread-safe.
  *
@@ -92,9 +96,16 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         }
     });
     private static final int MAX_HEADS = 4096;
+    /** Handles of the threads put to, only for compare-and-set commits (a stale one fails and is reopened). */
+    private final StoreHandles handles = new StoreHandles(1024);
 
-    /** A thread's head as this saver last wrote it. */
-    private record Head(long revision, Optional<String> nodeId) {
+    /** A thread's head as this saver last wrote it, with the content hash of its state (when known). */
+    private record Head(long revision, Optional<String> nodeId, Optional<ContentHash> state) {
+    }
+
+    /** The state hash of a checkpoint node; empty for a node of another kind (never one of ours). */
+    private static Optional<ContentHash> stateOf(SessionNode node) {
+        return node.kind().equals(CheckpointCodec.KIND) ? CheckpointCodec.stateHash(node) : Optional.empty();
     }
 
     private CairnCheckpointSaver(Builder b) {
@@ -162,50 +173,73 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         Objects.requireNonNull(checkpoint, "checkpoint");
         String threadId = threadId(config);
         String liveId = liveId(threadId);
-        byte[] payload = codec.payload(checkpoint);
         byte[] state = codec.state(checkpoint);
+        ContentHash stateHash = ContentHash.of(state);
+        byte[] payload = codec.payload(checkpoint, stateHash);
         Map<String, String> attrs = new HashMap<>();
         attrs.put(ConversationWindows.ADAPTER_ATTRIBUTE, FRAMEWORK);
         attrs.put(LIVE.idAttribute(), threadId);
-        try (RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of(liveId).withPolicy(policy).withAttributes(attrs))) {
-            Head guess = config.checkPointId().isPresent() ? null : heads.get(liveId);
-            for (int attempt = 1; ; attempt++) {
+        SessionStoreCreateRequest create = SessionStoreCreateRequest.of(liveId).withPolicy(policy).withAttributes(attrs);
+        Head guess = config.checkPointId().isPresent() ? null : heads.get(liveId);
+        for (int attempt = 1; ; attempt++) {
+            RuntimePersistence store = handles.get(liveId, () -> Optional.of(factory.createStore(create))).orElseThrow();
+            try {
                 Head at;
                 Optional<String> parent;
+                Optional<ContentHash> parentState;
                 if (config.checkPointId().isPresent()) {
-                    PersistedSessionRead r = store.loadSession(SessionReadScope.activePath()).orElseThrow();
+                    PersistedSessionRead r = read(store, SessionReadScope.activePath());
                     SessionNode replaced = find(r, config.checkPointId().get()).orElseThrow(() -> new NoSuchElementException(
                             "Checkpoint with id " + config.checkPointId().get() + " not found in thread " + threadId));
-                    at = new Head(r.head().revision(), r.head().nodeId());
+                    at = new Head(r.head().revision(), r.head().nodeId(), Optional.empty());
                     parent = replaced.parentNodeId();
+                    parentState = parent.flatMap(id -> r.nodes().stream().filter(n -> n.nodeId().equals(id)).findFirst())
+                            .flatMap(CairnCheckpointSaver::stateOf);
                 } else if (guess != null) {
                     at = guess;
                     parent = guess.nodeId();
+                    parentState = guess.state();
                 } else {
-                    PersistedSessionRead r = store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow();
-                    at = new Head(r.head().revision(), r.head().nodeId());
+                    PersistedSessionRead r = read(store, SessionReadScope.activePathTail(1));
+                    at = new Head(r.head().revision(), r.head().nodeId(), Optional.empty());
                     parent = at.nodeId();
+                    parentState = r.nodes().isEmpty() ? Optional.empty() : stateOf(r.nodes().get(r.nodes().size() - 1));
                 }
                 String nodeId = "cp." + UUID.randomUUID();
-                RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision());
-                BlobRef ref = commit.attach(state, codec.mediaType());
-                commit.append(new NewNode(nodeId, parent, CheckpointCodec.KIND, payload, List.of(ref)))
-                        .head(nodeId).checkpoint(STATE_SLOT, state);
-                try {
-                    long revision = store.commitRuntimeState(commit.build()).revision();
-                    heads.put(liveId, new Head(revision, Optional.of(nodeId)));
-                    return RunnableConfig.builder(config).checkPointId(checkpoint.getId()).build();
-                } catch (RevisionConflictException | InvalidRequestException e) {
-                    // another writer moved the head (or deleted and re-created the thread): read it again
-                    boolean guessed = at == guess;
-                    guess = null;
-                    heads.remove(liveId);
-                    if (!guessed && (e instanceof InvalidRequestException || attempt >= maxTries)) {
-                        throw e;
-                    }
+                RuntimeCommit.Builder commit = RuntimeCommit.expecting(at.revision())
+                        .append(new NewNode(nodeId, parent, CheckpointCodec.KIND, payload, List.of())).head(nodeId);
+                if (!parentState.equals(Optional.of(stateHash))) {
+                    // An unchanged state commits no slot and no blob: the parent's slot resolves along the
+                    // path (SPEC rule 11) and its blob is the one the payload names.
+                    commit.checkpoint(STATE_SLOT, state);
+                }
+                long revision = store.commitRuntimeState(commit.build()).revision();
+                heads.put(liveId, new Head(revision, Optional.of(nodeId), Optional.of(stateHash)));
+                return RunnableConfig.builder(config).checkPointId(checkpoint.getId()).build();
+            } catch (dev.cairn.persistence.SessionNotFoundException | dev.cairn.persistence.StoreClosedException e) {
+                // the kept handle is on a thread released (deleted) since, or was closed: the next try opens
+                // (or creates) the thread anew; nothing was written
+                handles.forget(liveId, store);
+                guess = null;
+                heads.remove(liveId);
+                if (attempt >= maxTries) {
+                    throw e;
+                }
+            } catch (RevisionConflictException | InvalidRequestException e) {
+                // another writer moved the head (or deleted and re-created the thread): read it again
+                boolean guessed = guess != null;
+                guess = null;
+                heads.remove(liveId);
+                if (!guessed && (e instanceof InvalidRequestException || attempt >= maxTries)) {
+                    throw e;
                 }
             }
         }
+    }
+
+    /** A read of the thread; a handle on a thread deleted since reads empty, and is then treated as one that fails. */
+    private static PersistedSessionRead read(RuntimePersistence store, SessionReadScope scope) {
+        return store.loadSession(scope).orElseThrow(() -> new dev.cairn.persistence.SessionNotFoundException(store.sessionId()));
     }
 
     /**
@@ -282,9 +316,10 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         return LIVE.sessionId(threadId);
     }
 
-    /** Closes the factory when this saver opened it. */
+    /** Closes the store handles it keeps, and the factory when this saver opened it. */
     @Override
     public void close() {
+        handles.close();
         if (ownsFactory) {
             factory.close();
         }

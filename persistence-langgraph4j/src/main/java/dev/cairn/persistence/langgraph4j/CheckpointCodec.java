@@ -3,7 +3,7 @@ package dev.cairn.persistence.langgraph4j;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.persistence.BlobRef;
+import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.RuntimePersistence;
@@ -13,17 +13,19 @@ import org.bsc.langgraph4j.checkpoint.Checkpoint;
 import org.bsc.langgraph4j.serializer.StateSerializer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A checkpoint as a Cairn node: the payload is a small JSON document (the checkpoint's id, node and
- * next node), the state is the configured serializer's bytes, attached to the node as a blob.
+ * A checkpoint as a Cairn node: the payload is a small JSON document (the checkpoint's id, node, next
+ * node, and the content hash of its state); the state is the configured serializer's bytes, a blob
+ * the session references through the checkpoint slot committed where that state first appeared on
+ * the path (the node itself, or an ancestor when the state was unchanged).
  */
 final class CheckpointCodec {
     static final NodeKind KIND = NodeKind.of("lg4j.checkpoint");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STATE = "state";
 
     private final StateSerializer<?> serializer;
 
@@ -31,12 +33,18 @@ final class CheckpointCodec {
         this.serializer = serializer;
     }
 
-    byte[] payload(Checkpoint checkpoint) {
+    /** The node's payload: the checkpoint's id, node, next node and the content hash of its state. */
+    byte[] payload(Checkpoint checkpoint, ContentHash state) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", checkpoint.getId());
         n.put("nodeId", checkpoint.getNodeId());
         n.put("nextNodeId", checkpoint.getNextNodeId());
-        return n.toString().getBytes(StandardCharsets.UTF_8);
+        n.put(STATE, state.hex());
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new InvalidRequestException("checkpoint " + checkpoint.getId() + " cannot be written as JSON: " + e.getMessage());
+        }
     }
 
     byte[] state(Checkpoint checkpoint) {
@@ -48,9 +56,20 @@ final class CheckpointCodec {
         }
     }
 
-    String mediaType() {
-        String type = serializer.contentType();
-        return type != null && type.indexOf('/') > 0 ? type : BlobRef.OCTET_STREAM;
+    /**
+     * The content hash of a checkpoint node's state: named in its payload, or (nodes written before
+     * the state moved to the slot alone) its attached blob.
+     */
+    static Optional<ContentHash> stateHash(SessionNode node) {
+        return stateHash(read(node), node);
+    }
+
+    private static Optional<ContentHash> stateHash(JsonNode payload, SessionNode node) {
+        JsonNode h = payload.get(STATE);
+        if (h != null && h.isTextual()) {
+            return Optional.of(ContentHash.parse(h.asText()));
+        }
+        return node.attachments().isEmpty() ? Optional.empty() : Optional.of(node.attachments().get(0).hash());
     }
 
     /** The LangGraph4j checkpoint id a node carries. */
@@ -60,11 +79,9 @@ final class CheckpointCodec {
 
     Checkpoint decode(RuntimePersistence store, SessionNode node) {
         JsonNode p = read(node);
-        if (node.attachments().isEmpty()) {
-            throw new StoreCorruptedException("checkpoint node " + node.nodeId() + " of " + store.sessionId() + " has no state blob");
-        }
-        BlobRef ref = node.attachments().get(0);
-        byte[] bytes = store.loadBlob(ref.hash()).orElseThrow(() -> new StoreCorruptedException("state blob " + ref.hash()
+        ContentHash hash = stateHash(p, node).orElseThrow(() -> new StoreCorruptedException("checkpoint node "
+                + node.nodeId() + " of " + store.sessionId() + " names no state blob"));
+        byte[] bytes = store.loadBlob(hash).orElseThrow(() -> new StoreCorruptedException("state blob " + hash
                 + " of checkpoint node " + node.nodeId() + " in " + store.sessionId() + " is missing"));
         Map<String, Object> state;
         try {

@@ -157,11 +157,69 @@ class CheckpointSaverContractTest {
             try (var store = f.openExisting(CairnCheckpointSaver.cairnSessionId("t1")).orElseThrow()) {
                 var read = store.loadSession(SessionReadScope.activePath()).orElseThrow();
                 List<SessionNode> nodes = read.nodes();
-                assertEquals(nodes.get(0).attachments().get(0).hash(), nodes.get(1).attachments().get(0).hash());
-                assertNotEquals(nodes.get(1).attachments().get(0).hash(), nodes.get(2).attachments().get(0).hash());
-                assertEquals(nodes.get(2).attachments().get(0).hash(),
-                        read.checkpoint().slot(CairnCheckpointSaver.STATE_SLOT).orElseThrow().blob().hash(),
-                        "the head's state is the slot");
+                assertEquals(CheckpointCodec.stateHash(nodes.get(0)), CheckpointCodec.stateHash(nodes.get(1)));
+                assertNotEquals(CheckpointCodec.stateHash(nodes.get(1)), CheckpointCodec.stateHash(nodes.get(2)));
+                var slotAtC2 = store.loadSession(SessionReadScope.activePathTo(nodes.get(1).nodeId())).orElseThrow()
+                        .checkpoint().slot(CairnCheckpointSaver.STATE_SLOT).orElseThrow();
+                assertEquals(nodes.get(0).nodeId(), slotAtC2.nodeId(), "an unchanged state commits no slot: c1's resolves");
+                var head = read.checkpoint().slot(CairnCheckpointSaver.STATE_SLOT).orElseThrow();
+                assertEquals(nodes.get(2).nodeId(), head.nodeId(), "a changed state is committed with its checkpoint");
+                assertEquals(CheckpointCodec.stateHash(nodes.get(2)).orElseThrow(), head.blob().hash(), "the head's state is the slot");
+            }
+            assertEquals(Map.of("n", 1), s.get(RunnableConfig.builder(t).checkPointId("c2").build()).orElseThrow().getState());
+            assertEquals(List.of(Map.of("n", 2), Map.of("n", 1), Map.of("n", 1)), s.list(t).stream().map(Checkpoint::getState).toList());
+            s.release(t);
+            assertEquals(List.of(Map.of("n", 2), Map.of("n", 1), Map.of("n", 1)),
+                    s.released("t1", 1).orElseThrow().checkpoints().stream().map(Checkpoint::getState).toList(),
+                    "a released version reads unchanged states through the slots its fork carried");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aTimeTravelSiblingWithItsParentsStateCommitsNoSlotAndReadsBack(String kind) throws Exception {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnCheckpointSaver s = saver(f, "binary")) {
+            RunnableConfig t = thread("t1");
+            s.put(t, checkpoint("c1", "a", "b", Map.of("n", 1)));
+            s.put(t, checkpoint("c2", "b", "c", Map.of("n", 2)));
+            s.put(RunnableConfig.builder(t).checkPointId("c2").build(), checkpoint("c2", "b", "c", Map.of("n", 1)));
+            assertEquals(List.of(Map.of("n", 1), Map.of("n", 1)), s.list(t).stream().map(Checkpoint::getState).toList());
+            try (var store = f.openExisting(CairnCheckpointSaver.cairnSessionId("t1")).orElseThrow()) {
+                var read = store.loadSession(SessionReadScope.activePath()).orElseThrow();
+                assertEquals(read.nodes().get(0).nodeId(), read.checkpoint().slot(CairnCheckpointSaver.STATE_SLOT).orElseThrow().nodeId());
+            }
+            CairnCheckpointSaver fresh = saver(f, "binary"); // no guess: it reads the head
+            fresh.put(t, checkpoint("c3", "c", StateGraph.END, Map.of("n", 1)));
+            fresh.put(t, checkpoint("c4", "c", StateGraph.END, Map.of("n", 4)));
+            assertEquals(List.of(Map.of("n", 4), Map.of("n", 1), Map.of("n", 1), Map.of("n", 1)),
+                    s.list(t).stream().map(Checkpoint::getState).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void checkpointsWrittenWithTheStateAttachedStillReadAndAnUnchangedStateAfterThemIsNotWrittenAgain(String kind)
+            throws Exception {
+        try (SessionStoreFactory f = Stores.open(kind, dir); CairnCheckpointSaver s = saver(f, "binary")) {
+            RunnableConfig t = thread("t1");
+            byte[] state = GraphState.binary().dataToBytes(Map.of("n", 1));
+            String id = CairnCheckpointSaver.cairnSessionId("t1");
+            try (var store = f.createStore(dev.cairn.persistence.SessionStoreCreateRequest.of(id).withAttributes(Map.of(
+                    dev.cairn.persistence.adapter.ConversationWindows.ADAPTER_ATTRIBUTE, CairnCheckpointSaver.FRAMEWORK)))) {
+                // the layout of the first release: state attached to the node and in the slot, no hash in the payload
+                var commit = dev.cairn.persistence.RuntimeCommit.expecting(0);
+                var ref = commit.attach(state, "application/octet-stream");
+                store.commitRuntimeState(commit.append(new dev.cairn.persistence.NewNode("cp.old", java.util.Optional.empty(),
+                                CheckpointCodec.KIND, "{\"id\":\"c1\",\"nodeId\":\"a\",\"nextNodeId\":\"b\"}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of(ref)))
+                        .head("cp.old").checkpoint(CairnCheckpointSaver.STATE_SLOT, state).build());
+            }
+            assertEquals(Map.of("n", 1), s.get(t).orElseThrow().getState());
+            s.put(t, checkpoint("c2", "b", StateGraph.END, Map.of("n", 1)));
+            assertEquals(List.of(Map.of("n", 1), Map.of("n", 1)), s.list(t).stream().map(Checkpoint::getState).toList());
+            try (var store = f.openExisting(id).orElseThrow()) {
+                assertEquals("cp.old", store.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().checkpoint()
+                        .slot(CairnCheckpointSaver.STATE_SLOT).orElseThrow().nodeId());
             }
         }
     }
@@ -203,6 +261,23 @@ class CheckpointSaverContractTest {
             b.put(t, checkpoint("d2", "b", StateGraph.END, Map.of("n", 4)));
             a.put(t, checkpoint("c3", "b", StateGraph.END, Map.of("n", 5)));
             assertEquals(List.of("c3", "d2", "c2", "d1"), ids(a.list(t)));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aTimeTravelPutAfterAnotherSaverReleasedAndRestartedTheThreadReadsTheNewThread(String kind) throws Exception {
+        try (SessionStoreFactory f = Stores.open(kind, dir)) {
+            CairnCheckpointSaver a = saver(f, "binary");
+            CairnCheckpointSaver b = saver(f, "binary");
+            RunnableConfig t = thread("t1");
+            a.put(t, checkpoint("c1", "a", "b", Map.of("n", 1))); // a keeps the thread's handle
+            b.release(t);
+            b.put(t, checkpoint("d1", "a", "b", Map.of("n", 2)));
+            a.put(RunnableConfig.builder(t).checkPointId("d1").build(), checkpoint("d1", "a", "b", Map.of("n", 3)));
+            assertEquals(List.of(Map.of("n", 3)), b.list(t).stream().map(Checkpoint::getState).toList());
+            a.close();
+            assertEquals(List.of("d1"), ids(b.list(t)), "closing a saver closes its handles, not the store");
         }
     }
 }
