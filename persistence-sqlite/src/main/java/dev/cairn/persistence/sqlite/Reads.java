@@ -10,21 +10,19 @@ import dev.cairn.persistence.SessionHead;
 import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
-import dev.cairn.persistence.StoreCorruptedException;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
 import dev.cairn.persistence.support.Checkpoints;
 import dev.cairn.persistence.support.Codec;
 import dev.cairn.persistence.support.Encoding;
+import dev.cairn.persistence.support.NodeRows;
 import dev.cairn.persistence.support.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -156,20 +154,8 @@ final class Reads {
 
     /** Every node of the session up to a state, in commit order: one scan, parents' ids and order from Java. */
     private static List<Row> all(Connection c, long sid, int maxState) throws SQLException {
-        // Every state is scanned: a live node's parent may be tombstoned, and the node still names it.
-        Map<Long, StoredRow> byNid = scan(c, sid, 2);
-        List<StoredRow> stored = new ArrayList<>(byNid.size());
-        for (StoredRow r : byNid.values()) {
-            if (r.state() <= maxState) {
-                stored.add(r);
-            }
-        }
-        stored.sort(Comparator.comparingLong(StoredRow::seq));
-        List<Row> out = new ArrayList<>(stored.size());
-        for (StoredRow r : stored) {
-            out.add(r.decode(byNid));
-        }
-        return out;
+        Map<Long, NodeRows.Stored> byNid = scan(c, sid);
+        return decoded(NodeRows.inCommitOrder(byNid, maxState), byNid);
     }
 
     /**
@@ -180,51 +166,25 @@ final class Reads {
         if (leafNid == 0) {
             return List.of();
         }
-        Map<Long, StoredRow> byNid = scan(c, sid, 2);
-        List<StoredRow> up = new ArrayList<>();
-        for (StoredRow r = byNid.get(leafNid); r != null; r = r.parentNid() == 0 ? null : byNid.get(r.parentNid())) {
-            up.add(r);
-            if (r.parentNid() != 0 && !byNid.containsKey(r.parentNid())) {
-                throw new StoreCorruptedException("Node " + Ids.quote(r.nodeId()) + " names a parent that is not"
-                        + " a node of its session");
-            }
-        }
-        List<Row> out = new ArrayList<>(up.size());
-        for (int i = up.size() - 1; i >= 0; i--) {
-            out.add(up.get(i).decode(byNid));
-        }
-        return out;
+        Map<Long, NodeRows.Stored> byNid = scan(c, sid);
+        return decoded(NodeRows.pathTo(byNid, leafNid), byNid);
     }
 
-    private static Map<Long, StoredRow> scan(Connection c, long sid, int maxState) throws SQLException {
-        Map<Long, StoredRow> out = new HashMap<>();
+    /** Every node row of the session, every state (a live node's parent may be tombstoned). */
+    private static Map<Long, NodeRows.Stored> scan(Connection c, long sid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Sql.ALL_NODES)) {
             ps.setLong(1, sid);
-            ps.setInt(2, maxState);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    StoredRow r = new StoredRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                            rs.getInt(5), rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10),
-                            rs.getLong(11), rs.getInt(12));
-                    out.put(r.nid(), r);
-                }
-            }
+            ps.setInt(2, 2);
+            return NodeRows.scan(ps);
         }
-        return out;
     }
 
-    /** A row of {@link Sql#ALL_NODES} as stored: decoded (and its payload verified) only if a read returns it. */
-    private record StoredRow(long nid, String nodeId, long parentNid, String kind, int codec, byte[] payload,
-                             long payloadSize, byte[] digest, byte[] attachments, long seq, long createdAt, int state) {
-        Row decode(Map<Long, StoredRow> byNid) {
-            StoredRow parent = parentNid == 0 ? null : byNid.get(parentNid);
-            String what = "the payload of node " + Ids.quote(nodeId);
-            byte[] bytes = Codec.decode(codec, payload, payloadSize, digest, what);
-            SessionNode node = new SessionNode(nodeId, Optional.ofNullable(parent).map(StoredRow::nodeId),
-                    NodeKind.of(kind), bytes, Encoding.decodeRefs(attachments, "node " + Ids.quote(nodeId)), seq,
-                    Times.fromNanos(createdAt), state == 1, ContentHash.ofDigest(digest));
-            return new Row(nid, node);
+    private static List<Row> decoded(List<NodeRows.Stored> stored, Map<Long, NodeRows.Stored> byNid) {
+        List<Row> out = new ArrayList<>(stored.size());
+        for (NodeRows.Stored r : stored) {
+            out.add(new Row(r.nid(), r.decode(byNid)));
         }
+        return out;
     }
 
     private static List<Row> rows(PreparedStatement ps) throws SQLException {
