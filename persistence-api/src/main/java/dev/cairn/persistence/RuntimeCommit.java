@@ -4,8 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * One atomic change to a session: nodes to append, a new head, checkpoint slots, attachment blobs,
@@ -35,7 +37,8 @@ import java.util.TreeMap;
  * against what is stored (SPEC rules 3 to 8).
  */
 public final class RuntimeCommit {
-    private final OptionalLong expectedRevision;
+    /** The expected revision, or -1 for an unconditional commit. */
+    private final long expectedRevision;
     private final List<NewNode> nodes;
     private final Optional<String> head;
     private final Map<String, BlobRef> checkpoint;
@@ -46,19 +49,30 @@ public final class RuntimeCommit {
 
     private RuntimeCommit(Builder b) {
         this.expectedRevision = b.expectedRevision;
-        this.nodes = List.copyOf(b.nodes.values());
+        this.nodes = Builder.immutable(b.firstNode, b.nodes, b.nodeCount);
         this.head = b.head;
-        this.checkpoint = Collections.unmodifiableMap(new TreeMap<>(b.checkpoint));
-        // Only blobs something references: a checkpoint slot set twice leaves no orphan behind.
+        // Sorted by slot name: the fingerprint and toString() walk the slots in this order.
+        this.checkpoint = b.checkpoint == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(b.checkpoint));
+        this.blobs = b.blobs == null ? Map.of() : carried(b);
+        this.usage = Builder.immutable(b.firstUsage, b.usage, b.usageCount);
+        this.idempotencyKey = b.idempotencyKey;
+    }
+
+    /** Only blobs something references: a checkpoint slot set twice leaves no orphan behind. */
+    private static Map<ContentHash, NewBlob> carried(Builder b) {
+        Set<ContentHash> slotted = new HashSet<>();
+        if (b.checkpoint != null) {
+            for (BlobRef r : b.checkpoint.values()) {
+                slotted.add(r.hash());
+            }
+        }
         Map<ContentHash, NewBlob> carried = new LinkedHashMap<>();
         b.blobs.forEach((hash, blob) -> {
-            if (b.attached.contains(hash) || b.checkpoint.values().stream().anyMatch(r -> r.hash().equals(hash))) {
+            if ((b.attached != null && b.attached.contains(hash)) || slotted.contains(hash)) {
                 carried.put(hash, blob);
             }
         });
-        this.blobs = Collections.unmodifiableMap(carried);
-        this.usage = List.copyOf(b.usage);
-        this.idempotencyKey = b.idempotencyKey;
+        return Collections.unmodifiableMap(carried);
     }
 
     /**
@@ -71,7 +85,7 @@ public final class RuntimeCommit {
         if (revision < 0) {
             throw new InvalidRequestException("Expected revision cannot be negative, got " + revision);
         }
-        return new Builder(OptionalLong.of(revision));
+        return new Builder(revision);
     }
 
     /**
@@ -81,12 +95,12 @@ public final class RuntimeCommit {
      * @return a builder
      */
     public static Builder unconditional() {
-        return new Builder(OptionalLong.empty());
+        return new Builder(-1);
     }
 
     /** @return the revision the commit expects, or empty for an unconditional commit */
     public OptionalLong expectedRevision() {
-        return expectedRevision;
+        return expectedRevision < 0 ? OptionalLong.empty() : OptionalLong.of(expectedRevision);
     }
 
     /** @return the nodes to append, in order */
@@ -183,7 +197,7 @@ public final class RuntimeCommit {
 
     @Override
     public String toString() {
-        return "RuntimeCommit[expecting=" + (expectedRevision.isPresent() ? expectedRevision.getAsLong() : "any")
+        return "RuntimeCommit[expecting=" + (expectedRevision >= 0 ? expectedRevision : "any")
                 + ", nodes=" + nodes.size() + ", head=" + head.orElse("-") + ", slots=" + checkpoint.keySet()
                 + ", blobs=" + blobs.size() + ", usage=" + usage.size()
                 + idempotencyKey.map(k -> ", key=" + k).orElse("") + "]";
@@ -194,16 +208,29 @@ public final class RuntimeCommit {
      * builder may be built again after further changes.
      */
     public static final class Builder {
-        private final OptionalLong expectedRevision;
-        private final LinkedHashMap<String, NewNode> nodes = new LinkedHashMap<>();
+        /** Up to this many nodes, a duplicate id is found by a scan; above it, through {@link #nodeIndex}. */
+        private static final int SCAN_LIMIT = 8;
+
+        /** The expected revision, or -1 for none. */
+        private final long expectedRevision;
+        // Collections are made at first use and sized to what a turn needs: most commits append one
+        // node with one usage record and carry neither slots nor blobs (issue 19).
+        /** The first node, as the immutable list a one-node commit returns. */
+        private List<NewNode> firstNode;
+        /** Every node, once there is more than one; else null. */
+        private NewNode[] nodes;
+        private int nodeCount;
+        private Set<String> nodeIndex;
         private Optional<String> head = Optional.empty();
-        private final Map<String, BlobRef> checkpoint = new TreeMap<>();
-        private final Map<ContentHash, NewBlob> blobs = new LinkedHashMap<>();
-        private final Set<ContentHash> attached = new HashSet<>();
-        private final List<UsageRecord> usage = new ArrayList<>();
+        private Map<String, BlobRef> checkpoint;
+        private Map<ContentHash, NewBlob> blobs;
+        private Set<ContentHash> attached;
+        private List<UsageRecord> firstUsage;
+        private UsageRecord[] usage;
+        private int usageCount;
         private Optional<String> idempotencyKey = Optional.empty();
 
-        private Builder(OptionalLong expectedRevision) {
+        private Builder(long expectedRevision) {
             this.expectedRevision = expectedRevision;
         }
 
@@ -216,12 +243,67 @@ public final class RuntimeCommit {
          */
         public Builder append(NewNode node) {
             Objects.requireNonNull(node, "node");
-            if (nodes.containsKey(node.nodeId())) {
+            if (containsNode(node.nodeId())) {
                 throw new InvalidRequestException("Duplicate node id " + Ids.quote(node.nodeId())
                         + " in one commit: node ids are unique within a session");
             }
-            nodes.put(node.nodeId(), node);
+            if (nodeCount == 0) {
+                firstNode = List.of(node); // immutable already: build() takes it as it is
+            } else {
+                nodes = store(firstNode.get(0), nodes, nodeCount, node, NewNode[]::new);
+            }
+            nodeCount++;
+            if (nodeIndex != null) {
+                nodeIndex.add(node.nodeId());
+            } else if (nodeCount > SCAN_LIMIT) {
+                nodeIndex = new HashSet<>(nodeCount * 4);
+                for (int i = 0; i < nodeCount; i++) {
+                    nodeIndex.add(node(i).nodeId());
+                }
+            }
             return this;
+        }
+
+        private boolean containsNode(String nodeId) {
+            if (nodeIndex != null) {
+                return nodeIndex.contains(nodeId);
+            }
+            for (int i = 0; i < nodeCount; i++) {
+                if (node(i).nodeId().equals(nodeId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private NewNode node(int i) {
+            return nodes == null ? firstNode.get(i) : nodes[i];
+        }
+
+        /**
+         * An immutable list of the first {@code count} elements: one exact-size copy; for one element
+         * the list {@code single} that the builder made when it was appended, so no copy at all.
+         */
+        static <T> List<T> immutable(List<T> single, T[] array, int count) {
+            return switch (count) {
+                case 0 -> List.of();
+                case 1 -> single;
+                case 2 -> List.of(array[0], array[1]);
+                default -> List.of(Arrays.copyOf(array, count));
+            };
+        }
+
+        /** Stores the element at {@code count} in {@code array} (made or grown as needed), and returns the array. */
+        private static <T> T[] store(T first, T[] array, int count, T element, IntFunction<T[]> make) {
+            T[] a = array;
+            if (a == null) {
+                a = make.apply(4);
+                a[0] = first;
+            } else if (count == a.length) {
+                a = Arrays.copyOf(a, count * 2);
+            }
+            a[count] = element;
+            return a;
         }
 
         /**
@@ -246,7 +328,10 @@ public final class RuntimeCommit {
         public Builder checkpoint(String slot, byte[] bytes) {
             Ids.require("checkpoint slot", slot);
             NewBlob blob = NewBlob.of(Objects.requireNonNull(bytes, "bytes"));
-            blobs.putIfAbsent(blob.hash(), blob);
+            blobs().putIfAbsent(blob.hash(), blob);
+            if (checkpoint == null) {
+                checkpoint = new HashMap<>(4);
+            }
             checkpoint.put(slot, new BlobRef(blob.hash(), blob.size(), BlobRef.OCTET_STREAM));
             return this;
         }
@@ -264,9 +349,19 @@ public final class RuntimeCommit {
             Objects.requireNonNull(mediaType, "mediaType");
             NewBlob blob = NewBlob.of(bytes);
             BlobRef ref = new BlobRef(blob.hash(), blob.size(), mediaType);
-            blobs.putIfAbsent(blob.hash(), blob);
+            blobs().putIfAbsent(blob.hash(), blob);
+            if (attached == null) {
+                attached = new HashSet<>(4);
+            }
             attached.add(blob.hash());
             return ref;
+        }
+
+        private Map<ContentHash, NewBlob> blobs() {
+            if (blobs == null) {
+                blobs = new LinkedHashMap<>(4);
+            }
+            return blobs;
         }
 
         /**
@@ -278,7 +373,13 @@ public final class RuntimeCommit {
          * @return this builder
          */
         public Builder usage(String nodeId, String model, TokenUsage tokens) {
-            usage.add(new UsageRecord(nodeId, model, tokens));
+            UsageRecord record = new UsageRecord(nodeId, model, tokens);
+            if (usageCount == 0) {
+                firstUsage = List.of(record);
+            } else {
+                usage = store(firstUsage.get(0), usage, usageCount, record, UsageRecord[]::new);
+            }
+            usageCount++;
             return this;
         }
 
@@ -300,10 +401,10 @@ public final class RuntimeCommit {
          * @throws InvalidRequestException if an attached blob is referenced by no node of the commit
          */
         public RuntimeCommit build() {
-            if (!attached.isEmpty()) {
+            if (attached != null) {
                 Set<ContentHash> unreferenced = new HashSet<>(attached);
-                for (NewNode n : nodes.values()) {
-                    for (BlobRef r : n.attachments()) {
+                for (int i = 0; i < nodeCount; i++) {
+                    for (BlobRef r : node(i).attachments()) {
                         unreferenced.remove(r.hash());
                     }
                 }

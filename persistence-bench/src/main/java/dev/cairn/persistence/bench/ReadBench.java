@@ -3,6 +3,11 @@ package dev.cairn.persistence.bench;
 import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionReadScope;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Scenario 5: reading a session of one chain of nodes (each a 200-byte turn with a usage record):
  * {@code loadSession(activePath())} at 1,000 and 10,000 nodes, and {@code activePathTail(50)} at
- * 100,000 nodes. Latency distribution; the session does not change during the trial.
+ * 100,000 nodes, {@code fullGraph()} at 1,000 nodes, and the raw sqlite-jdbc baseline of the
+ * whole-history reads (issue 19): one indexed scan of the same 1,000 nodes' rows, every column read.
+ * Latency distribution; the session does not change during the trial.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -95,6 +102,87 @@ public class ReadBench {
     @Benchmark
     public PersistedSessionRead activePath(PathSession s) {
         return s.store.loadSession(SessionReadScope.activePath()).orElseThrow();
+    }
+
+    /**
+     * @param s the session
+     * @return every live node
+     */
+    @Benchmark
+    public PersistedSessionRead fullGraph(PathSession s) {
+        return s.store.loadSession(SessionReadScope.fullGraph()).orElseThrow();
+    }
+
+    /**
+     * The limit of {@link #activePath} and {@link #fullGraph} on SQLite: the same session's node rows
+     * read with sqlite-jdbc in one scan of the {@code (sid, node_id)} index, every column fetched, no
+     * decoding, no payload check and no usage rows.
+     *
+     * @param s the session's database
+     * @return the rows' payload bytes summed, so the reads cannot be skipped
+     * @throws SQLException if the read fails
+     */
+    @Benchmark
+    public long rawScan(RawSession s) throws SQLException {
+        long sum = 0;
+        s.scan.setLong(1, s.sid);
+        try (ResultSet rs = s.scan.executeQuery()) {
+            while (rs.next()) {
+                sum += rs.getLong(1) + rs.getString(2).length() + rs.getLong(3) + rs.getString(4).length() + rs.getInt(5)
+                        + rs.getBytes(6).length + rs.getLong(7) + rs.getBytes(8).length + rs.getLong(10) + rs.getLong(11)
+                        + rs.getInt(12);
+                byte[] attachments = rs.getBytes(9);
+                sum += attachments == null ? 0 : attachments.length;
+            }
+        }
+        return sum;
+    }
+
+    /** A SQLite session of {@code nodes} nodes, opened with plain sqlite-jdbc for {@link #rawScan}. */
+    @State(Scope.Benchmark)
+    public static class RawSession {
+        /** The length of the session's active path. */
+        @Param({"1000"})
+        public int nodes;
+
+        SessionFixture fixture;
+        Connection connection;
+        PreparedStatement scan;
+        long sid;
+
+        /**
+         * Preloads with the provider (so the file is exactly its own), then opens the file directly.
+         *
+         * @throws SQLException if the database cannot be read
+         */
+        @Setup(Level.Trial)
+        public void open() throws SQLException {
+            fixture = SessionFixture.session(Target.SQLITE_PROCESS_CRASH, nodes);
+            fixture.open();
+            connection = DriverManager.getConnection("jdbc:sqlite:" + fixture.dir().resolve("cairn.db"));
+            try (PreparedStatement ps = connection.prepareStatement("SELECT sid FROM sessions WHERE session_id = ?")) {
+                ps.setString(1, Workload.SESSION);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("no session " + Workload.SESSION);
+                    }
+                    sid = rs.getLong(1);
+                }
+            }
+            scan = connection.prepareStatement("SELECT nid, node_id, parent_nid, kind, codec, payload, payload_size,"
+                    + " payload_hash, attachments, seq, created_at, state FROM nodes WHERE sid = ?");
+        }
+
+        /**
+         * Closes and deletes.
+         *
+         * @throws SQLException if closing fails
+         */
+        @TearDown(Level.Trial)
+        public void close() throws SQLException {
+            connection.close();
+            fixture.close();
+        }
     }
 
     /**

@@ -125,6 +125,11 @@ public final class SessionFixture implements AutoCloseable {
         return factory;
     }
 
+    /** @return the directory of the open factory (SQLite), or null (memory, PostgreSQL) */
+    public Path dir() {
+        return dir;
+    }
+
     /**
      * Opens the preloaded session {@link Workload#SESSION} on the open factory.
      *

@@ -100,9 +100,8 @@ final class Reads {
         long leafNid = s.headNid();
         long leafCk = s.headCk();
         List<Row> rows;
-        boolean path = true;
         if (scope instanceof SessionReadScope.ActivePath) {
-            rows = path(c, leafNid, Long.MAX_VALUE);
+            rows = wholePath(c, s.sid(), leafNid);
         } else if (scope instanceof SessionReadScope.ActivePathTo to) {
             long[] leaf = liveNode(c, s.sid(), to.leafNodeId());
             if (leaf == null) {
@@ -111,15 +110,13 @@ final class Reads {
             }
             leafNid = leaf[0];
             leafCk = leaf[1];
-            rows = path(c, leafNid, Long.MAX_VALUE);
+            rows = wholePath(c, s.sid(), leafNid);
         } else if (scope instanceof SessionReadScope.ActivePathTail tail) {
             rows = path(c, leafNid, tail.n());
         } else if (scope instanceof SessionReadScope.FullGraph) {
             rows = all(c, s.sid(), 0);
-            path = false;
         } else if (scope instanceof SessionReadScope.FullGraphWithTombstones) {
             rows = all(c, s.sid(), 1);
-            path = false;
         } else {
             throw new InvalidRequestException("Unknown read scope " + scope.getClass().getName());
         }
@@ -127,7 +124,8 @@ final class Reads {
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.RESOLVED))) {
             checkpoint = new Checkpoint(Checkpoints.resolved(ps, leafCk));
         }
-        List<UsageEntry> turns = path ? pathTurns(c, leafNid, rows.size()) : allTurns(c, s.sid(), rows);
+        boolean tail = scope instanceof SessionReadScope.ActivePathTail;
+        List<UsageEntry> turns = tail ? pathTurns(c, leafNid, rows.size()) : allTurns(c, s.sid(), rows);
         List<SessionNode> nodes = new ArrayList<>(rows.size());
         for (Row r : rows) {
             nodes.add(r.node());
@@ -152,12 +150,36 @@ final class Reads {
         }
     }
 
+    /** Every node of the session up to a state, in commit order: one scan, parents' ids and order from Java. */
     private List<Row> all(Connection c, long sid, int maxState) throws SQLException {
+        Map<Long, NodeRows.Stored> byNid = scan(c, sid);
+        return decoded(NodeRows.inCommitOrder(byNid, maxState), byNid);
+    }
+
+    /** The whole path from a root to a node: one scan of the session's rows, then a walk up the parents in Java. */
+    private List<Row> wholePath(Connection c, long sid, long leafNid) throws SQLException {
+        if (leafNid == 0) {
+            return List.of();
+        }
+        Map<Long, NodeRows.Stored> byNid = scan(c, sid);
+        return decoded(NodeRows.pathTo(byNid, leafNid), byNid);
+    }
+
+    /** Every node row of the session, every state (a live node's parent may be tombstoned). */
+    private Map<Long, NodeRows.Stored> scan(Connection c, long sid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_NODES))) {
             ps.setLong(1, sid);
-            ps.setInt(2, maxState);
-            return rows(ps);
+            ps.setInt(2, 2);
+            return NodeRows.scan(ps);
         }
+    }
+
+    private static List<Row> decoded(List<NodeRows.Stored> stored, Map<Long, NodeRows.Stored> byNid) {
+        List<Row> out = new ArrayList<>(stored.size());
+        for (NodeRows.Stored r : stored) {
+            out.add(new Row(r.nid(), r.decode(byNid)));
+        }
+        return out;
     }
 
     private List<Row> rows(PreparedStatement ps) throws SQLException {

@@ -100,13 +100,13 @@ public final class Sql {
     public static final String PATH_USAGE = PATH_CTE + "SELECT " + USAGE_COLUMNS + " FROM path"
             + " JOIN ~usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
     /**
-     * Every node of a session up to a state ({@code 0} live, {@code 1} with tombstones), in commit order.
-     * A whole-graph read is proportional to the session anyway, so it finds the rows through the
-     * {@code (sid, node_id)} index and sorts by {@code seq}, rather than keep an index on
-     * {@code (sid, seq)} that every insert would have to write.
+     * Every node of a session up to a state, in no particular order, through the {@code (sid, node_id)}
+     * index: no join, no sort. Column 3 is the parent's {@code nid}; the parent's id, the commit order and
+     * the walk of a whole active path are done in Java ({@code NodeRows}, issue 19). Tails keep {@link #PATH_NODES}.
      */
-    public static final String ALL_NODES = "SELECT " + NODE_COLUMNS + " FROM ~nodes n"
-            + " LEFT JOIN ~nodes p ON p.nid = n.parent_nid WHERE n.sid = ? AND n.state <= ? ORDER BY n.seq";
+    public static final String ALL_NODES = "SELECT n.nid, n.node_id, n.parent_nid, n.kind, n.codec, n.payload,"
+            + " n.payload_size, n.payload_hash, n.attachments, n.seq, n.created_at, n.state FROM ~nodes n"
+            + " WHERE n.sid = ? AND n.state <= ?";
     public static final String ALL_USAGE = "SELECT " + USAGE_COLUMNS + " FROM ~usage u WHERE u.sid = ?"
             + " ORDER BY u.revision, u.pos";
     public static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"

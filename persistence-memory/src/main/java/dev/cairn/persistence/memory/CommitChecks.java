@@ -61,21 +61,20 @@ final class CommitChecks {
     /**
      * Rules 4 to 6 and the ledger's arithmetic.
      *
-     * @return the session's usage total after the commit
      * @throws InvalidRequestException for the first rule the commit breaks
      */
-    static TokenUsage requireValid(SessionState session, Map<ContentHash, byte[]> storedBlobs, RuntimeCommit commit) {
+    static void requireValid(SessionState session, Map<ContentHash, byte[]> storedBlobs, RuntimeCommit commit) {
         CommitChecks checks = new CommitChecks(session, storedBlobs, commit);
         checks.requireNodes();
         checks.requireHead();
         checks.requireBlobs();
-        return checks.requireUsage();
+        checks.requireUsage();
     }
 
     private void requireNodes() {
         for (int i = 0, n = nodes.size(); i < n; i++) {
             NewNode node = nodes.get(i);
-            Node taken = session.byId.get(node.nodeId());
+            Node taken = session.node(node.nodeId());
             if (taken != null) {
                 throw new InvalidRequestException("Node id " + Ids.quote(node.nodeId()) + " is already used in session "
                         + Ids.quote(session.id) + " by a " + stateName(taken) + " node: node ids are unique within"
@@ -89,7 +88,7 @@ final class CommitChecks {
     }
 
     private void requireParent(NewNode node, String parentId, int position) {
-        Node stored = session.byId.get(parentId);
+        Node stored = session.node(parentId);
         if (stored != null) {
             if (!stored.isLive()) {
                 throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
@@ -156,9 +155,16 @@ final class CommitChecks {
         }
     }
 
-    private TokenUsage requireUsage() {
+    private void requireUsage() {
         List<UsageRecord> usage = commit.usage();
-        TokenUsage total = session.total;
+        if (usage.isEmpty()) {
+            return;
+        }
+        long[] t = session.total;
+        long in = t[0];
+        long out = t[1];
+        long cached = t[2];
+        long reasoning = t[3];
         for (int i = 0, n = usage.size(); i < n; i++) {
             UsageRecord u = usage.get(i);
             if (!isLiveOrNew(u.nodeId())) {
@@ -167,17 +173,20 @@ final class CommitChecks {
                         + ": usage belongs to a live node, stored or appended in the commit");
             }
             try {
-                total = total.plus(u.usage());
+                TokenUsage add = u.usage();
+                in = Math.addExact(in, add.inputTokens());
+                out = Math.addExact(out, add.outputTokens());
+                cached = Math.addExact(cached, add.cachedInputTokens());
+                reasoning = Math.addExact(reasoning, add.reasoningTokens());
             } catch (ArithmeticException e) {
                 throw new InvalidRequestException("Usage of node " + Ids.quote(u.nodeId())
                         + " would overflow the session's token totals (over " + Long.MAX_VALUE + ")");
             }
         }
-        return total;
     }
 
     private boolean isLiveOrNew(String nodeId) {
-        Node stored = session.byId.get(nodeId);
+        Node stored = session.node(nodeId);
         return stored != null ? stored.isLive() : indexOfNew(nodeId) >= 0;
     }
 

@@ -9,8 +9,6 @@ import dev.cairn.persistence.RevisionConflictException;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.StorePolicy;
-import dev.cairn.persistence.TokenUsage;
-import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageRecord;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +47,7 @@ final class Committer {
         if (expected.isPresent() && expected.getAsLong() != s.revision) {
             throw new RevisionConflictException(s.id, expected.getAsLong(), s.revision);
         }
-        TokenUsage totalAfter = CommitChecks.requireValid(s, blobs, commit);
+        CommitChecks.requireValid(s, blobs, commit);
 
         // Nothing below throws.
         Instant now = Times.now();
@@ -59,7 +57,7 @@ final class Committer {
         List<NewNode> nodes = commit.nodes();
         for (int i = 0, n = nodes.size(); i < n; i++) {
             NewNode source = nodes.get(i);
-            Node parent = source.parentNodeId().isPresent() ? s.byId.get(source.parentNodeId().get()) : null;
+            Node parent = source.parentNodeId().isPresent() ? s.node(source.parentNodeId().get()) : null;
             s.add(new Node(source, parent, s.nextSeq++, now));
             List<BlobRef> refs = source.attachments();
             for (int j = 0, m = refs.size(); j < m; j++) {
@@ -68,7 +66,7 @@ final class Committer {
         }
         if (commit.head().isPresent()) {
             s.headId = commit.head();
-            s.head = s.byId.get(s.headId.get());
+            s.head = s.node(s.headId.get());
         }
         if (!commit.checkpoint().isEmpty()) {
             Node at = s.head;
@@ -85,11 +83,9 @@ final class Committer {
         if (!usage.isEmpty()) {
             for (int i = 0, n = usage.size(); i < n; i++) {
                 UsageRecord u = usage.get(i);
-                UsageEntry entry = new UsageEntry(revision, u.nodeId(), u.model(), u.usage(), now);
-                s.byId.get(u.nodeId()).addTurn(new Turn(s.nextTurn++, entry));
-                s.byModel.merge(u.model(), u.usage(), TokenUsage::plus);
+                s.node(u.nodeId()).addTurn(new Turn(s.nextTurn++, revision, u, now));
+                s.addUsage(u.model(), u.usage());
             }
-            s.total = totalAfter;
         }
         s.revision = revision;
         RuntimeCommitResult result = new RuntimeCommitResult(revision, s.headId, now, s.resolve(s.head), false);

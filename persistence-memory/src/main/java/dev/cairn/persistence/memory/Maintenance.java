@@ -70,15 +70,17 @@ final class Maintenance {
                 for (int i = 0; i < s.size; i++) {
                     Node node = s.nodes[i];
                     if (node.state == Node.DETACHED) {
-                        s.byId.remove(node.id, node);
                         removed++;
                         bytes += node.payloadSize();
                     } else {
                         s.nodes[kept++] = node;
                     }
                 }
-                Arrays.fill(s.nodes, kept, s.size, null);
-                s.size = kept;
+                if (kept < s.size) {
+                    Arrays.fill(s.nodes, kept, s.size, null);
+                    s.size = kept;
+                    s.reindex();
+                }
             }
             LOG.debug("vacuum of {}: removed {} detached nodes ({} payload bytes)", backend.location, removed, bytes);
             return new VacuumReport(removed, bytes);

@@ -50,8 +50,8 @@ final class Node {
     /** The checkpoint resolved at this node, valid while {@link #resolvedEpoch} is the session's. */
     Checkpoint resolved;
     long resolvedEpoch = -1;
-    /** Usage entries recorded for this node; null when none. */
-    Turn[] turns;
+    /** Usage entries recorded for this node: null when none, a {@link Turn} for one, a {@code Turn[]} for more. */
+    Object turns;
 
     Node(NewNode source, Node parent, long seq, Instant createdAt) {
         this.id = source.nodeId();
@@ -132,13 +132,26 @@ final class Node {
     }
 
     void addTurn(Turn turn) {
-        Turn[] t = turns;
+        Object t = turns;
         if (t == null) {
-            turns = new Turn[] {turn};
+            turns = turn;
+        } else if (t instanceof Turn one) {
+            turns = new Turn[] {one, turn};
         } else {
-            Turn[] grown = Arrays.copyOf(t, t.length + 1);
-            grown[t.length] = turn;
+            Turn[] many = (Turn[]) t;
+            Turn[] grown = Arrays.copyOf(many, many.length + 1);
+            grown[many.length] = turn;
             turns = grown;
+        }
+    }
+
+    /** Adds this node's usage entries to {@code sink}. */
+    void collectTurns(List<Turn> sink) {
+        Object t = turns;
+        if (t instanceof Turn one) {
+            sink.add(one);
+        } else if (t != null) {
+            sink.addAll(Arrays.asList((Turn[]) t));
         }
     }
 

@@ -48,7 +48,7 @@ final class Reads {
         for (int i = 0, n = nodes.size(); i < n; i++) {
             views.add(nodes.get(i).readView());
         }
-        UsageLedger usage = new UsageLedger(s.total, s.byModel, turns(nodes));
+        UsageLedger usage = new UsageLedger(s.totalUsage(), s.modelTotals(), turns(nodes));
         return new PersistedSessionRead(s.meta, new SessionHead(s.headId, s.revision), views, s.resolve(leaf), usage);
     }
 
@@ -82,12 +82,12 @@ final class Reads {
     private static List<UsageEntry> turns(List<Node> nodes) {
         List<Turn> found = null;
         for (int i = 0, n = nodes.size(); i < n; i++) {
-            Turn[] t = nodes.get(i).turns;
-            if (t != null) {
+            Node node = nodes.get(i);
+            if (node.turns != null) {
                 if (found == null) {
                     found = new ArrayList<>();
                 }
-                found.addAll(Arrays.asList(t));
+                node.collectTurns(found);
             }
         }
         if (found == null) {

@@ -38,7 +38,7 @@ final class SessionState {
     Node[] nodes = new Node[16];
     int size;
     /** Live, tombstoned and detached nodes by id: ids stay taken until vacuum. */
-    final HashMap<String, Node> byId = new HashMap<>();
+    private final NodeIndex byId = new NodeIndex();
     long nextSeq = 1;
 
     /** Raised when slots change at a node that may have descendants; stales every cached checkpoint. */
@@ -46,8 +46,10 @@ final class SessionState {
     /** Reused by {@link #resolve}; shrunk again after a walk up a very deep path. */
     private Node[] scratch = new Node[SCRATCH];
 
-    TokenUsage total = TokenUsage.ZERO;
-    final TreeMap<String, TokenUsage> byModel = new TreeMap<>();
+    /** The session's usage total, the four counts of {@link TokenUsage}, added in place by each commit. */
+    final long[] total = new long[4];
+    /** Per model, the same four counts (they never exceed {@link #total}'s). */
+    final TreeMap<String, long[]> byModel = new TreeMap<>();
     long nextTurn;
 
     /** The blobs {@link #references} answers for; rebuilt from the nodes when {@link #refsStale}. */
@@ -66,8 +68,8 @@ final class SessionState {
         if (size == nodes.length) {
             nodes = Arrays.copyOf(nodes, size * 2);
         }
+        byId.add(node.id, size);
         nodes[size++] = node;
-        byId.put(node.id, node);
         if (!refsStale) {
             node.forEachBlob(refs::add);
         }
@@ -106,9 +108,44 @@ final class SessionState {
         return refs.contains(hash);
     }
 
+    /** @return the node with this id, live, tombstoned or detached, or null */
+    Node node(String nodeId) {
+        return byId.get(nodes, nodeId);
+    }
+
+    /** Indexes the nodes again after vacuum removed some and moved the rest. */
+    void reindex() {
+        byId.rebuild(nodes, size);
+    }
+
+    /** Adds a usage record's counts to the totals; the commit's checks ruled out an overflow. */
+    void addUsage(String model, TokenUsage u) {
+        add(total, u);
+        add(byModel.computeIfAbsent(model, m -> new long[4]), u);
+    }
+
+    private static void add(long[] t, TokenUsage u) {
+        t[0] += u.inputTokens();
+        t[1] += u.outputTokens();
+        t[2] += u.cachedInputTokens();
+        t[3] += u.reasoningTokens();
+    }
+
+    /** @return the session's usage total */
+    TokenUsage totalUsage() {
+        return new TokenUsage(total[0], total[1], total[2], total[3]);
+    }
+
+    /** @return the per-model totals as the ledger reports them */
+    Map<String, TokenUsage> modelTotals() {
+        Map<String, TokenUsage> out = new TreeMap<>();
+        byModel.forEach((m, t) -> out.put(m, new TokenUsage(t[0], t[1], t[2], t[3])));
+        return out;
+    }
+
     /** @return the live node with this id, or null */
     Node live(String nodeId) {
-        Node n = byId.get(nodeId);
+        Node n = byId.get(nodes, nodeId);
         return n != null && n.isLive() ? n : null;
     }
 
@@ -170,6 +207,7 @@ final class SessionState {
         headId = Optional.empty();
         keys = null;
         byModel.clear();
+        Arrays.fill(total, 0);
         refs.clear();
     }
 

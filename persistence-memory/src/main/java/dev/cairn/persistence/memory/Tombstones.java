@@ -23,7 +23,7 @@ final class Tombstones {
         List<Node> targets = new ArrayList<>(nodeIds.size());
         for (String id : nodeIds) {
             Ids.require("node id to tombstone", Objects.requireNonNull(id, "nodeIds element"));
-            Node node = s.byId.get(id);
+            Node node = s.node(id);
             if (node == null || node.state == Node.DETACHED) {
                 throw new InvalidRequestException("Cannot tombstone " + Ids.quote(id) + ": it is "
                         + (node == null ? "not a node" : "a detached node") + " of session " + Ids.quote(s.id)

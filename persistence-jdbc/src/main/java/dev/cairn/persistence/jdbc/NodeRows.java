@@ -1,0 +1,125 @@
+package dev.cairn.persistence.jdbc;
+
+import dev.cairn.persistence.ContentHash;
+import dev.cairn.persistence.Ids;
+import dev.cairn.persistence.NodeKind;
+import dev.cairn.persistence.SessionNode;
+import dev.cairn.persistence.StoreCorruptedException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Whole-history reads of the durable providers (issue 19): the session's node rows come from one
+ * indexed scan, with no join and no sort in the database; the parent's id, the commit order and the
+ * walk from a leaf up to its root are done here, and only the rows a read returns are decoded (and
+ * their payloads checked).
+ *
+ * <p>The scan's columns, in order: {@code nid, node_id, parent_nid, kind, codec, payload,
+ * payload_size, payload_hash, attachments, seq, created_at, state} ({@code parent_nid} NULL for a root).
+ */
+final class NodeRows {
+    private NodeRows() {
+    }
+
+    /**
+     * A node row as stored, not yet decoded.
+     *
+     * @param nid the row's key
+     * @param nodeId the node's id
+     * @param parentNid the parent's row key, 0 for a root
+     * @param kind the kind's name
+     * @param codec the payload's codec
+     * @param payload the stored payload bytes
+     * @param payloadSize the payload's decoded size
+     * @param digest the payload's SHA-256
+     * @param attachments the encoded attachment references, or null
+     * @param seq the node's seq
+     * @param createdAt nanoseconds since the epoch
+     * @param state 0 live, 1 tombstoned, 2 detached
+     */
+    public record Stored(long nid, String nodeId, long parentNid, String kind, int codec, byte[] payload,
+                         long payloadSize, byte[] digest, byte[] attachments, long seq, long createdAt, int state) {
+        /**
+         * Decodes the row, verifying its payload.
+         *
+         * @param byNid the scanned rows, for the parent's id
+         * @return the node as a read returns it
+         */
+        public SessionNode decode(Map<Long, Stored> byNid) {
+            Stored parent = parentNid == 0 ? null : byNid.get(parentNid);
+            String what = "the payload of node " + Ids.quote(nodeId);
+            byte[] bytes = Codec.decode(codec, payload, payloadSize, digest, what);
+            return new SessionNode(nodeId, Optional.ofNullable(parent).map(Stored::nodeId), NodeKind.of(kind), bytes,
+                    Encoding.decodeRefs(attachments, "node " + Ids.quote(nodeId)), seq, Times.fromNanos(createdAt),
+                    state == 1, ContentHash.ofDigest(digest));
+        }
+    }
+
+    /**
+     * Runs a bound scan.
+     *
+     * @param ps the scan, its parameters set
+     * @return the rows by {@code nid}
+     * @throws SQLException if the read fails
+     */
+    public static Map<Long, Stored> scan(PreparedStatement ps) throws SQLException {
+        Map<Long, Stored> out = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Stored r = new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
+                        rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
+                        rs.getInt(12));
+                out.put(r.nid(), r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param byNid the scanned rows
+     * @param maxState the highest state to keep (0 live, 1 with tombstones)
+     * @return the rows up to that state, in commit order
+     */
+    public static List<Stored> inCommitOrder(Map<Long, Stored> byNid, int maxState) {
+        List<Stored> out = new ArrayList<>(byNid.size());
+        for (Stored r : byNid.values()) {
+            if (r.state() <= maxState) {
+                out.add(r);
+            }
+        }
+        out.sort(Comparator.comparingLong(Stored::seq));
+        return out;
+    }
+
+    /**
+     * @param byNid the scanned rows (every state: a live node's parent may be tombstoned)
+     * @param leafNid the leaf's row key
+     * @return the path from a root to the leaf, root first; empty if the leaf was not scanned
+     * @throws StoreCorruptedException if a parent on the path is not a row of the session
+     */
+    public static List<Stored> pathTo(Map<Long, Stored> byNid, long leafNid) {
+        List<Stored> up = new ArrayList<>();
+        for (Stored r = byNid.get(leafNid); r != null; r = r.parentNid() == 0 ? null : byNid.get(r.parentNid())) {
+            if (r.parentNid() != 0 && !byNid.containsKey(r.parentNid())) {
+                throw new StoreCorruptedException("Node " + Ids.quote(r.nodeId())
+                        + " names a parent that is not a node of its session");
+            }
+            up.add(r);
+            if (up.size() > byNid.size()) {
+                throw new StoreCorruptedException("The parents of node " + Ids.quote(r.nodeId()) + " form a cycle");
+            }
+        }
+        List<Stored> out = new ArrayList<>(up.size());
+        for (int i = up.size() - 1; i >= 0; i--) {
+            out.add(up.get(i));
+        }
+        return out;
+    }
+}
