@@ -114,8 +114,6 @@ function render(sourceTitle, usage) {
   const meta = [c.owner, c.model, 'revision ' + state.revision, c.turns + ' turns', c.tokens + ' tokens'];
   if (c.forkedFrom) meta.push('forked from ' + (sourceTitle || c.forkedFrom));
   $('chat-meta').textContent = meta.join(' · ');
-  $('messages').replaceChildren(...activePath().map(messageItem));
-  $('composer').hidden = false;
   const ms = renderTree($('tree'), {
     nodes: state.nodes, head: state.head, forkedAt: c.forkedAt, forkedFrom: c.forkedFrom,
     forkedFromTitle: sourceTitle,
@@ -124,6 +122,8 @@ function render(sourceTitle, usage) {
   $('tree').dataset.nodes = String(state.nodes.length);
   $('tree-info').textContent = state.nodes.length + ' nodes, ' + activePath().length + ' on the active path'
     + ' (rendered in ' + Math.round(ms) + ' ms)';
+  $('messages').replaceChildren(...activePath().map(messageItem));
+  $('composer').hidden = false;
   renderUsage($('usage'), usage);
   showSelection();
   for (const a of document.querySelectorAll('#chat-list li')) {

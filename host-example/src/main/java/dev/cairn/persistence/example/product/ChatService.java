@@ -171,11 +171,11 @@ public final class ChatService {
 
     /**
      * @param chatId the chat
-     * @return its token ledger
+     * @return its token ledger, with the entries of every live node (abandoned branches too) as turns
      */
     public UsageLedger usage(String chatId) {
         row(chatId);
-        return withSession(chatId, AgentSession::usage);
+        return withSession(chatId, s -> s.usage(SessionReadScope.fullGraph()));
     }
 
     /**
