@@ -59,6 +59,6 @@ export function renderUsage(host, usage) {
       el('tr', { class: 'total' }, el('th', { scope: 'row', text: 'all' }), el('td', { text: usage.total.inputTokens }),
         el('td', { text: usage.total.outputTokens }), el('td', { text: usage.total.totalTokens }))));
   host.replaceChildren(
-    el('p', { class: 'muted', text: usage.turnCount + ' turns ever committed; the last ' + turns.length + ' per turn:' }),
+    el('p', { class: 'muted', text: usage.turnCount + (usage.turnCount === 1 ? ' turn' : ' turns') + ' in the session\'s nodes; the last ' + turns.length + ', tokens per turn:' }),
     el('div', { class: 'chart-wrap' }, chart), table);
 }
