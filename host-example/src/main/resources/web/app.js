@@ -262,6 +262,7 @@ function start() {
   $('more-chats').addEventListener('click', () => loadChats(false));
   $('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
   window.addEventListener('hashchange', () => {
+    $('notice').hidden = true;
     const id = chatIdFromHash();
     if (id) openChat(id); else showEmpty();
   });

@@ -75,7 +75,9 @@ class PageBrowserTest {
                 String.valueOf(port)), Map.of());
     }
 
+    /** Loads the page afresh (not only a new hash) with the query and the chat. */
     private static void open(String query, String chatId) {
+        driver.get("about:blank");
         driver.get(service.uri() + "/" + query + (chatId == null ? "" : "#chat=" + chatId));
         Browser.waitFor("the page to start", () -> "true".equals(driver.findElement(By.tagName("body"))
                 .getDomAttribute("data-ready")));
