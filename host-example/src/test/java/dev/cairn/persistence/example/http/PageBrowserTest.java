@@ -26,11 +26,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -52,12 +55,24 @@ class PageBrowserTest {
     private static Browser browser;
     private static ChromeDriver driver;
 
+    private static String missing;
+
     @BeforeAll
     static void start() {
-        browser = Browser.start();
+        try {
+            browser = Browser.start();
+        } catch (TestAbortedException e) {
+            missing = e.getMessage(); // each test is reported skipped with the reason
+            return;
+        }
         driver = browser.driver();
         service = startService(0);
         api = new Api(service.uri());
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        Assumptions.assumeTrue(missing == null, missing);
     }
 
     @AfterAll
