@@ -75,7 +75,7 @@ public final class Main {
         out.println("Cairn example agent service: " + url);
         out.println("  store " + service.store() + ", chats table " + service.chatsTable() + ", model "
                 + service.modelName());
-        out.println("Try:");
+        out.println("Open " + url + "/ in a browser, or try:");
         out.println("  curl -s -X POST " + url + "/api/chats -H 'Content-Type: application/json' -d '{\"title\":\"demo\"}'");
         out.println("  curl -s -X POST " + url + "/api/chats/CHAT_ID/messages -H 'Content-Type: application/json'"
                 + " -d '{\"text\":\"what is 12*(3+4)?\"}'");

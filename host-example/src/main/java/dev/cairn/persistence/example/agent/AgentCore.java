@@ -1,6 +1,7 @@
 package dev.cairn.persistence.example.agent;
 
 import dev.cairn.persistence.ForkRequest;
+import dev.cairn.persistence.RuntimePersistence;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.SessionStores;
 import dev.cairn.persistence.StorePolicy;
@@ -44,6 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code toolTimeout} (10 s) and returns at most {@code maxToolResultBytes} (16 KiB) of JSON.
  */
 public final class AgentCore implements AutoCloseable {
+    /** The session attribute of a fork that names the node it was forked at. */
+    public static final String FORKED_AT = "forkedAt";
     private static final int LOCK_STRIPES = 64;
 
     private final SessionStoreFactory factory;
@@ -111,7 +114,7 @@ public final class AgentCore implements AutoCloseable {
 
     /**
      * Forks a chat at a node: the new chat has the source's path up to the node, its checkpoints and
-     * metadata, and an empty ledger.
+     * metadata (with attribute {@value #FORKED_AT} naming the fork node), and an empty ledger.
      *
      * @param sourceChatId the chat to fork
      * @param atNodeId the node the fork's head starts at
@@ -119,8 +122,14 @@ public final class AgentCore implements AutoCloseable {
      * @return the new chat, open
      */
     public AgentSession fork(String sourceChatId, String atNodeId, String newChatId) {
-        return new AgentSession(this, factory.forkSession(
-                new ForkRequest(sourceChatId, atNodeId, newChatId, storePolicy)));
+        RuntimePersistence store = factory.forkSession(new ForkRequest(sourceChatId, atNodeId, newChatId, storePolicy));
+        try {
+            store.loadSessionMeta().ifPresent(m -> store.saveSessionMeta(m.withAttribute(FORKED_AT, atNodeId)));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new AgentSession(this, store);
     }
 
     /**

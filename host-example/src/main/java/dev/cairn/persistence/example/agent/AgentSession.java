@@ -128,6 +128,14 @@ public final class AgentSession implements AutoCloseable {
         return load(SessionReadScope.activePathTail(1)).usage();
     }
 
+    /**
+     * @param scope the nodes whose ledger entries {@link UsageLedger#turns()} lists
+     * @return the token ledger: totals over every turn ever committed, entries of the scope's nodes
+     */
+    public UsageLedger usage(SessionReadScope scope) {
+        return load(scope).usage();
+    }
+
     /** @return the session's metadata */
     public SessionMeta meta() {
         return store.loadSessionMeta().orElseThrow(() -> new SessionNotFoundException(chatId()));

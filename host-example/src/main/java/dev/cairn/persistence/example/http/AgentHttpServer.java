@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP service on Javalin (embedded Jetty). Routes:
  *
  * <pre>
+ * GET    /                                                             the web page (StaticPages)
+ * GET    /static/{file}                                                its scripts, style sheet, icon
  * GET    /health
  * POST   /api/chats                      {"title"?, "owner"?}            201 chat
  * GET    /api/chats?owner=&amp;limit=&amp;cursor=                            the resume picker
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * GET    /api/chats/{id}/transcript?scope=active|full
  * POST   /api/chats/{id}/rewind          {"nodeId", "expectedRevision"?}
  * POST   /api/chats/{id}/fork            {"nodeId"?, "title"?}           201 chat
- * GET    /api/chats/{id}/usage
+ * GET    /api/chats/{id}/usage?turns=N   tokens in total, by model, and per turn (the last N)
  * </pre>
  *
  * <p>Every answer, errors included (those Jetty writes itself too), is JSON ending with a newline;
@@ -84,6 +86,7 @@ public final class AgentHttpServer implements AutoCloseable {
         });
         ChatHandlers h = new ChatHandlers(chats, settings, json, turnWorkers);
         RequestGuard guard = new RequestGuard(settings);
+        StaticPages pages = StaticPages.load();
         Semaphore permits = new Semaphore(limits.maxConcurrentRequests());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -103,6 +106,8 @@ public final class AgentHttpServer implements AutoCloseable {
             });
             cfg.router.apiBuilder(() -> {
                 before(guard::check);
+                get("/", pages::index);
+                get("/static/{file}", pages::file);
                 get("/health", ctx -> h.health(ctx, limits.maxConcurrentRequests() - permits.availablePermits()));
                 path("/api/chats", () -> {
                     post(limited(permits, h::create));

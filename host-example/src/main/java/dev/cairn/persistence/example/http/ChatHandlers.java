@@ -20,6 +20,7 @@ final class ChatHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(ChatHandlers.class);
     private static final int MAX_TITLE = 200;
     private static final int MAX_PAGE = 100;
+    private static final int MAX_USAGE_TURNS = 500;
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
@@ -52,18 +53,7 @@ final class ChatHandlers {
     }
 
     void list(Context ctx) {
-        int limit = 20;
-        String raw = ctx.queryParam("limit");
-        if (raw != null) {
-            try {
-                limit = Integer.parseInt(raw);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_PAGE) {
-                throw new ApiException(400, "bad_request", "limit must be 1 to " + MAX_PAGE);
-            }
-        }
+        int limit = intParam(ctx, "limit", 20, MAX_PAGE);
         ctx.json(Views.ChatList.of(chats.list(Optional.ofNullable(ctx.queryParam("owner")), limit,
                 Optional.ofNullable(ctx.queryParam("cursor")))));
     }
@@ -145,7 +135,26 @@ final class ChatHandlers {
 
     void usage(Context ctx) {
         String chatId = chatId(ctx);
-        ctx.json(Views.ChatUsage.of(chatId, chats.usage(chatId)));
+        int turns = intParam(ctx, "turns", 50, MAX_USAGE_TURNS);
+        ctx.json(Views.ChatUsage.of(chatId, chats.usage(chatId), turns));
+    }
+
+    /** @return the query parameter as 1 to max, the default when absent; else 400 */
+    private static int intParam(Context ctx, String name, int absent, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return absent;
+        }
+        int v;
+        try {
+            v = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            v = -1;
+        }
+        if (v < 1 || v > max) {
+            throw new ApiException(400, "bad_request", name + " must be 1 to " + max);
+        }
+        return v;
     }
 
     private static boolean wantsStream(Context ctx) {

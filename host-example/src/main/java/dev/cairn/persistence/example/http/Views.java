@@ -3,12 +3,14 @@ package dev.cairn.persistence.example.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.persistence.SessionHead;
 import dev.cairn.persistence.TokenUsage;
+import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
 import dev.cairn.persistence.example.agent.Transcript;
 import dev.cairn.persistence.example.agent.TranscriptNode;
 import dev.cairn.persistence.example.agent.TurnResult;
 import dev.cairn.persistence.example.product.ChatPage;
 import dev.cairn.persistence.example.product.ChatSummary;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +33,14 @@ public final class Views {
      * @param head the head node, or null
      * @param revision the session revision
      * @param forkedFrom the source chat of a fork, or null
+     * @param forkedAt the node of the source a fork was forked at, or null
      */
     public record Chat(String id, String title, String owner, String model, String createdAt, int turns, long tokens,
-                       String head, long revision, String forkedFrom) {
+                       String head, long revision, String forkedFrom, String forkedAt) {
         static Chat of(ChatSummary s) {
             return new Chat(s.chat().chatId(), s.chat().title(), s.chat().owner(), s.model(),
                     s.chat().createdAt().toString(), s.chat().turns(), s.tokens(), s.head().nodeId().orElse(null),
-                    s.head().revision(), s.chat().forkedFrom().orElse(null));
+                    s.head().revision(), s.chat().forkedFrom().orElse(null), s.forkedAt().orElse(null));
         }
     }
 
@@ -109,12 +112,53 @@ public final class Views {
      * @param chatId the chat
      * @param total every turn ever committed
      * @param byModel the same by model
+     * @param turnCount how many turns the ledger holds
+     * @param turns the last turns, oldest first (at most {@code ?turns=N}); a turn's model calls summed
      */
-    public record ChatUsage(String chatId, Usage total, Map<String, Usage> byModel) {
-        static ChatUsage of(String chatId, UsageLedger l) {
+    public record ChatUsage(String chatId, Usage total, Map<String, Usage> byModel, int turnCount,
+                            List<TurnUsage> turns) {
+        static ChatUsage of(String chatId, UsageLedger l, int lastTurns) {
             Map<String, Usage> by = new LinkedHashMap<>();
             l.byModel().forEach((m, u) -> by.put(m, Usage.of(u)));
-            return new ChatUsage(chatId, Usage.of(l.total()), by);
+            List<TurnUsage> all = TurnUsage.group(l.turns());
+            return new ChatUsage(chatId, Usage.of(l.total()), by, all.size(),
+                    all.subList(Math.max(0, all.size() - lastTurns), all.size()));
+        }
+    }
+
+    /**
+     * The tokens of one turn: its model calls (ledger entries of nodes {@code <turnId>-a<step>}) summed.
+     *
+     * @param turnId the turn
+     * @param model the model of its last call
+     * @param calls how many model calls it made
+     * @param recordedAt when its last call was recorded
+     * @param usage its tokens
+     */
+    public record TurnUsage(String turnId, String model, int calls, String recordedAt, Usage usage) {
+        static List<TurnUsage> group(List<UsageEntry> entries) {
+            List<TurnUsage> out = new ArrayList<>();
+            String turn = null;
+            TokenUsage sum = TokenUsage.ZERO;
+            UsageEntry last = null;
+            int calls = 0;
+            for (UsageEntry e : entries) {
+                int dash = e.nodeId().lastIndexOf('-');
+                String id = dash > 0 ? e.nodeId().substring(0, dash) : e.nodeId();
+                if (!id.equals(turn) && last != null) {
+                    out.add(new TurnUsage(turn, last.model(), calls, last.recordedAt().toString(), Usage.of(sum)));
+                    sum = TokenUsage.ZERO;
+                    calls = 0;
+                }
+                turn = id;
+                sum = sum.plus(e.usage());
+                last = e;
+                calls++;
+            }
+            if (last != null) {
+                out.add(new TurnUsage(turn, last.model(), calls, last.recordedAt().toString(), Usage.of(sum)));
+            }
+            return out;
         }
     }
 

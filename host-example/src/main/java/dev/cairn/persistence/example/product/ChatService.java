@@ -4,7 +4,6 @@ import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.SessionHead;
-import dev.cairn.persistence.SessionMeta;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.UsageLedger;
 import dev.cairn.persistence.example.agent.AgentCore;
@@ -78,7 +77,7 @@ public final class ChatService {
                     Optional.empty());
             directory.insert(row);
             LOG.info("Created chat {}", chatId);
-            return new ChatSummary(row, s.meta().model(), 0, s.head());
+            return ChatSummary.of(row, s.meta(), 0, s.head());
         }
     }
 
@@ -100,8 +99,8 @@ public final class ChatService {
             core.factory().openExisting(row.chatId()).ifPresentOrElse(store -> {
                 try (store) {
                     store.loadSession(SessionReadScope.activePathTail(1)).ifPresent(read ->
-                            out.add(new ChatSummary(row, store.loadSessionMeta().map(SessionMeta::model).orElse(""),
-                                    read.usage().total().totalTokens(), read.head())));
+                            store.loadSessionMeta().ifPresent(meta -> out.add(ChatSummary.of(row, meta,
+                                    read.usage().total().totalTokens(), read.head()))));
                 }
             }, () -> LOG.debug("Chat {} has no session; skipped", row.chatId()));
         }
@@ -139,7 +138,7 @@ public final class ChatService {
         ChatRecord row = row(chatId);
         return withSession(chatId, s -> {
             UsageLedger usage = s.usage();
-            return new ChatSummary(row, s.meta().model(), usage.total().totalTokens(), s.head());
+            return ChatSummary.of(row, s.meta(), usage.total().totalTokens(), s.head());
         });
     }
 
@@ -172,11 +171,11 @@ public final class ChatService {
 
     /**
      * @param chatId the chat
-     * @return its token ledger
+     * @return its token ledger, with the entries of every live node (abandoned branches too) as turns
      */
     public UsageLedger usage(String chatId) {
         row(chatId);
-        return withSession(chatId, AgentSession::usage);
+        return withSession(chatId, s -> s.usage(SessionReadScope.fullGraph()));
     }
 
     /**
@@ -213,7 +212,7 @@ public final class ChatService {
             directory.insert(row);
             LOG.info("Forked chat {} at {} into {}", chatId, at, newId);
             row = recount(newId).orElse(row);
-            return new ChatSummary(row, fork.meta().model(), fork.usage().total().totalTokens(), fork.head());
+            return ChatSummary.of(row, fork.meta(), fork.usage().total().totalTokens(), fork.head());
         }
     }
 
