@@ -615,12 +615,7 @@ public final class Report {
                 Optional<Result> big = find("AdapterBench.update", Map.of("target", t, "adapter", a, "history", "10000"));
                 Optional<Result> small = find("AdapterBench.update", Map.of("target", t, "adapter", a, "history", "100"));
                 Optional<Result> bare = find("AdapterBench.update", Map.of("target", t, "adapter", "bare", "history", "10000"));
-                verdict(t + ": " + a + " window update ≤ 2 × a bare commit (p50, 10,000 messages)",
-                        big.flatMap(x -> bare.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
-                        v -> v <= 2.0, v -> String.format(Locale.ROOT, "%.2f ×", v));
-                verdict(t + ": " + a + " cost flat in the history (p50 at 10,000 ÷ at 100 ≤ 1.3)",
-                        big.flatMap(x -> small.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
-                        v -> v <= 1.3, v -> String.format(Locale.ROOT, "%.2f", v));
+                adapterVerdicts(t + ": " + a + " window update", "10,000 messages", big, small, bare);
             }
         }
         md.append('\n');
@@ -659,20 +654,28 @@ public final class Report {
             Optional<Result> bare = eventAdapter(t, "bare", "10000");
             Optional<Result> slot = eventAdapter(t, "bare-slot", "10000");
             info(t + ": bare commit with a checkpoint slot ÷ bare commit (p50, 10,000)",
-                    slot.flatMap(x -> bare.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
+                    ratioP50(slot, bare),
                     v -> String.format(Locale.ROOT, "%.2f ×", v));
             for (String a : adapters) {
                 Optional<Result> big = eventAdapter(t, a, "10000");
                 Optional<Result> small = eventAdapter(t, a, "100");
-                verdict(t + ": " + a + " ≤ 2 × a bare commit (p50, 10,000)",
-                        big.flatMap(x -> bare.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
-                        v -> v <= 2.0, v -> String.format(Locale.ROOT, "%.2f ×", v));
-                verdict(t + ": " + a + " cost flat in the history (p50 at 10,000 ÷ at 100 ≤ 1.3)",
-                        big.flatMap(x -> small.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0"))),
-                        v -> v <= 1.3, v -> String.format(Locale.ROOT, "%.2f", v));
+                adapterVerdicts(t + ": " + a, "10,000", big, small, bare);
             }
         }
         md.append('\n');
+    }
+
+    /** The two verdicts of an adapter: at most 2 × the bare commit at the long history, and flat in the history. */
+    private void adapterVerdicts(String label, String history, Optional<Result> big, Optional<Result> small,
+                                 Optional<Result> bare) {
+        verdict(label + " ≤ 2 × a bare commit (p50, " + history + ")", ratioP50(big, bare),
+                v -> v <= 2.0, v -> String.format(Locale.ROOT, "%.2f ×", v));
+        verdict(label + " cost flat in the history (p50 at 10,000 ÷ at 100 ≤ 1.3)", ratioP50(big, small),
+                v -> v <= 1.3, v -> String.format(Locale.ROOT, "%.2f", v));
+    }
+
+    private static Optional<Double> ratioP50(Optional<Result> a, Optional<Result> b) {
+        return a.flatMap(x -> b.map(y -> x.percentileMicros("50.0") / y.percentileMicros("50.0")));
     }
 
     private Optional<Result> eventAdapter(String target, String adapter, String history) {
@@ -680,8 +683,7 @@ public final class Report {
     }
 
     private static String p50Ratio(Optional<Result> a, Optional<Result> b) {
-        return a.flatMap(x -> b.map(y -> String.format(Locale.ROOT, "%.2f", x.percentileMicros("50.0") / y.percentileMicros("50.0"))))
-                .orElse("n/a");
+        return ratioP50(a, b).map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a");
     }
 
     private void renderNoise(StringBuilder md) {
