@@ -11,6 +11,7 @@ import dev.cairn.persistence.jdbc.CommitApply;
 import dev.cairn.persistence.jdbc.PreparedCommit;
 import dev.cairn.persistence.jdbc.Sql;
 import dev.cairn.persistence.jdbc.SqlDialect;
+import dev.cairn.persistence.jdbc.WriterConnection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,7 +65,7 @@ final class Commits {
 
     /** One commit being applied: the shared rules, with SQLite's blob writes and overflow check. */
     private static final class Apply extends CommitApply {
-        Apply(Database.Tx tx, String sessionId, long sid, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
+        Apply(WriterConnection tx, String sessionId, long sid, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
             super(tx, Sql.COMMITS, Sql.CHECKPOINTS, sessionId, sid, commit, prepared, codec);
         }
 

@@ -8,6 +8,7 @@ import dev.cairn.persistence.jdbc.Catalogue;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.Sql;
 import dev.cairn.persistence.jdbc.SqlDialect;
+import dev.cairn.persistence.jdbc.WriterConnection;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -142,7 +143,7 @@ final class SqliteDialect implements SqlDialect {
     }
 
     /** Checkpoints the WAL into the database file and truncates it; readers may keep part of it. */
-    static void checkpoint(Database.Tx tx) throws SQLException {
+    static void checkpoint(WriterConnection tx) throws SQLException {
         try (var s = tx.connection().createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
             if (rs.next() && rs.getInt(1) != 0) {
                 LOG.debug("WAL checkpoint was partial: readers held part of the log");
@@ -150,7 +151,7 @@ final class SqliteDialect implements SqlDialect {
         }
     }
 
-    private static long pragmaLong(Database.Tx tx, String name) throws SQLException {
+    private static long pragmaLong(WriterConnection tx, String name) throws SQLException {
         try (var s = tx.connection().createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
             return rs.next() ? rs.getLong(1) : 0;
         }
