@@ -8,7 +8,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +18,12 @@ import org.slf4j.LoggerFactory;
  * start when the dialect calls its failure retryable (a deadlock, a serialization failure). Each
  * round trip waits at most the configured network timeout. The connections may come from the
  * store's own pools or from a host's: a host's connection gets its settings (auto-commit, isolation,
- * read-only, network timeout) back before it is returned, and its pools are never closed.
+ * read-only, network timeout) back before it is returned, and its pools are never closed. A dialect
+ * extends it with what its failures mean and what its transaction is.
  *
  * @param <X> the dialect's write transaction
  */
-public final class Transactions<X extends CachedStatements> implements AutoCloseable {
+public abstract class Transactions<X extends CachedStatements> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
     /** {@link Connection#setNetworkTimeout} wants an executor; drivers that honour the timeout do not use it. */
     private static final Executor DIRECT = Runnable::run;
@@ -38,27 +38,6 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
          * @throws SQLException to roll the transaction back
          */
         T run(X tx) throws SQLException;
-    }
-
-    /** What the dialect decides. */
-    public interface Hooks {
-        /**
-         * @param what what failed
-         * @param e the failure
-         * @param committing whether it failed in the {@code COMMIT} itself (its outcome is unknown)
-         * @return the exception to throw
-         */
-        PersistenceException failure(String what, SQLException e, boolean committing);
-
-        /** @param e a write's failure @return whether the transaction may run again from the start */
-        default boolean retryable(SQLException e) {
-            return false;
-        }
-
-        /** @param write for a write @return what a host's connection runs at the start of a transaction, or null */
-        default String hostSettings(boolean write) {
-            return null;
-        }
     }
 
     /**
@@ -81,19 +60,32 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
     }
 
     private final Config config;
-    private final Hooks hooks;
-    private final Function<Connection, X> newTx;
     private volatile boolean closed;
 
-    /**
-     * @param config the connections and timeouts
-     * @param hooks the dialect's decisions
-     * @param newTx makes the dialect's transaction on a write connection
-     */
-    public Transactions(Config config, Hooks hooks, Function<Connection, X> newTx) {
+    /** @param config the connections and timeouts */
+    protected Transactions(Config config) {
         this.config = config;
-        this.hooks = hooks;
-        this.newTx = newTx;
+    }
+
+    /**
+     * @param what what failed
+     * @param e the failure
+     * @param committing whether it failed in the {@code COMMIT} itself (its outcome is unknown)
+     * @return the exception to throw
+     */
+    protected abstract PersistenceException failure(String what, SQLException e, boolean committing);
+
+    /** @param c a write connection @return the dialect's transaction on it */
+    protected abstract X newTx(Connection c);
+
+    /** @param e a write's failure @return whether the transaction may run again from the start */
+    protected boolean retryable(SQLException e) {
+        return false;
+    }
+
+    /** @param write for a write @return what a host's connection runs at the start of a transaction, or null */
+    protected String hostSettings(boolean write) {
+        return null;
     }
 
     /**
@@ -127,10 +119,10 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
                     c.setTransactionIsolation(config.writeIsolation);
                 }
                 limit(c, config.timeoutMs);
-                X tx = newTx.apply(c);
+                X tx = newTx(c);
                 boolean committed = false;
                 try {
-                    String settings = host != null ? hooks.hostSettings(true) : null;
+                    String settings = host != null ? hostSettings(true) : null;
                     if (settings != null) {
                         tx.exec(settings);
                     }
@@ -157,13 +149,13 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
                 if (closed) {
                     throw closed(config.scheme, config.location);
                 }
-                if (attempt < config.maxAttempts && hooks.retryable(e)) {
+                if (attempt < config.maxAttempts && retryable(e)) {
                     LOG.debug("Retrying '{}' on {} after {} (attempt {})", what, config.location, e.getSQLState(),
                             attempt);
                     backOff(attempt);
                     continue;
                 }
-                throw hooks.failure(what, e, committing);
+                throw failure(what, e, committing);
             }
         }
     }
@@ -196,7 +188,7 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
             }
             limit(c, config.timeoutMs);
             try {
-                String settings = host != null ? hooks.hostSettings(false) : null;
+                String settings = host != null ? hostSettings(false) : null;
                 if (settings != null) {
                     try (var s = c.createStatement()) {
                         s.execute(settings);
@@ -213,7 +205,7 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
             if (closed) {
                 throw closed(config.scheme, config.location);
             }
-            throw hooks.failure(what, e, false);
+            throw failure(what, e, false);
         }
     }
 
@@ -242,7 +234,7 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
                 }
             }
         } catch (SQLException e) {
-            throw hooks.failure(what, e, false);
+            throw failure(what, e, false);
         }
     }
 
@@ -282,7 +274,7 @@ public final class Transactions<X extends CachedStatements> implements AutoClose
     }
 
     /** @return whether {@link #close()} was called */
-    public boolean isClosed() {
+    public final boolean isClosed() {
         return closed;
     }
 

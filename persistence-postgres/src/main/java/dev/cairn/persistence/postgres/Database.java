@@ -4,25 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.PersistenceException;
-import dev.cairn.persistence.StoreClosedException;
-import dev.cairn.persistence.jdbc.Statements;
+import dev.cairn.persistence.jdbc.CachedStatements;
+import dev.cairn.persistence.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -31,20 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The connections of a {@code postgres:} store: a pool of write connections ({@code READ COMMITTED}
  * transactions, retried on deadlock or serialization failure) and a pool of read connections
- * ({@code REPEATABLE READ READ ONLY} transactions, so a read sees one snapshot).
+ * ({@code REPEATABLE READ READ ONLY} transactions, so a read sees one snapshot), run by the engine's
+ * {@link Transactions}. What is PostgreSQL's here: how the pools connect and what they set, the
+ * durability the server gives, which failures may run again and what a timeout means.
  *
  * <p>Statements name tables as {@code ~table}; {@link #qualify} turns that into
  * {@code "schema".table}, so the store never depends on a connection's {@code search_path} (a host's
  * own pool may set any).
  */
-final class Database implements AutoCloseable {
+final class Database extends Transactions<Database.Tx> {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** Attempts of a write transaction that PostgreSQL aborted for a deadlock or serialization failure. */
     static final int MAX_ATTEMPTS = 8;
-    /** {@link Connection#setNetworkTimeout} wants an executor; pgjdbc does not use it. */
-    private static final Executor DIRECT = Runnable::run;
-    private static final AtomicBoolean UNSUPPORTED_TIMEOUT_LOGGED = new AtomicBoolean();
 
     /**
      * Every statement of the store finds its rows through an index; a sequential scan is never the
@@ -56,36 +47,21 @@ final class Database implements AutoCloseable {
      */
     static final String HOST_SETTINGS = "SET LOCAL enable_seqscan = off";
 
-    /** Work in a write transaction. */
-    interface Work<T> {
-        T run(Tx tx) throws SQLException;
-    }
-
-    /** Work on a read connection, in one read-only snapshot. */
-    interface ReadWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     private final String location;
     private final String prefix;
     private final PostgresOptions options;
     private final Durability durability;
-    private final DataSource writers;
-    private final DataSource readers;
-    /** Set when the connections come from the host's own pool: reads then set their isolation themselves. */
-    private final boolean hostPool;
     private final Map<String, String> qualified = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     private Database(String location, PostgresOptions options, Durability durability, DataSource writers,
                      DataSource readers, boolean hostPool) {
+        super(new Transactions.Config("postgres", location, readers, writers, hostPool,
+                (int) options.socketTimeout().toMillis(), PostgresOptions.MAINTENANCE_TIMEOUT_MS, MAX_ATTEMPTS,
+                Connection.TRANSACTION_REPEATABLE_READ, Connection.TRANSACTION_READ_COMMITTED));
         this.location = location;
         this.prefix = quote(options.schema()) + ".";
         this.options = options;
         this.durability = durability;
-        this.writers = writers;
-        this.readers = readers;
-        this.hostPool = hostPool;
     }
 
     /**
@@ -231,136 +207,20 @@ final class Database implements AutoCloseable {
         return durability;
     }
 
-    /**
-     * Runs work in one write transaction: commits if it returns, rolls back if it throws. A
-     * transaction that PostgreSQL aborts for a deadlock or a serialization failure is run again from
-     * the start (the work must keep no state outside the transaction), up to {@link #MAX_ATTEMPTS}
-     * times.
-     *
-     * @param what what the work does, for error messages
-     * @param work the work
-     * @return what the work returned
-     */
-    <T> T write(String what, Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            requireOpen();
-            boolean committing = false;
-            try (Connection c = writers.getConnection()) {
-                HostSettings host = hostPool ? HostSettings.of(c) : null;
-                if (host != null) {
-                    c.setAutoCommit(false);
-                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                }
-                limit(c, socketTimeoutMs());
-                Tx tx = new Tx(c, this);
-                boolean committed = false;
-                try {
-                    if (host != null) {
-                        tx.exec(options.durability() == Durability.PROCESS_CRASH_SAFE
-                                ? HOST_SETTINGS + "; SET LOCAL synchronous_commit = off" : HOST_SETTINGS);
-                    }
-                    T result = work.run(tx);
-                    tx.closeStatements();
-                    if (tx.rollbackOnly) {
-                        c.rollback();
-                    } else {
-                        committing = true;
-                        c.commit();
-                    }
-                    committed = true;
-                    return result;
-                } finally {
-                    if (!committed) {
-                        rollbackQuietly(c);
-                    }
-                    tx.closeStatements();
-                    if (host != null) {
-                        host.restore(c);
-                    }
-                }
-            } catch (SQLException e) {
-                if (closed) {
-                    throw closedException();
-                }
-                if (Errors.isRetryable(e) && attempt < MAX_ATTEMPTS) {
-                    LOG.debug("Retrying '{}' on {} after {} (attempt {})", what, location, e.getSQLState(), attempt);
-                    backOff(attempt);
-                    continue;
-                }
-                throw failure(what, e, committing);
-            }
-        }
+    @Override
+    protected Tx newTx(Connection c) {
+        return new Tx(c, this);
     }
 
-    private static void backOff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 1 + (1 << Math.min(attempt, 6))));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    @Override
+    protected boolean retryable(SQLException e) {
+        return Errors.isRetryable(e);
     }
 
-    /**
-     * Runs work on a read connection in one {@code REPEATABLE READ READ ONLY} transaction, so it sees
-     * one snapshot.
-     *
-     * @param what what the work does, for error messages
-     * @param work the work
-     * @return what the work returned
-     */
-    <T> T read(String what, ReadWork<T> work) {
-        requireOpen();
-        try (Connection c = readers.getConnection()) {
-            HostSettings host = hostPool ? HostSettings.of(c) : null;
-            if (host != null) {
-                c.setAutoCommit(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                c.setReadOnly(true);
-            }
-            limit(c, socketTimeoutMs());
-            try {
-                if (host != null) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute(HOST_SETTINGS);
-                    }
-                }
-                return work.run(c);
-            } finally {
-                rollbackQuietly(c);
-                if (host != null) {
-                    host.restore(c);
-                }
-            }
-        } catch (SQLException e) {
-            if (closed) {
-                throw closedException();
-            }
-            throw failure(what, e, false);
-        }
-    }
-
-    /**
-     * Runs statements that cannot run in a transaction ({@code VACUUM}) on a write connection in
-     * auto-commit mode.
-     */
-    <T> T autoCommit(String what, ReadWork<T> work) {
-        requireOpen();
-        try (Connection c = writers.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(true);
-            int restore = hostPool ? c.getNetworkTimeout() : 0;
-            limit(c, Math.max(socketTimeoutMs(), PostgresOptions.MAINTENANCE_TIMEOUT_MS));
-            try {
-                return work.run(c);
-            } finally {
-                c.setAutoCommit(auto);
-                if (hostPool) {
-                    limit(c, restore);
-                }
-            }
-        } catch (SQLException e) {
-            throw failure(what, e, false);
-        }
+    @Override
+    protected String hostSettings(boolean write) {
+        return write && options.durability() == Durability.PROCESS_CRASH_SAFE
+                ? HOST_SETTINGS + "; SET LOCAL synchronous_commit = off" : HOST_SETTINGS;
     }
 
     private int socketTimeoutMs() {
@@ -368,27 +228,12 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Bounds how long a round trip on the connection waits for the server ({@code SO_TIMEOUT}; no
-     * round trip of its own). The store's pools put the connection's own setting back when it is
-     * returned; a host's connection gets it back from {@link HostSettings#restore}.
-     */
-    private void limit(Connection c, int millis) throws SQLException {
-        try {
-            c.setNetworkTimeout(DIRECT, millis);
-        } catch (SQLFeatureNotSupportedException e) {
-            if (UNSUPPORTED_TIMEOUT_LOGGED.compareAndSet(false, true)) {
-                LOG.warn("The connections of {} do not support a network timeout: a server that stops answering"
-                        + " blocks the caller until the connection's own timeout", location);
-            }
-        }
-    }
-
-    /**
      * The exception for a failed call. A round trip that waited longer than the socket timeout closed
      * its connection; the server rolls back the transaction of a connection that went away, so nothing
      * was written unless the timeout hit the commit itself.
      */
-    private PersistenceException failure(String what, SQLException e, boolean committing) {
+    @Override
+    protected PersistenceException failure(String what, SQLException e, boolean committing) {
         if (Errors.timedOut(e)) {
             return new PersistenceException("Cannot " + what + " (" + location + "): the PostgreSQL server did not"
                     + " answer within " + socketTimeoutMs() + " ms (socket-timeout-ms); the connection was closed and"
@@ -404,69 +249,12 @@ final class Database implements AutoCloseable {
         return Errors.translate(what, location, Optional.empty(), e);
     }
 
-    private void rollbackQuietly(Connection c) {
-        try {
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            LOG.debug("Rollback on {} failed: {}", location, e.getMessage());
-        }
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw closedException();
-        }
-    }
-
-    private StoreClosedException closedException() {
-        return new StoreClosedException("postgres session store factory (" + location + ")");
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
     /** Closes the pools this store opened (not a host's); closing twice is harmless. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (!hostPool) {
-            ((HikariDataSource) readers).close();
-            ((HikariDataSource) writers).close();
-        }
-        LOG.info("Closed Cairn store {}", location);
-    }
-
-    /** The settings of a connection of a host's pool, put back before it is returned. */
-    private record HostSettings(boolean autoCommit, int isolation, boolean readOnly, int networkTimeout) {
-        static HostSettings of(Connection c) throws SQLException {
-            int timeout;
-            try {
-                timeout = c.getNetworkTimeout();
-            } catch (SQLFeatureNotSupportedException e) {
-                timeout = -1;
-            }
-            return new HostSettings(c.getAutoCommit(), c.getTransactionIsolation(), c.isReadOnly(), timeout);
-        }
-
-        void restore(Connection c) throws SQLException {
-            if (networkTimeout >= 0 && c.getNetworkTimeout() != networkTimeout) {
-                c.setNetworkTimeout(DIRECT, networkTimeout);
-            }
-            if (c.isReadOnly() != readOnly) {
-                c.setReadOnly(readOnly);
-            }
-            if (c.getTransactionIsolation() != isolation) {
-                c.setTransactionIsolation(isolation);
-            }
-            if (c.getAutoCommit() != autoCommit) {
-                c.setAutoCommit(autoCommit);
-            }
+        if (!isClosed()) {
+            super.close();
+            LOG.info("Closed Cairn store {}", location);
         }
     }
 
@@ -474,60 +262,9 @@ final class Database implements AutoCloseable {
      * A write transaction: its connection and the statements it prepared, closed when it ends. The
      * driver keeps the server-side prepared statements in the connection's cache across transactions.
      */
-    static final class Tx implements Statements {
-        private final Connection connection;
-        private final Database db;
-        private final Map<String, PreparedStatement> statements = new HashMap<>();
-        private boolean rollbackOnly;
-
+    static final class Tx extends CachedStatements {
         Tx(Connection connection, Database db) {
-            this.connection = connection;
-            this.db = db;
-        }
-
-        /**
-         * @param template a statement naming tables as {@code ~table}
-         * @return the prepared statement, the same one for the same template within the transaction
-         */
-        @Override
-        public PreparedStatement ps(String template) throws SQLException {
-            PreparedStatement ps = statements.get(template);
-            if (ps == null) {
-                ps = connection.prepareStatement(db.qualify(template));
-                statements.put(template, ps);
-            }
-            return ps;
-        }
-
-        @Override
-        public Connection connection() {
-            return connection;
-        }
-
-        /** Makes the transaction end with a rollback even though the work returns normally. */
-        void rollbackOnly() {
-            rollbackOnly = true;
-        }
-
-        void exec(String sql) throws SQLException {
-            try (Statement s = connection.createStatement()) {
-                s.execute(db.qualify(sql));
-            }
-        }
-
-        void closeStatements() throws SQLException {
-            List<SQLException> failures = new ArrayList<>();
-            for (PreparedStatement ps : statements.values()) {
-                try {
-                    ps.close();
-                } catch (SQLException e) {
-                    failures.add(e);
-                }
-            }
-            statements.clear();
-            if (!failures.isEmpty()) {
-                throw failures.get(0);
-            }
+            super(connection, db::qualify);
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.cairn.persistence.postgres;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.StoreLocation;
+import dev.cairn.persistence.jdbc.OptionChecks;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -68,8 +68,6 @@ public record PostgresOptions(String schema, Durability durability, int readers,
     public static final int MAINTENANCE_TIMEOUT_MS = 3_600_000;
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final Map<String, Durability> DURABILITY_NAMES =
-            Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
 
     /**
      * Schema {@code cairn}, power-loss safe, 4 readers, 4 writers, a 10 s connect timeout, zstd level 3,
@@ -100,24 +98,16 @@ public record PostgresOptions(String schema, Durability durability, int readers,
             throw new InvalidRequestException("Invalid schema name '" + schema + "': a schema is a lower-case"
                     + " identifier, [a-z_][a-z0-9_]*, at most 63 characters, not starting with 'pg_'; e.g. 'cairn'");
         }
-        if (durability == Durability.VOLATILE) {
-            throw new InvalidRequestException("The postgres provider is durable: choose POWER_LOSS_SAFE or"
-                    + " PROCESS_CRASH_SAFE, or use the memory: provider for volatile sessions");
-        }
-        requirePool("read", readers);
-        requirePool("write", writers);
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.toMillis() > MAX_CONNECT_TIMEOUT_MS) {
-            throw new InvalidRequestException("Invalid connect timeout " + connectTimeout + ": allowed is 1 to "
-                    + MAX_CONNECT_TIMEOUT_MS + " ms");
-        }
-        if (compressionLevel < MIN_COMPRESSION_LEVEL || compressionLevel > MAX_COMPRESSION_LEVEL || compressionLevel == 0) {
-            throw new InvalidRequestException("Invalid zstd compression level " + compressionLevel + ": allowed is "
-                    + MIN_COMPRESSION_LEVEL + " to -1 (fast) or 1 to " + MAX_COMPRESSION_LEVEL);
-        }
-        if (socketTimeout.toMillis() < MIN_SOCKET_TIMEOUT_MS || socketTimeout.toMillis() > MAX_SOCKET_TIMEOUT_MS) {
-            throw new InvalidRequestException("Invalid socket timeout " + socketTimeout + ": allowed is "
-                    + MIN_SOCKET_TIMEOUT_MS + " to " + MAX_SOCKET_TIMEOUT_MS + " ms");
-        }
+        OptionChecks.requireDurable("postgres", durability, "POWER_LOSS_SAFE or PROCESS_CRASH_SAFE");
+        OptionChecks.require(readers >= 1 && readers <= MAX_POOL, "read pool size", readers, "1 to " + MAX_POOL);
+        OptionChecks.require(writers >= 1 && writers <= MAX_POOL, "write pool size", writers, "1 to " + MAX_POOL);
+        OptionChecks.require(!connectTimeout.isNegative() && !connectTimeout.isZero()
+                && connectTimeout.toMillis() <= MAX_CONNECT_TIMEOUT_MS, "connect timeout", connectTimeout,
+                "1 to " + MAX_CONNECT_TIMEOUT_MS + " ms");
+        OptionChecks.requireCompressionLevel(compressionLevel, MIN_COMPRESSION_LEVEL, MAX_COMPRESSION_LEVEL);
+        OptionChecks.require(socketTimeout.toMillis() >= MIN_SOCKET_TIMEOUT_MS
+                && socketTimeout.toMillis() <= MAX_SOCKET_TIMEOUT_MS, "socket timeout", socketTimeout,
+                MIN_SOCKET_TIMEOUT_MS + " to " + MAX_SOCKET_TIMEOUT_MS + " ms");
     }
 
     /**
@@ -136,12 +126,6 @@ public record PostgresOptions(String schema, Durability durability, int readers,
         this(schema, durability, readers, writers, connectTimeout, compressionLevel, Duration.ofSeconds(30));
     }
 
-    private static void requirePool(String what, int size) {
-        if (size < 1 || size > MAX_POOL) {
-            throw new InvalidRequestException("Invalid " + what + " pool size " + size + ": allowed is 1 to " + MAX_POOL);
-        }
-    }
-
     /**
      * Reads the tuning options of a location; the caller checks that no unknown option is given.
      *
@@ -152,7 +136,7 @@ public record PostgresOptions(String schema, Durability durability, int readers,
     public static PostgresOptions fromLocation(StoreLocation location) {
         Objects.requireNonNull(location, "location");
         String schema = location.option(SCHEMA).orElse(DEFAULTS.schema);
-        String durability = location.choiceOption(DURABILITY, "power-loss", DURABILITY_NAMES.keySet());
+        String durability = location.choiceOption(DURABILITY, "power-loss", OptionChecks.DURABILITY_NAMES.keySet());
         int readers = location.intOption(READERS, DEFAULTS.readers, 1, MAX_POOL);
         int writers = location.intOption(WRITERS, DEFAULTS.writers, 1, MAX_POOL);
         int timeout = location.intOption(CONNECT_TIMEOUT_MS, (int) DEFAULTS.connectTimeout.toMillis(), 1,
@@ -161,7 +145,7 @@ public record PostgresOptions(String schema, Durability durability, int readers,
                 MAX_COMPRESSION_LEVEL);
         int socket = location.intOption(SOCKET_TIMEOUT_MS, (int) DEFAULTS.socketTimeout.toMillis(),
                 MIN_SOCKET_TIMEOUT_MS, MAX_SOCKET_TIMEOUT_MS);
-        return new PostgresOptions(schema, DURABILITY_NAMES.get(durability), readers, writers,
+        return new PostgresOptions(schema, OptionChecks.DURABILITY_NAMES.get(durability), readers, writers,
                 Duration.ofMillis(timeout), level, Duration.ofMillis(socket));
     }
 

@@ -52,10 +52,17 @@ final class Database extends SingleWriter {
         this.file = file;
         this.options = options;
         this.readers = new Transactions<>(new Transactions.Config("sqlite", location, readers, null, false, 0, 0, 1,
-                Connection.TRANSACTION_SERIALIZABLE, Connection.TRANSACTION_SERIALIZABLE),
-                (what, e, committing) -> Errors.translate(what, location, e), c -> {
-                    throw new IllegalStateException("SQLite writes go through the writer");
-                });
+                Connection.TRANSACTION_SERIALIZABLE, Connection.TRANSACTION_SERIALIZABLE)) {
+            @Override
+            protected PersistenceException failure(String what, SQLException e, boolean committing) {
+                return Errors.translate(what, location, e);
+            }
+
+            @Override
+            protected CachedStatements newTx(Connection c) {
+                throw new IllegalStateException("SQLite writes go through the writer");
+            }
+        };
     }
 
     /**

@@ -2,24 +2,24 @@ package dev.cairn.persistence.sqlite;
 
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.SchemaVersionException;
+import dev.cairn.persistence.jdbc.Migrator;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Brings a database to {@link Schema#CURRENT_VERSION}: each step runs in its own
- * {@code BEGIN IMMEDIATE} transaction, which re-reads {@code PRAGMA user_version} under the write
- * lock (so factories opening the same directory at once migrate it once) and sets it. A database of
- * a newer version is refused with {@link SchemaVersionException} before anything is written.
+ * Brings a database to {@link Schema#CURRENT_VERSION} with the engine's {@link Migrator}: each step
+ * runs in its own {@code BEGIN IMMEDIATE} transaction, which re-reads {@code PRAGMA user_version}
+ * under the write lock (so factories opening the same directory at once migrate it once) and sets it.
+ * A database of a newer version is refused with {@link SchemaVersionException} before anything is
+ * written; so is an SQLite database that is not a Cairn store.
  */
-final class Migrations {
-    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+final class Migrations implements Migrator.Versions {
+    private final String location;
 
-    private Migrations() {
+    private Migrations(String location) {
+        this.location = location;
     }
 
     /**
@@ -42,92 +42,72 @@ final class Migrations {
      * @return the version found before migrating
      */
     static int migrateTo(Connection c, String location, int target) throws SQLException {
-        int found = userVersion(c);
-        if (found > Schema.CURRENT_VERSION) {
-            throw new SchemaVersionException(location, found, Schema.CURRENT_VERSION);
-        }
-        if (found == 0) {
-            if (hasTables(c)) {
-                throw new PersistenceException("The database of " + location + " is an SQLite database but not a"
-                        + " Cairn store (it has tables but no Cairn schema version); it was not changed."
-                        + " Point the location to an empty directory or to a Cairn store");
-            }
-            // Set before the first table is created. The connection already opened the file in WAL mode,
-            // which fixes the page layout, so the setting takes effect through a VACUUM of the empty file.
-            exec(c, "PRAGMA auto_vacuum = INCREMENTAL");
-            exec(c, "VACUUM");
-        } else {
-            requireCairn(c, location);
-        }
-        for (int v = found; v < target; v++) {
-            step(c, location, v + 1);
-        }
-        return found;
+        return Migrator.migrate(c, location, Schema.STEPS, target, true, new Migrations(location));
     }
 
-    private static void step(Connection c, String location, int version) throws SQLException {
-        exec(c, "BEGIN IMMEDIATE");
-        boolean done = false;
-        try {
-            int now = userVersion(c);
-            if (now > Schema.CURRENT_VERSION) {
-                throw new SchemaVersionException(location, now, Schema.CURRENT_VERSION);
-            }
-            if (now < version) {
-                if (now != version - 1) {
-                    throw new IllegalStateException("schema version " + now + " cannot step to " + version);
-                }
-                List<String> statements = Schema.STEPS.get(version - 1);
-                for (String sql : statements) {
-                    exec(c, sql);
-                }
-                if (version == 1) {
-                    exec(c, "PRAGMA application_id = " + Schema.APPLICATION_ID);
-                }
-                exec(c, "PRAGMA user_version = " + version);
-                LOG.info("Migrated the Cairn database of {} to schema version {}", location, version);
-            }
-            exec(c, "COMMIT");
-            done = true;
-        } finally {
-            if (!done) {
-                try {
-                    exec(c, "ROLLBACK");
-                } catch (SQLException e) {
-                    LOG.debug("Rollback after a failed migration of {} failed too: {}", location, e.getMessage());
-                }
-            }
-        }
-    }
-
-    private static void requireCairn(Connection c, String location) throws SQLException {
-        int appId = intPragma(c, "application_id");
-        if (appId != Schema.APPLICATION_ID) {
-            throw new PersistenceException("The database of " + location + " is an SQLite database of another"
-                    + " application (application_id " + appId + "), not a Cairn store; it was not changed");
-        }
-    }
-
-    static int userVersion(Connection c) throws SQLException {
+    @Override
+    public int version(Connection c) throws SQLException {
         return intPragma(c, "user_version");
     }
 
-    private static int intPragma(Connection c, String name) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
-            return rs.next() ? rs.getInt(1) : 0;
+    @Override
+    public void inspect(Connection c, int found) throws SQLException {
+        if (found != 0) {
+            int appId = intPragma(c, "application_id");
+            if (appId != Schema.APPLICATION_ID) {
+                throw new PersistenceException("The database of " + location + " is an SQLite database of another"
+                        + " application (application_id " + appId + "), not a Cairn store; it was not changed");
+            }
+            return;
         }
+        if (intQuery(c, "SELECT count(*) FROM sqlite_master") > 0) {
+            throw new PersistenceException("The database of " + location + " is an SQLite database but not a"
+                    + " Cairn store (it has tables but no Cairn schema version); it was not changed."
+                    + " Point the location to an empty directory or to a Cairn store");
+        }
+        // Set before the first table is created. The connection already opened the file in WAL mode,
+        // which fixes the page layout, so the setting takes effect through a VACUUM of the empty file.
+        exec(c, "PRAGMA auto_vacuum = INCREMENTAL");
+        exec(c, "VACUUM");
     }
 
-    private static boolean hasTables(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
-            return rs.next() && rs.getInt(1) > 0;
-        }
+    @Override
+    public void begin(Connection c) throws SQLException {
+        exec(c, "BEGIN IMMEDIATE");
     }
 
-    private static void exec(Connection c, String sql) throws SQLException {
+    @Override
+    public void record(Connection c, int version) throws SQLException {
+        if (version == 1) {
+            exec(c, "PRAGMA application_id = " + Schema.APPLICATION_ID);
+        }
+        exec(c, "PRAGMA user_version = " + version);
+    }
+
+    @Override
+    public void commit(Connection c) throws SQLException {
+        exec(c, "COMMIT");
+    }
+
+    @Override
+    public void rollback(Connection c) throws SQLException {
+        exec(c, "ROLLBACK");
+    }
+
+    @Override
+    public void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    private static int intPragma(Connection c, String name) throws SQLException {
+        return intQuery(c, "PRAGMA " + name);
+    }
+
+    private static int intQuery(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getInt(1) : 0;
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.cairn.persistence.sqlite;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.StoreLocation;
+import dev.cairn.persistence.jdbc.OptionChecks;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -62,9 +62,6 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     public static final SqliteOptions DEFAULTS =
             new SqliteOptions(Durability.PROCESS_CRASH_SAFE, 4, Duration.ofSeconds(10), 3, DEFAULT_WAL_AUTOCHECKPOINT);
 
-    private static final Map<String, Durability> DURABILITY_NAMES =
-            Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
-
     /**
      * Validates.
      *
@@ -78,26 +75,14 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     public SqliteOptions {
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(busyTimeout, "busyTimeout");
-        if (durability == Durability.VOLATILE) {
-            throw new InvalidRequestException("The sqlite provider is durable: choose PROCESS_CRASH_SAFE or POWER_LOSS_SAFE,"
-                    + " or use the memory: provider for volatile sessions");
-        }
-        if (readers < 1 || readers > MAX_READERS) {
-            throw new InvalidRequestException("Invalid reader pool size " + readers + ": allowed is 1 to " + MAX_READERS);
-        }
-        if (busyTimeout.isNegative() || busyTimeout.toMillis() > MAX_BUSY_TIMEOUT_MS) {
-            throw new InvalidRequestException("Invalid busy timeout " + busyTimeout + ": allowed is 0 to "
-                    + MAX_BUSY_TIMEOUT_MS + " ms");
-        }
-        if (compressionLevel < MIN_COMPRESSION_LEVEL || compressionLevel > MAX_COMPRESSION_LEVEL || compressionLevel == 0) {
-            throw new InvalidRequestException("Invalid zstd compression level " + compressionLevel + ": allowed is "
-                    + MIN_COMPRESSION_LEVEL + " to -1 (fast) or 1 to " + MAX_COMPRESSION_LEVEL);
-        }
-        if (walAutocheckpoint != 0
-                && (walAutocheckpoint < MIN_WAL_AUTOCHECKPOINT || walAutocheckpoint > MAX_WAL_AUTOCHECKPOINT)) {
-            throw new InvalidRequestException("Invalid WAL auto-checkpoint " + walAutocheckpoint + " pages: allowed is 0"
-                    + " (off) or " + MIN_WAL_AUTOCHECKPOINT + " to " + MAX_WAL_AUTOCHECKPOINT);
-        }
+        OptionChecks.requireDurable("sqlite", durability, "PROCESS_CRASH_SAFE or POWER_LOSS_SAFE");
+        OptionChecks.require(readers >= 1 && readers <= MAX_READERS, "reader pool size", readers, "1 to " + MAX_READERS);
+        OptionChecks.require(!busyTimeout.isNegative() && busyTimeout.toMillis() <= MAX_BUSY_TIMEOUT_MS, "busy timeout",
+                busyTimeout, "0 to " + MAX_BUSY_TIMEOUT_MS + " ms");
+        OptionChecks.requireCompressionLevel(compressionLevel, MIN_COMPRESSION_LEVEL, MAX_COMPRESSION_LEVEL);
+        OptionChecks.require(walAutocheckpoint == 0 || walAutocheckpoint >= MIN_WAL_AUTOCHECKPOINT
+                        && walAutocheckpoint <= MAX_WAL_AUTOCHECKPOINT, "WAL auto-checkpoint", walAutocheckpoint + " pages",
+                "0 (off) or " + MIN_WAL_AUTOCHECKPOINT + " to " + MAX_WAL_AUTOCHECKPOINT);
     }
 
     /**
@@ -123,13 +108,13 @@ public record SqliteOptions(Durability durability, int readers, Duration busyTim
     public static SqliteOptions fromLocation(StoreLocation location) {
         Objects.requireNonNull(location, "location");
         location.requireKnownOptions(OPTION_KEYS);
-        String durability = location.choiceOption(DURABILITY, "process-crash", DURABILITY_NAMES.keySet());
+        String durability = location.choiceOption(DURABILITY, "process-crash", OptionChecks.DURABILITY_NAMES.keySet());
         int readers = location.intOption(READERS, DEFAULTS.readers, 1, MAX_READERS);
         int busy = location.intOption(BUSY_TIMEOUT_MS, (int) DEFAULTS.busyTimeout.toMillis(), 0, MAX_BUSY_TIMEOUT_MS);
         int level = location.intOption(COMPRESSION_LEVEL, DEFAULTS.compressionLevel, MIN_COMPRESSION_LEVEL,
                 MAX_COMPRESSION_LEVEL);
         int wal = location.intOption(WAL_AUTOCHECKPOINT, DEFAULTS.walAutocheckpoint, 0, MAX_WAL_AUTOCHECKPOINT);
-        return new SqliteOptions(DURABILITY_NAMES.get(durability), readers, Duration.ofMillis(busy), level, wal);
+        return new SqliteOptions(OptionChecks.DURABILITY_NAMES.get(durability), readers, Duration.ofMillis(busy), level, wal);
     }
 
     /**
