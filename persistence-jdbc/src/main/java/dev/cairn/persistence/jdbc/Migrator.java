@@ -1,9 +1,14 @@
 package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.SchemaVersionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +77,49 @@ public final class Migrator {
     }
 
     private Migrator() {
+    }
+
+    /**
+     * Reads a dialect's steps from its resources {@code schema-v1.sql} to {@code schema-vN.sql}:
+     * statements end with a {@code ;} at the end of a line, lines are trimmed and joined with one
+     * space, lines starting with {@code --} are comments. A step never changes once released.
+     *
+     * @param resources opens a resource of the dialect's package by name (the dialect's own
+     *     {@code Class::getResourceAsStream}, so its module's resources stay its own)
+     * @param count the number of versions
+     * @return the steps, index {@code i} taking the schema from version {@code i} to {@code i + 1}
+     * @throws IllegalStateException if a step's resource is missing or unreadable
+     */
+    public static List<List<String>> steps(Function<String, InputStream> resources, int count) {
+        List<List<String>> steps = new ArrayList<>(count);
+        for (int v = 1; v <= count; v++) {
+            String name = "schema-v" + v + ".sql";
+            try (InputStream in = resources.apply(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("the schema step " + name + " is missing from the provider's jar");
+                }
+                List<String> statements = new ArrayList<>();
+                StringBuilder statement = new StringBuilder();
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    String t = line.strip();
+                    if (t.isEmpty() || t.startsWith("--")) {
+                        continue;
+                    }
+                    statement.append(statement.length() == 0 ? "" : " ").append(t);
+                    if (t.endsWith(";")) {
+                        statements.add(statement.substring(0, statement.length() - 1));
+                        statement.setLength(0);
+                    }
+                }
+                if (statement.length() > 0) {
+                    throw new IllegalStateException("the schema step " + name + " ends without a ';'");
+                }
+                steps.add(List.copyOf(statements));
+            } catch (IOException e) {
+                throw new IllegalStateException("the schema step " + name + " cannot be read: " + e, e);
+            }
+        }
+        return List.copyOf(steps);
     }
 
     /**

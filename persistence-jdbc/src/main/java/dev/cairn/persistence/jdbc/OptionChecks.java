@@ -2,10 +2,11 @@ package dev.cairn.persistence.jdbc;
 
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
+import dev.cairn.persistence.StoreLocation;
 import java.util.Map;
 
 /**
- * The checks the providers' option records share, with messages that name the value and what is
+ * The checks the providers and their option records share, with messages that name the value and what is
  * allowed. A location's option values are parsed by {@code StoreLocation} ({@code intOption},
  * {@code choiceOption}); these check the values a host passes to the records by hand.
  */
@@ -15,6 +16,18 @@ public final class OptionChecks {
             Map.of("process-crash", Durability.PROCESS_CRASH_SAFE, "power-loss", Durability.POWER_LOSS_SAFE);
 
     private OptionChecks() {
+    }
+
+    /**
+     * @param location a location given to a provider
+     * @param scheme the provider's scheme
+     * @throws InvalidRequestException if the location has another scheme
+     */
+    public static void requireScheme(StoreLocation location, String scheme) {
+        if (!scheme.equals(location.scheme())) {
+            throw new InvalidRequestException("The " + scheme + " provider serves scheme '" + scheme + "', not '"
+                    + location.scheme() + "'");
+        }
     }
 
     /**

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code COMMIT} (one fsync) for all of them ({@link GroupCommit} holds the queue). A dialect
  * extends this class with how it opens the connection and what its errors mean.
  */
-public abstract class SingleWriter implements AutoCloseable {
+public abstract class SingleWriter implements JdbcDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(SingleWriter.class);
 
     private final String scheme;
@@ -78,8 +78,8 @@ public abstract class SingleWriter implements AutoCloseable {
         return false;
     }
 
-    /** @return the store's location */
-    public String location() {
+    @Override
+    public final String location() {
         return location;
     }
 
@@ -203,8 +203,8 @@ public abstract class SingleWriter implements AutoCloseable {
         return Transactions.closed(scheme, location);
     }
 
-    /** @return whether {@link #close()} was called */
-    public boolean isClosed() {
+    @Override
+    public final boolean isClosed() {
         return closed;
     }
 
@@ -214,7 +214,7 @@ public abstract class SingleWriter implements AutoCloseable {
 
     /** Closes, after the running write, the writer (and what {@link #closeOthers} closes). Closing twice is harmless. */
     @Override
-    public void close() {
+    public final void close() {
         if (closed) {
             return;
         }

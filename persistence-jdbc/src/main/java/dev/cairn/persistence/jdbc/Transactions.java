@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <X> the dialect's write transaction
  */
-public abstract class Transactions<X extends CachedStatements> implements AutoCloseable {
+public abstract class Transactions<X extends CachedStatements> implements JdbcDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
     /** {@link Connection#setNetworkTimeout} wants an executor; drivers that honour the timeout do not use it. */
     private static final Executor DIRECT = Runnable::run;
@@ -273,7 +273,12 @@ public abstract class Transactions<X extends CachedStatements> implements AutoCl
         }
     }
 
-    /** @return whether {@link #close()} was called */
+    @Override
+    public final String location() {
+        return config.location;
+    }
+
+    @Override
     public final boolean isClosed() {
         return closed;
     }

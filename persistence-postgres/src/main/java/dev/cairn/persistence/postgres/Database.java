@@ -5,17 +5,17 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.jdbc.CachedStatements;
+import dev.cairn.persistence.jdbc.Pools;
+import dev.cairn.persistence.jdbc.SqlErrors;
 import dev.cairn.persistence.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Database extends Transactions<Database.Tx> {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    private static final AtomicInteger POOLS = new AtomicInteger();
     /** Attempts of a write transaction that PostgreSQL aborted for a deadlock or serialization failure. */
     static final int MAX_ATTEMPTS = 8;
 
@@ -161,25 +160,16 @@ final class Database extends Transactions<Database.Tx> {
 
     private static HikariDataSource pool(PostgresLocation where, Properties props, int size, PostgresOptions options,
                                          boolean read) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("cairn-pg-" + (read ? "readers-" : "writers-") + POOLS.incrementAndGet());
+        HikariConfig config = Pools.config("cairn-pg-" + (read ? "readers" : "writers"), size, read,
+                Math.max(250, options.connectTimeout().toMillis()));
         config.setJdbcUrl(where.jdbcUrl());
         config.setDriverClassName(org.postgresql.Driver.class.getName());
         config.setDataSourceProperties(props);
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(Math.min(size, 1));
-        config.setAutoCommit(false);
-        config.setConnectionTimeout(Math.max(250, options.connectTimeout().toMillis()));
         // the pool's liveness check of an idle connection waits no longer than a statement would
         config.setValidationTimeout(Math.max(250, Math.min(5_000, Math.min(options.socketTimeout().toMillis(),
                 options.connectTimeout().toMillis()))));
         config.setInitializationFailTimeout(-1);
-        if (read) {
-            config.setReadOnly(true);
-            config.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
-        } else {
-            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        }
+        config.setTransactionIsolation(read ? "TRANSACTION_REPEATABLE_READ" : "TRANSACTION_READ_COMMITTED");
         return new HikariDataSource(config);
     }
 
@@ -195,15 +185,12 @@ final class Database extends Transactions<Database.Tx> {
         return qualified.computeIfAbsent(template, t -> t.replace("~", prefix));
     }
 
-    String location() {
-        return location;
-    }
-
     PostgresOptions options() {
         return options;
     }
 
-    Durability durability() {
+    @Override
+    public Durability durability() {
         return durability;
     }
 
@@ -227,26 +214,11 @@ final class Database extends Transactions<Database.Tx> {
         return (int) options.socketTimeout().toMillis();
     }
 
-    /**
-     * The exception for a failed call. A round trip that waited longer than the socket timeout closed
-     * its connection; the server rolls back the transaction of a connection that went away, so nothing
-     * was written unless the timeout hit the commit itself.
-     */
+    /** A timeout or an empty pool as the engine words them ({@link SqlErrors#network}), else {@link Errors}. */
     @Override
     protected PersistenceException failure(String what, SQLException e, boolean committing) {
-        if (Errors.timedOut(e)) {
-            return new PersistenceException("Cannot " + what + " (" + location + "): the PostgreSQL server did not"
-                    + " answer within " + socketTimeoutMs() + " ms (socket-timeout-ms); the connection was closed and"
-                    + (committing ? " the commit's outcome is unknown: retry it with the same idempotency key"
-                            : " nothing of it was written")
-                    + ". The store reconnects by itself once the server answers again", e);
-        }
-        if (e instanceof SQLTransientConnectionException) { // the pool's wait for a connection ended
-            return new PersistenceException("Cannot " + what + " (" + location + "): no connection within "
-                    + options.connectTimeout().toMillis() + " ms (connect-timeout-ms): the PostgreSQL server did not"
-                    + " answer, or every connection of the pool stayed busy; nothing of it was written", e);
-        }
-        return Errors.translate(what, location, Optional.empty(), e);
+        return SqlErrors.network(what, location, e, committing, "the PostgreSQL server", socketTimeoutMs(),
+                options.connectTimeout().toMillis()).orElseGet(() -> Errors.translate(what, location, Optional.empty(), e));
     }
 
     /** Closes the pools this store opened (not a host's); closing twice is harmless. */

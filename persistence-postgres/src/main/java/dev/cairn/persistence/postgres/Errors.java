@@ -2,6 +2,7 @@ package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.StoreCorruptedException;
+import dev.cairn.persistence.jdbc.SqlErrors;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ final class Errors {
      * @return the exception to throw
      */
     static PersistenceException translate(String what, String location, Optional<String> user, SQLException e) {
-        SQLException root = root(e);
+        SQLException root = SqlErrors.root(e);
         String state = String.valueOf(root.getSQLState());
         String where = " (" + location + ")";
         String detail = ": " + root.getMessage() + " [SQLState " + state + "]";
@@ -63,37 +64,14 @@ final class Errors {
         };
     }
 
-    /** @return true if a round trip waited longer than the connection's network timeout */
-    static boolean timedOut(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** @return true for a deadlock or a serialization failure: the transaction can run again */
     static boolean isRetryable(SQLException e) {
-        String state = root(e).getSQLState();
+        String state = SqlErrors.root(e).getSQLState();
         return "40001".equals(state) || "40P01".equals(state);
     }
 
     /** @return true if the value is out of range of its type (a token total past {@code bigint}) */
     static boolean isOutOfRange(SQLException e) {
-        return "22003".equals(root(e).getSQLState());
-    }
-
-    /** The innermost SQLException with a SQLState (a pool wraps the driver's). */
-    private static SQLException root(SQLException e) {
-        SQLException best = e;
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                best = s;
-            }
-            t = t.getCause();
-        }
-        return best;
+        return "22003".equals(SqlErrors.root(e).getSQLState());
     }
 }

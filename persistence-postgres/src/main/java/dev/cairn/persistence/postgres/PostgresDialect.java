@@ -1,11 +1,10 @@
 package dev.cairn.persistence.postgres;
 
-import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.jdbc.Codec;
-import dev.cairn.persistence.jdbc.SqlDialect;
+import dev.cairn.persistence.jdbc.DialectSupport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,11 +17,12 @@ import java.sql.Statement;
  * {@code READ COMMITTED} transactions on the write pool, retried on deadlock; commits lock the
  * session row and every referenced blob ({@link Commits}); vacuum runs {@code VACUUM} on each table.
  */
-final class PostgresDialect implements SqlDialect {
+final class PostgresDialect extends DialectSupport {
     private final Database db;
     private final Commits commits;
 
     PostgresDialect(Database db, PostgresOptions options) {
+        super("postgres", db);
         this.db = db;
         this.commits = new Commits(db, this, new Codec(options.compressionLevel()));
     }
@@ -82,30 +82,5 @@ final class PostgresDialect implements SqlDialect {
             }
         }
         return total;
-    }
-
-    @Override
-    public String scheme() {
-        return "postgres";
-    }
-
-    @Override
-    public String location() {
-        return db.location();
-    }
-
-    @Override
-    public Durability durability() {
-        return db.durability();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return db.isClosed();
-    }
-
-    @Override
-    public void close() {
-        db.close();
     }
 }

@@ -2,7 +2,7 @@ package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.StoreLocation;
-import java.net.URLDecoder;
+import dev.cairn.persistence.jdbc.ServerAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Objects;
@@ -98,61 +98,9 @@ public record PostgresLocation(String host, int port, String database, Optional<
         Set<String> known = new HashSet<>(OPTION_KEYS);
         known.addAll(PostgresOptions.OPTION_KEYS);
         location.requireKnownOptions(known);
-        String target = location.target();
-        if (!target.startsWith("//")) {
-            throw new InvalidRequestException("Invalid postgres location " + location + ": expected " + FORM);
-        }
-        String rest = target.substring(2);
-        int slash = rest.indexOf('/');
-        if (slash < 0) {
-            throw new InvalidRequestException("A postgres location needs a database after the host (" + location
-                    + "): " + FORM);
-        }
-        String authority = rest.substring(0, slash);
-        String database = decode(rest.substring(slash + 1), "database");
-        Optional<String> user = Optional.empty();
-        Optional<String> password = location.option(PASSWORD);
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int colon = userInfo.indexOf(':');
-            String u = colon < 0 ? userInfo : userInfo.substring(0, colon);
-            if (!u.isEmpty()) {
-                user = Optional.of(decode(u, "user"));
-            }
-            if (colon >= 0) {
-                if (password.isPresent()) {
-                    throw new InvalidRequestException("The postgres location " + location
-                            + " gives the password twice (user:password@ and ?password=): give it once");
-                }
-                password = Optional.of(decode(userInfo.substring(colon + 1), "password"));
-            }
-        }
-        String host = authority;
-        int port = DEFAULT_PORT;
-        int colon = authority.lastIndexOf(':');
-        if (colon >= 0 && !authority.endsWith("]")) {
-            host = authority.substring(0, colon);
-            String p = authority.substring(colon + 1);
-            try {
-                port = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("Invalid port '" + p + "' in postgres location " + location
-                        + ": a port is a number from 1 to 65535");
-            }
-        }
-        return new PostgresLocation(host, port, database, user, password, location.option(SSL_MODE),
-                location.option(SSL_ROOT_CERT), location.option(APPLICATION_NAME).orElse("cairn"));
-    }
-
-    private static String decode(String s, String what) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Invalid percent-encoding in the " + what
-                    + " of a postgres location: write a '%' as %25");
-        }
+        ServerAddress a = ServerAddress.parse(location, location.option(PASSWORD), DEFAULT_PORT, FORM);
+        return new PostgresLocation(a.host(), a.port(), a.database(), a.user(), a.password(),
+                location.option(SSL_MODE), location.option(SSL_ROOT_CERT), location.option(APPLICATION_NAME).orElse("cairn"));
     }
 
     /** @return {@code jdbc:postgresql://host:port/database}, with no login */

@@ -3,6 +3,7 @@ package dev.cairn.persistence.postgres;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.StoreLocation;
+import dev.cairn.persistence.jdbc.OptionChecks;
 import dev.cairn.persistence.spi.PersistenceProvider;
 import java.util.Objects;
 
@@ -51,10 +52,7 @@ public final class PostgresPersistenceProvider implements PersistenceProvider {
     @Override
     public SessionStoreFactory open(StoreLocation location) {
         Objects.requireNonNull(location, "location");
-        if (!SCHEME.equals(location.scheme())) {
-            throw new InvalidRequestException("The postgres provider serves scheme '" + SCHEME + "', not '"
-                    + location.scheme() + "'");
-        }
+        OptionChecks.requireScheme(location, SCHEME);
         PostgresLocation where = PostgresLocation.parse(location);
         return new PostgresSessionStoreFactory(where, PostgresOptions.fromLocation(location));
     }

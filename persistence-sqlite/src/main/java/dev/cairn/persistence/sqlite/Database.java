@@ -6,6 +6,7 @@ import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.jdbc.CachedStatements;
+import dev.cairn.persistence.jdbc.Pools;
 import dev.cairn.persistence.jdbc.SingleWriter;
 import dev.cairn.persistence.jdbc.SqlDialect;
 import dev.cairn.persistence.jdbc.Transactions;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -38,7 +38,6 @@ final class Database extends SingleWriter {
     static final String FILE_NAME = "cairn.db";
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    private static final AtomicInteger POOLS = new AtomicInteger();
     private static final int JOURNAL_SIZE_LIMIT = 64 << 20;
     private static final String BEGIN = "BEGIN IMMEDIATE";
 
@@ -61,6 +60,11 @@ final class Database extends SingleWriter {
             @Override
             protected CachedStatements newTx(Connection c) {
                 throw new IllegalStateException("SQLite writes go through the writer");
+            }
+
+            @Override
+            public Durability durability() {
+                return options.durability();
             }
         };
     }
@@ -164,16 +168,10 @@ final class Database extends SingleWriter {
         config.setCacheSize(-8_192);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
-        HikariConfig hc = new HikariConfig();
+        HikariConfig hc = Pools.config("cairn-sqlite-readers", options.readers(), true,
+                30_000 + options.busyTimeout().toMillis());
         hc.setDataSource(ds);
-        hc.setPoolName("cairn-sqlite-readers-" + POOLS.incrementAndGet());
-        hc.setReadOnly(true);
-        hc.setAutoCommit(false);
-        hc.setMaximumPoolSize(options.readers());
-        hc.setMinimumIdle(1);
         hc.setMaxLifetime(0);
-        hc.setConnectionTimeout(30_000 + options.busyTimeout().toMillis());
-        hc.setRegisterMbeans(false);
         return new HikariDataSource(hc);
     }
 
@@ -204,6 +202,11 @@ final class Database extends SingleWriter {
 
     SqliteOptions options() {
         return options;
+    }
+
+    @Override
+    public Durability durability() {
+        return options.durability();
     }
 
     /**

@@ -1,13 +1,12 @@
 package dev.cairn.persistence.sqlite;
 
-import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.jdbc.Catalogue;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.Sql;
-import dev.cairn.persistence.jdbc.SqlDialect;
+import dev.cairn.persistence.jdbc.DialectSupport;
 import dev.cairn.persistence.jdbc.WriterConnection;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * database, block every writer meanwhile and need twice the disk space; the incremental one costs in
  * proportion to what was freed.
  */
-final class SqliteDialect implements SqlDialect {
+final class SqliteDialect extends DialectSupport {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDialect.class);
     /** PostgreSQL's spelling that SQLite does without: casts and row-lock clauses. */
     private static final Pattern POSTGRES_ONLY = Pattern.compile("::[a-z]+| FOR (UPDATE|SHARE|KEY SHARE)\\b");
@@ -52,6 +51,7 @@ final class SqliteDialect implements SqlDialect {
     private final Commits commits;
 
     private SqliteDialect(Database db, SqliteOptions options) {
+        super("sqlite", db);
         this.db = db;
         this.commits = new Commits(db, this, new Codec(options.compressionLevel()));
     }
@@ -163,30 +163,5 @@ final class SqliteDialect implements SqlDialect {
 
     Commits commits() {
         return commits;
-    }
-
-    @Override
-    public String scheme() {
-        return "sqlite";
-    }
-
-    @Override
-    public String location() {
-        return db.location();
-    }
-
-    @Override
-    public Durability durability() {
-        return db.options().durability();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return db.isClosed();
-    }
-
-    @Override
-    public void close() {
-        db.close();
     }
 }

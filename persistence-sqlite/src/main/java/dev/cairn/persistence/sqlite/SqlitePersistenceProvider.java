@@ -3,6 +3,7 @@ package dev.cairn.persistence.sqlite;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.SessionStoreFactory;
 import dev.cairn.persistence.StoreLocation;
+import dev.cairn.persistence.jdbc.OptionChecks;
 import dev.cairn.persistence.spi.PersistenceProvider;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -48,10 +49,7 @@ public final class SqlitePersistenceProvider implements PersistenceProvider {
     @Override
     public SessionStoreFactory open(StoreLocation location) {
         Objects.requireNonNull(location, "location");
-        if (!SCHEME.equals(location.scheme())) {
-            throw new InvalidRequestException("The sqlite provider serves scheme '" + SCHEME + "', not '"
-                    + location.scheme() + "'");
-        }
+        OptionChecks.requireScheme(location, SCHEME);
         SqliteOptions options = SqliteOptions.fromLocation(location);
         String target = location.target();
         if (target.isBlank()) {
