@@ -11,7 +11,6 @@ module dev.cairn.persistence.jdbc {
     requires transitive java.sql;
     requires com.github.luben.zstd_jni;
     requires org.slf4j;
-    requires com.zaxxer.hikari;
 
     exports dev.cairn.persistence.jdbc to dev.cairn.persistence.sqlite, dev.cairn.persistence.postgres;
 }

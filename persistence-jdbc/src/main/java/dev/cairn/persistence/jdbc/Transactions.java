@@ -283,9 +283,15 @@ public abstract class Transactions<X extends CachedStatements> implements JdbcDa
         return closed;
     }
 
-    /** Marks the transactions closed and closes the store's own pools (never a host's). Closing twice is harmless. */
+    /**
+     * Marks the transactions closed and closes the store's own pools (never a host's). Closing twice
+     * is harmless. A store whose writes go through a {@link SingleWriter} logs its close there.
+     */
     @Override
-    public void close() {
+    public final void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (!config.hostPool) {
             for (DataSource pool : new DataSource[] {config.readers, config.writers}) {
@@ -297,6 +303,9 @@ public abstract class Transactions<X extends CachedStatements> implements JdbcDa
                     }
                 }
             }
+        }
+        if (config.writers != null) {
+            LOG.info("Closed Cairn store {}", config.location);
         }
     }
 }

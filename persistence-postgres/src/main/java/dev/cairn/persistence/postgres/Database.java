@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.jdbc.CachedStatements;
-import dev.cairn.persistence.jdbc.Pools;
 import dev.cairn.persistence.jdbc.SqlErrors;
 import dev.cairn.persistence.jdbc.Transactions;
 import java.sql.Connection;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Database extends Transactions<Database.Tx> {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
     /** Attempts of a write transaction that PostgreSQL aborted for a deadlock or serialization failure. */
     static final int MAX_ATTEMPTS = 8;
 
@@ -160,8 +161,13 @@ final class Database extends Transactions<Database.Tx> {
 
     private static HikariDataSource pool(PostgresLocation where, Properties props, int size, PostgresOptions options,
                                          boolean read) {
-        HikariConfig config = Pools.config("cairn-pg-" + (read ? "readers" : "writers"), size, read,
-                Math.max(250, options.connectTimeout().toMillis()));
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cairn-pg-" + (read ? "readers-" : "writers-") + POOLS.incrementAndGet());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(size, 1));
+        config.setAutoCommit(false);
+        config.setReadOnly(read);
+        config.setConnectionTimeout(Math.max(250, options.connectTimeout().toMillis()));
         config.setJdbcUrl(where.jdbcUrl());
         config.setDriverClassName(org.postgresql.Driver.class.getName());
         config.setDataSourceProperties(props);
@@ -210,24 +216,12 @@ final class Database extends Transactions<Database.Tx> {
                 ? HOST_SETTINGS + "; SET LOCAL synchronous_commit = off" : HOST_SETTINGS;
     }
 
-    private int socketTimeoutMs() {
-        return (int) options.socketTimeout().toMillis();
-    }
-
     /** A timeout or an empty pool as the engine words them ({@link SqlErrors#network}), else {@link Errors}. */
     @Override
     protected PersistenceException failure(String what, SQLException e, boolean committing) {
-        return SqlErrors.network(what, location, e, committing, "the PostgreSQL server", socketTimeoutMs(),
-                options.connectTimeout().toMillis()).orElseGet(() -> Errors.translate(what, location, Optional.empty(), e));
-    }
-
-    /** Closes the pools this store opened (not a host's); closing twice is harmless. */
-    @Override
-    public void close() {
-        if (!isClosed()) {
-            super.close();
-            LOG.info("Closed Cairn store {}", location);
-        }
+        return SqlErrors.network(what, location, e, committing, "the PostgreSQL server",
+                        options.socketTimeout().toMillis(), options.connectTimeout().toMillis())
+                .orElseGet(() -> Errors.translate(what, location, Optional.empty(), e));
     }
 
     /**

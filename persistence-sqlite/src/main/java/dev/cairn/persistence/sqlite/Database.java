@@ -6,7 +6,6 @@ import dev.cairn.persistence.Durability;
 import dev.cairn.persistence.InvalidRequestException;
 import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.jdbc.CachedStatements;
-import dev.cairn.persistence.jdbc.Pools;
 import dev.cairn.persistence.jdbc.SingleWriter;
 import dev.cairn.persistence.jdbc.SqlDialect;
 import dev.cairn.persistence.jdbc.Transactions;
@@ -19,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -38,6 +38,7 @@ final class Database extends SingleWriter {
     static final String FILE_NAME = "cairn.db";
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
     private static final int JOURNAL_SIZE_LIMIT = 64 << 20;
     private static final String BEGIN = "BEGIN IMMEDIATE";
 
@@ -168,10 +169,16 @@ final class Database extends SingleWriter {
         config.setCacheSize(-8_192);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
-        HikariConfig hc = Pools.config("cairn-sqlite-readers", options.readers(), true,
-                30_000 + options.busyTimeout().toMillis());
+        HikariConfig hc = new HikariConfig();
         hc.setDataSource(ds);
+        hc.setPoolName("cairn-sqlite-readers-" + POOLS.incrementAndGet());
+        hc.setReadOnly(true);
+        hc.setAutoCommit(false);
+        hc.setMaximumPoolSize(options.readers());
+        hc.setMinimumIdle(1);
         hc.setMaxLifetime(0);
+        hc.setConnectionTimeout(30_000 + options.busyTimeout().toMillis());
+        hc.setRegisterMbeans(false);
         return new HikariDataSource(hc);
     }
 
