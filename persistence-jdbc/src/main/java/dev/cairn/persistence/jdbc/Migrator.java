@@ -25,7 +25,11 @@ public final class Migrator {
 
     /** How a dialect keeps its schema's version and runs a migration's transaction. */
     public interface Versions {
-        /** @param c the connection @return the recorded version, 0 for none @throws SQLException on error */
+        /**
+         * @param c the connection
+         * @return the recorded version, 0 for none
+         * @throws SQLException on error
+         */
         int version(Connection c) throws SQLException;
 
         /**
@@ -50,23 +54,50 @@ public final class Migrator {
             c.setAutoCommit(false);
         }
 
-        /** Makes a schema that has no version yet ready for the first step, in the transaction. @param c the connection @throws SQLException on error */
+        /**
+         * Makes a schema that has no version yet ready for the first step, in the transaction.
+         *
+         * @param c the connection
+         * @throws SQLException on error
+         */
         default void create(Connection c) throws SQLException {
         }
 
-        /** Runs one statement of a step. @param c the connection @param sql the statement @throws SQLException on error */
+        /**
+         * Runs one statement of a step.
+         *
+         * @param c the connection
+         * @param sql the statement
+         * @throws SQLException on error
+         */
         void exec(Connection c, String sql) throws SQLException;
 
-        /** Records that the schema is at a version. @param c the connection @param version the version @throws SQLException on error */
+        /**
+         * Records that the schema is at a version.
+         *
+         * @param c the connection
+         * @param version the version
+         * @throws SQLException on error
+         */
         void record(Connection c, int version) throws SQLException;
 
-        /** Commits and puts auto-commit back. @param c the connection @throws SQLException if the commit fails */
+        /**
+         * Commits and puts auto-commit back.
+         *
+         * @param c the connection
+         * @throws SQLException if the commit fails
+         */
         default void commit(Connection c) throws SQLException {
             c.commit();
             c.setAutoCommit(true);
         }
 
-        /** Rolls back and puts auto-commit back. @param c the connection @throws SQLException if the rollback fails */
+        /**
+         * Rolls back and puts auto-commit back.
+         *
+         * @param c the connection
+         * @throws SQLException if the rollback fails
+         */
         default void rollback(Connection c) throws SQLException {
             try {
                 c.rollback();

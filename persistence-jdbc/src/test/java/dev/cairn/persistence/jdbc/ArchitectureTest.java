@@ -1,6 +1,7 @@
 package dev.cairn.persistence.jdbc;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -25,6 +26,27 @@ class ArchitectureTest {
                         "com.github.luben.zstd..", "dev.cairn.persistence", "dev.cairn.persistence.spi..",
                         "dev.cairn.persistence.jdbc..")
                 .because("what a database does differently belongs to its dialect, not to the engine")
+                .check(main);
+    }
+
+    @Test
+    void theConnectionRunnersKnowNothingOfSessions() {
+        noClasses().that().haveSimpleNameStartingWith("SingleWriter")
+                .or().haveSimpleNameStartingWith("GroupCommit").or().haveSimpleName("CommitRequest")
+                .or().haveSimpleName("WriterConnection").or().haveSimpleName("CachedStatements")
+                .or().haveSimpleNameStartingWith("Transactions").or().haveSimpleName("HostSettings")
+                .or().haveSimpleNameStartingWith("Migrator").or().haveSimpleName("SqlErrors")
+                .or().haveSimpleName("OptionChecks").or().haveSimpleName("ServerAddress")
+                .should().dependOnClassesThat().haveSimpleNameStartingWith("Catalogue")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Reads")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Maintenance")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("CommitApply")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("JdbcStore")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("JdbcSessionStoreFactory")
+                .orShould().dependOnClassesThat().haveSimpleName("Sql")
+                .orShould().dependOnClassesThat().resideInAPackage("dev.cairn.persistence.spi..")
+                .because("connections, transactions, group commit and migrations are plumbing any dialect"
+                        + " can use; the promises of the SPEC stay in the store classes")
                 .check(main);
     }
 
