@@ -49,15 +49,14 @@ public class CachedStatements implements Statements {
     }
 
     /**
-     * Runs a statement once, as written (not translated) and without caching it: pragmas, session
-     * settings, rare maintenance.
+     * Runs a statement once, without preparing it: pragmas, session settings, rare maintenance.
      *
-     * @param statement the SQL
+     * @param statement a template or a statement of the dialect, translated as {@link #ps} does
      * @throws SQLException if it fails
      */
     public void exec(String statement) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute(statement);
+            s.execute(sql.apply(statement));
         }
     }
 
