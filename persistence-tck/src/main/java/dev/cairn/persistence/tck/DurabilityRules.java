@@ -60,8 +60,12 @@ abstract class DurabilityRules extends KitRules {
                                 + "); its stderr: " + child.logTail(), REPAIR_HINT);
                     }
                     long opened = Long.parseLong(ready.substring(6).trim());
-                    checkEquals(verified, opened, "revision a new process saw when it opened the location after kill -9"
-                            + " number " + (k - 1), REPAIR_HINT);
+                    // A database server may still finish the one commit the killed child had sent (its
+                    // COMMIT was received before the kill), after the kit's check: at most that one commit
+                    // appears, and the next check verifies it in full (SPEC rule 23).
+                    check(opened == verified || opened == verified + 1, "revision a new process saw when it opened"
+                            + " the location after kill -9 number " + (k - 1) + ": expected " + verified + " (or "
+                            + (verified + 1) + ", the killed process's commit in flight) but was " + opened, REPAIR_HINT);
                     Thread.sleep(rnd.nextInt(300));
                 }
                 if (!child.alive()) {
