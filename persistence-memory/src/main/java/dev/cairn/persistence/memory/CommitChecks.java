@@ -186,8 +186,13 @@ final class CommitChecks {
     }
 
     private boolean isLiveOrNew(String nodeId) {
+        // A node of this commit is not stored (requireNodes), so looking among them first answers the
+        // same and spares the index for the head and usage nodes of most commits.
+        if (indexOfNew(nodeId) >= 0) {
+            return true;
+        }
         int stored = session.node(nodeId);
-        return stored >= 0 ? session.nodes.isLive(stored) : indexOfNew(nodeId) >= 0;
+        return stored >= 0 && session.nodes.isLive(stored);
     }
 
     private int indexOfNew(String nodeId) {

@@ -62,15 +62,16 @@ final class Committer {
             NewNode source = nodes.get(i);
             Optional<String> parentId = source.parentNodeId();
             int parent = parentId.isPresent() ? s.node(parentId.get()) : -1;
-            s.added(table.add(source, parent, s.nextSeq++, nowNanos));
+            s.added(table.add(source, parent, s.nextSeq++, nowNanos), source.nodeId());
             List<BlobRef> refs = source.attachments();
             for (int j = 0, m = refs.size(); j < m; j++) {
                 storeCarried(blobs, carried, refs.get(j));
             }
         }
         if (commit.head().isPresent()) {
+            int head = s.node(commit.head().get()); // before headId changes: node() knows the old head
             s.headId = commit.head();
-            s.head = s.node(s.headId.get());
+            s.head = head;
         }
         if (!commit.checkpoint().isEmpty()) {
             int at = s.head;

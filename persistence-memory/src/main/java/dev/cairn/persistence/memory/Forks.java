@@ -76,7 +76,7 @@ final class Forks {
         int parentCopy = -1;
         for (int node : path) {
             parentCopy = fork.nodes.addCopy(from, node, parentCopy, fork.nextSeq++);
-            fork.added(parentCopy);
+            fork.added(parentCopy, fork.nodes.id(parentCopy));
         }
         fork.head = parentCopy;
         fork.headId = Optional.of(from.id(at));

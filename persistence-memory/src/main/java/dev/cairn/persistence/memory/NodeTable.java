@@ -246,6 +246,11 @@ final class NodeTable {
         return Times.fromNanos(createdAt[pos]);
     }
 
+    /** @return whether the node has attachments or checkpoint slots */
+    boolean hasBlobs(int pos) {
+        return extras[pos] != null;
+    }
+
     /** Calls {@code sink} with the hash of every blob this node references. */
     void forEachBlob(int pos, Consumer<ContentHash> sink) {
         Extra e = extras[pos];

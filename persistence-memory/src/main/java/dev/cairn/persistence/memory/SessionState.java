@@ -62,9 +62,15 @@ final class SessionState {
         this.meta = meta;
     }
 
+    /** The node appended last, and its position: the parent, head or usage node of most commits. */
+    private String lastId;
+    private int lastPos = -1;
+
     /** Keeps {@link #references} right after a node was appended at {@code pos}. */
-    void added(int pos) {
-        if (!refsStale) {
+    void added(int pos, String nodeId) {
+        lastId = nodeId;
+        lastPos = pos;
+        if (!refsStale && nodes.hasBlobs(pos)) {
             nodes.forEachBlob(pos, refs::add);
         }
     }
@@ -103,8 +109,18 @@ final class SessionState {
         return refs.contains(hash);
     }
 
-    /** @return the position of the node with this id, live, tombstoned or detached, or -1 */
+    /**
+     * @return the position of the node with this id, live, tombstoned or detached, or -1. The node
+     *     appended last and the head are found without the index: at a million nodes an index probe
+     *     is a cache miss, and a commit names these nodes up to six times (issue 19).
+     */
     int node(String nodeId) {
+        if (lastPos >= 0 && nodeId.equals(lastId)) {
+            return lastPos;
+        }
+        if (head >= 0 && nodeId.equals(headId.orElse(null))) {
+            return head;
+        }
         return nodes.find(nodeId);
     }
 
@@ -113,6 +129,8 @@ final class SessionState {
         int removed = nodes.compact();
         if (removed > 0) {
             head = headId.isPresent() ? nodes.find(headId.get()) : -1;
+            lastId = null;
+            lastPos = -1;
         }
         return removed;
     }
@@ -145,7 +163,7 @@ final class SessionState {
 
     /** @return the position of the live node with this id, or -1 */
     int live(String nodeId) {
-        int n = nodes.find(nodeId);
+        int n = node(nodeId);
         return n >= 0 && nodes.isLive(n) ? n : -1;
     }
 
@@ -207,6 +225,8 @@ final class SessionState {
         nodes = new NodeTable(new Arena());
         turns = new Turns();
         head = -1;
+        lastId = null;
+        lastPos = -1;
         headId = Optional.empty();
         keys = null;
         byModel.clear();
