@@ -6,8 +6,6 @@ import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.StoreCorruptedException;
-import dev.cairn.persistence.TokenUsage;
-import dev.cairn.persistence.UsageEntry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,8 +22,8 @@ import java.util.Optional;
  * walk from a leaf up to its root are done here, and only the rows a read returns are decoded (and
  * their payloads checked).
  *
- * <p>The scans are {@link Sql#ALL_NODES} and {@link Sql#ALL_USAGE}: their small columns come as one
- * line of text per row, parsed here, because each column a driver hands over costs a call into it.
+ * <p>The scan's columns, in order: {@code nid, node_id, parent_nid, kind, codec, payload,
+ * payload_size, payload_hash, attachments, seq, created_at, state} ({@code parent_nid} NULL for a root).
  */
 final class NodeRows {
     private NodeRows() {
@@ -35,20 +33,20 @@ final class NodeRows {
      * A node row as stored, not yet decoded.
      *
      * @param nid the row's key
+     * @param nodeId the node's id
      * @param parentNid the parent's row key, 0 for a root
+     * @param kind the kind's name
      * @param codec the payload's codec
+     * @param payload the stored payload bytes
      * @param payloadSize the payload's decoded size
+     * @param digest the payload's SHA-256
+     * @param attachments the encoded attachment references, or null
      * @param seq the node's seq
      * @param createdAt nanoseconds since the epoch
      * @param state 0 live, 1 tombstoned, 2 detached
-     * @param kind the kind's name
-     * @param nodeId the node's id
-     * @param payload the stored payload bytes
-     * @param digest the payload's SHA-256
-     * @param attachments the encoded attachment references, or null
      */
-    public record Stored(long nid, long parentNid, long codec, long payloadSize, long seq, long createdAt, long state,
-                         String kind, String nodeId, byte[] payload, byte[] digest, byte[] attachments) {
+    public record Stored(long nid, String nodeId, long parentNid, String kind, int codec, byte[] payload,
+                         long payloadSize, byte[] digest, byte[] attachments, long seq, long createdAt, int state) {
         /**
          * Decodes the row, verifying its payload.
          *
@@ -58,7 +56,7 @@ final class NodeRows {
         public SessionNode decode(Map<Long, Stored> byNid) {
             Stored parent = parentNid == 0 ? null : byNid.get(parentNid);
             // The messages are built only on failure: quoting every row's id cost more than its payload check.
-            byte[] bytes = Codec.decode((int) codec, payload, payloadSize, digest, () -> "the payload of node " + Ids.quote(nodeId));
+            byte[] bytes = Codec.decode(codec, payload, payloadSize, digest, () -> "the payload of node " + Ids.quote(nodeId));
             List<BlobRef> refs = attachments == null ? List.of()
                     : Encoding.decodeRefs(attachments, "node " + Ids.quote(nodeId));
             return new SessionNode(nodeId, parent == null ? Optional.empty() : Optional.of(parent.nodeId), NodeKind.of(kind),
@@ -77,91 +75,13 @@ final class NodeRows {
         Map<Long, Stored> out = new HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Line l = new Line(rs.getString(1));
-                Stored r = new Stored(l.next(), l.next(), l.next(), l.next(), l.next(), l.next(), l.next(), l.word(),
-                        l.rest(), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4));
+                Stored r = new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
+                        rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
+                        rs.getInt(12));
                 out.put(r.nid(), r);
             }
         }
         return out;
-    }
-
-    /**
-     * Runs a bound {@link Sql#ALL_USAGE}.
-     *
-     * @param ps the scan, its parameters set
-     * @param ids the {@code nid} and node id of each node whose entries to keep
-     * @return those entries, in the scan's order
-     * @throws SQLException if the read fails
-     */
-    public static List<UsageEntry> turns(PreparedStatement ps, Map<Long, String> ids) throws SQLException {
-        List<UsageEntry> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String nodeId = ids.get(rs.getLong(1));
-                if (nodeId == null) {
-                    continue;
-                }
-                Line l = new Line(rs.getString(2));
-                long revision = l.next();
-                TokenUsage u = new TokenUsage(l.next(), l.next(), l.next(), l.next());
-                long recordedAt = l.next();
-                out.add(new UsageEntry(revision, nodeId, l.rest(), u, Times.fromNanos(recordedAt)));
-            }
-        }
-        return out;
-    }
-
-    /** A row's line of space-separated integers, then text that runs to its end. */
-    private static final class Line {
-        private final String text;
-        private int at;
-
-        Line(String text) {
-            if (text == null) {
-                throw new StoreCorruptedException("A node or usage row has a NULL column that cannot be NULL");
-            }
-            this.text = text;
-        }
-
-        long next() {
-            int n = text.length();
-            boolean negative = at < n && text.charAt(at) == '-';
-            int i = negative ? at + 1 : at;
-            int start = i;
-            long v = 0;
-            for (; i < n && text.charAt(i) != ' '; i++) {
-                char c = text.charAt(i);
-                if (c < '0' || c > '9' || i - start >= 19) {
-                    throw bad();
-                }
-                v = v * 10 + (c - '0');
-            }
-            if (i == start || i == n) {
-                throw bad();
-            }
-            at = i + 1;
-            return negative ? -v : v;
-        }
-
-        /** @return the text up to the next space */
-        String word() {
-            int end = text.indexOf(' ', at);
-            if (end < 0) {
-                throw bad();
-            }
-            String w = text.substring(at, end);
-            at = end + 1;
-            return w;
-        }
-
-        String rest() {
-            return text.substring(at);
-        }
-
-        private StoreCorruptedException bad() {
-            return new StoreCorruptedException("A stored row cannot be read: " + Ids.quote(text));
-        }
     }
 
     /**

@@ -18,10 +18,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -222,25 +223,28 @@ final class Reads {
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.PATH_USAGE))) {
             ps.setLong(1, leafNid);
             ps.setLong(2, n);
-            return turns(ps);
+            return turns(ps, null);
         }
     }
 
     private List<UsageEntry> allTurns(Connection c, long sid, List<Row> rows) throws SQLException {
-        Map<Long, String> ids = new HashMap<>(rows.size() * 2);
+        Set<Long> nids = new HashSet<>(rows.size() * 2);
         for (Row r : rows) {
-            ids.put(r.nid(), r.node().nodeId());
+            nids.add(r.nid());
         }
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE))) {
             ps.setLong(1, sid);
-            return NodeRows.turns(ps, ids);
+            return turns(ps, nids);
         }
     }
 
-    private List<UsageEntry> turns(PreparedStatement ps) throws SQLException {
+    private List<UsageEntry> turns(PreparedStatement ps, Set<Long> only) throws SQLException {
         List<UsageEntry> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                if (only != null && !only.contains(rs.getLong(1))) {
+                    continue;
+                }
                 out.add(new UsageEntry(rs.getLong(2), rs.getString(3), rs.getString(4),
                         new TokenUsage(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
                         Times.fromNanos(rs.getLong(9))));

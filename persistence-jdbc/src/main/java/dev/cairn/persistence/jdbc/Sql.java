@@ -101,25 +101,14 @@ public final class Sql {
             + " JOIN ~usage u ON u.nid = path.nid ORDER BY u.revision, u.pos";
     /**
      * Every node of a session up to a state, in no particular order, through the {@code (sid, node_id)}
-     * index: no join, no sort. The parent's id, the commit order and the walk of a whole active path are
-     * done in Java ({@code NodeRows}, issue 19). Tails keep {@link #PATH_NODES}.
-     *
-     * <p>Column 1 is one line of text, {@code "nid parent_nid codec payload_size seq created_at state
-     * kind node_id"} (parent 0 for a root): a driver call per column and row was most of such a read's
-     * time (sqlite-jdbc: about 85 ns each, 12 columns), and neither a kind nor a node id has a space.
-     * Columns 2 to 4 are {@code payload, payload_hash, attachments}.
+     * index: no join, no sort. Column 3 is the parent's {@code nid}; the parent's id, the commit order and
+     * the walk of a whole active path are done in Java ({@code NodeRows}, issue 19). Tails keep {@link #PATH_NODES}.
      */
-    public static final String ALL_NODES = "SELECT format('%s %s %s %s %s %s %s %s %s', n.nid, coalesce(n.parent_nid, 0),"
-            + " n.codec, n.payload_size, n.seq, n.created_at, n.state, n.kind, n.node_id), n.payload, n.payload_hash,"
-            + " n.attachments FROM ~nodes n WHERE n.sid = ? AND n.state <= ?";
-    /**
-     * Every usage entry of a session, in commit order: the entry's {@code nid}, then one line of text,
-     * {@code "revision input output cached reasoning recorded_at model"} (the model last: it may hold
-     * spaces); the node's id comes from the node rows ({@code NodeRows}).
-     */
-    public static final String ALL_USAGE = "SELECT u.nid, format('%s %s %s %s %s %s %s', u.revision, u.input_tokens,"
-            + " u.output_tokens, u.cached_input_tokens, u.reasoning_tokens, u.recorded_at, u.model) FROM ~usage u"
-            + " WHERE u.sid = ? ORDER BY u.revision, u.pos";
+    public static final String ALL_NODES = "SELECT n.nid, n.node_id, n.parent_nid, n.kind, n.codec, n.payload,"
+            + " n.payload_size, n.payload_hash, n.attachments, n.seq, n.created_at, n.state FROM ~nodes n"
+            + " WHERE n.sid = ? AND n.state <= ?";
+    public static final String ALL_USAGE = "SELECT " + USAGE_COLUMNS + " FROM ~usage u WHERE u.sid = ?"
+            + " ORDER BY u.revision, u.pos";
     public static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM ~usage_totals WHERE sid = ?";
     public static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM ~sessions s"
