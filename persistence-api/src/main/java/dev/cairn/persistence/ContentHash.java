@@ -1,5 +1,6 @@
 package dev.cairn.persistence;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param hex 64 lower-case hex digits
  */
 public record ContentHash(String hex) {
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -66,12 +67,13 @@ public record ContentHash(String hex) {
         if (digest.length != 32) {
             throw new InvalidRequestException("A SHA-256 digest is 32 bytes, got " + digest.length);
         }
-        char[] out = new char[64];
+        byte[] out = new byte[64];
         for (int i = 0; i < 32; i++) {
             out[2 * i] = DIGITS[(digest[i] >> 4) & 0xf];
             out[2 * i + 1] = DIGITS[digest[i] & 0xf];
         }
-        return new ContentHash(new String(out));
+        // Latin-1 bytes become the string as they are (a char[] would be compressed first).
+        return new ContentHash(new String(out, StandardCharsets.ISO_8859_1));
     }
 
     /**

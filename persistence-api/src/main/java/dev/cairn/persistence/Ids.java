@@ -18,7 +18,19 @@ public final class Ids {
     public static final String RULE =
             "1 to " + MAX_LENGTH + " characters of [A-Za-z0-9._:@-], not '.' or '..'";
 
+    /** The characters of {@link #RULE}, as bits: code points 0 to 63 and 64 to 127 ({@code 1L << c} uses {@code c & 63}). */
+    private static final long ALLOWED_LOW = bits("0123456789.:-");
+    private static final long ALLOWED_HIGH = bits("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_@");
+
     private Ids() {
+    }
+
+    private static long bits(String chars) {
+        long b = 0;
+        for (int i = 0; i < chars.length(); i++) {
+            b |= 1L << chars.charAt(i);
+        }
+        return b;
     }
 
     /**
@@ -34,9 +46,7 @@ public final class Ids {
         }
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '@' || c == '-';
-            if (!ok) {
+            if (c >= 128 || ((c < 64 ? ALLOWED_LOW : ALLOWED_HIGH) & (1L << c)) == 0) {
                 return false;
             }
         }

@@ -91,6 +91,18 @@ public record NewNode(String nodeId, Optional<String> parentNodeId, NodeKind kin
         return payload.length;
     }
 
+    /**
+     * Copies the payload into an array of the caller's, so a store can keep it without a copy of its
+     * own per node (the node keeps its private copy either way).
+     *
+     * @param dest where to copy to
+     * @param offset the first index of {@code dest} to write
+     * @throws IndexOutOfBoundsException if {@code dest} has no room for {@link #payloadSize()} bytes at {@code offset}
+     */
+    public void copyPayload(byte[] dest, int offset) {
+        System.arraycopy(payload, 0, Objects.requireNonNull(dest, "dest"), offset, payload.length);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof NewNode n && nodeId.equals(n.nodeId) && parentNodeId.equals(n.parentNodeId)

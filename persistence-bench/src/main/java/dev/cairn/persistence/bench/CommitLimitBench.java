@@ -4,6 +4,7 @@ import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.TokenUsage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * appends a node record to a list and to an id map, moves the head and adds the usage to a running
  * total. Same forks, heap, warm-up and iterations as {@link CommitBench}, and a fresh session every
  * iteration, so the two are run together and compared as a ratio ({@code CommitBench.*|CommitLimitBench.*}).
+ *
+ * <p>Two layouts of that work: {@code objects} keeps a record per node in a list and a {@code HashMap}
+ * (what plain Java code would write first); {@code columns} keeps what the memory store keeps since
+ * issue 19 and nothing more: the id and payload bytes appended to 1 MiB pages, parent, seq and time in
+ * primitive arrays, the id in an open-addressing {@code long[]} (found, as a commit must check that the
+ * id is free). With a session that grows by a million nodes, the first spends most of its time in the
+ * collector copying the records; the second is the limit of the store's layout.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
@@ -38,12 +46,16 @@ public class CommitLimitBench {
     @Param({"0", "100000"})
     public int nodes;
 
-    private Session session;
+    /** {@code objects} or {@code columns}: how the session keeps its nodes. */
+    @Param({"objects", "columns"})
+    public String layout;
+
+    private Turns session;
 
     /** A fresh session of {@code nodes} nodes. */
     @Setup(Level.Iteration)
     public void open() {
-        session = new Session();
+        session = layout.equals("columns") ? new Columns() : new Session();
         for (int i = 0; i < nodes; i++) {
             session.commitTurn();
         }
@@ -78,8 +90,14 @@ public class CommitLimitBench {
     record Rec(String id, Rec parent, NodeKind kind, byte[] payload, long seq, Instant createdAt) {
     }
 
+    /** A session that takes turns. */
+    interface Turns {
+        /** @return something of the new node, so the work cannot be skipped */
+        Object commitTurn();
+    }
+
     /** The session: its nodes in order and by id, its head, its usage total. */
-    static final class Session {
+    static final class Session implements Turns {
         private final List<Rec> nodes = new ArrayList<>();
         private final Map<String, Rec> byId = new HashMap<>();
         private Rec head;
@@ -89,7 +107,8 @@ public class CommitLimitBench {
         private long cached;
         private long reasoning;
 
-        Rec commitTurn() {
+        @Override
+        public Rec commitTurn() {
             String id = "n" + (nodes.size() + 1);
             Rec r = new Rec(id, head, Workload.KIND, Workload.PAYLOAD.clone(), nodes.size() + 1L, Instant.now());
             nodes.add(r);
@@ -106,6 +125,116 @@ public class CommitLimitBench {
 
         long revision() {
             return revision;
+        }
+    }
+
+    /** The same session as columns: bytes in pages, numbers in arrays, ids in a {@code long[]} index. */
+    static final class Columns implements Turns {
+        private static final int PAGE = 1 << 20;
+        private byte[][] pages = new byte[4][];
+        private int pageCount;
+        private int fill = PAGE;
+        private long[] at = new long[16];
+        private int[] parent = new int[16];
+        private long[] seq = new long[16];
+        private long[] createdAt = new long[16];
+        private long[] index = new long[16];
+        private int size;
+        private int head = -1;
+        private long revision;
+        private final long[] total = new long[4];
+
+        @Override
+        public Object commitTurn() {
+            String id = "n" + (size + 1);
+            byte[] payload = Workload.PAYLOAD;
+            if (find(id) >= 0) {
+                throw new IllegalStateException("taken: " + id);
+            }
+            int n = id.length() + payload.length;
+            if (fill + n > PAGE) {
+                if (pageCount == pages.length) {
+                    pages = Arrays.copyOf(pages, pageCount * 2);
+                }
+                pages[pageCount++] = new byte[PAGE];
+                fill = 0;
+            }
+            byte[] page = pages[pageCount - 1];
+            for (int i = 0; i < id.length(); i++) {
+                page[fill + i] = (byte) id.charAt(i);
+            }
+            System.arraycopy(payload, 0, page, fill + id.length(), payload.length);
+            if (size == seq.length) {
+                int grown = size * 2;
+                at = Arrays.copyOf(at, grown);
+                parent = Arrays.copyOf(parent, grown);
+                seq = Arrays.copyOf(seq, grown);
+                createdAt = Arrays.copyOf(createdAt, grown);
+            }
+            Instant now = Instant.now();
+            at[size] = ((long) (pageCount - 1) << 32) | fill;
+            fill += n;
+            parent[size] = head;
+            seq[size] = size + 1L;
+            createdAt[size] = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            index(id, size);
+            head = size++;
+            revision++;
+            TokenUsage u = Workload.USAGE;
+            total[0] += u.inputTokens();
+            total[1] += u.outputTokens();
+            total[2] += u.cachedInputTokens();
+            total[3] += u.reasoningTokens();
+            return now;
+        }
+
+        private int find(String id) {
+            int h = id.hashCode();
+            int mask = index.length - 1;
+            for (int i = spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
+                if ((int) (index[i] >>> 32) == h) {
+                    int pos = (int) index[i] - 1;
+                    long a = at[pos];
+                    byte[] page = pages[(int) (a >>> 32)];
+                    int o = (int) a;
+                    boolean same = true;
+                    for (int k = 0; k < id.length() && same; k++) {
+                        same = page[o + k] == id.charAt(k);
+                    }
+                    if (same) {
+                        return pos;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        private void index(String id, int pos) {
+            if ((size + 1) * 2 > index.length) {
+                long[] old = index;
+                index = new long[old.length * 2];
+                for (long e : old) {
+                    if (e != 0) {
+                        insert((int) (e >>> 32), e);
+                    }
+                }
+            }
+            int h = id.hashCode();
+            insert(h, ((long) h << 32) | (pos + 1));
+        }
+
+        private void insert(int h, long entry) {
+            int mask = index.length - 1;
+            int i = spread(h) & mask;
+            while (index[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            index[i] = entry;
+        }
+
+        private static int spread(int h) {
+            h *= 0x9E3779B9;
+            return h ^ (h >>> 16);
         }
     }
 }

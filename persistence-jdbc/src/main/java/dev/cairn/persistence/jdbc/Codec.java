@@ -7,6 +7,7 @@ import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.StoreCorruptedException;
 import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * How payloads and blobs are stored: raw below {@link #THRESHOLD} bytes or when zstd does not pay,
@@ -111,28 +112,43 @@ public final class Codec {
      * @throws StoreCorruptedException if they cannot be decoded or do not match
      */
     public static byte[] decode(int codec, byte[] stored, long size, byte[] digest, String what) {
+        return decode(codec, stored, size, digest, () -> what);
+    }
+
+    /**
+     * Decodes and verifies stored bytes.
+     *
+     * @param codec the stored codec
+     * @param stored the stored bytes
+     * @param size the uncompressed size the row records
+     * @param digest the SHA-256 the uncompressed bytes must have
+     * @param what what the bytes are, for the message, e.g. {@code "blob sha256:..."}; called only on failure
+     * @return the uncompressed, verified bytes
+     * @throws StoreCorruptedException if they cannot be decoded or do not match
+     */
+    public static byte[] decode(int codec, byte[] stored, long size, byte[] digest, Supplier<String> what) {
         byte[] raw;
         if (codec == RAW) {
             raw = stored;
         } else if (codec == ZSTD) {
             if (size < 0 || size > Integer.MAX_VALUE - 16) {
-                throw new StoreCorruptedException("The stored size " + size + " of " + what + " is impossible");
+                throw new StoreCorruptedException("The stored size " + size + " of " + what.get() + " is impossible");
             }
             try {
                 raw = decompress(stored, (int) size);
             } catch (ZstdException | IllegalArgumentException e) {
-                throw new StoreCorruptedException("The stored bytes of " + what + " are not a valid zstd frame: "
+                throw new StoreCorruptedException("The stored bytes of " + what.get() + " are not a valid zstd frame: "
                         + e.getMessage(), e);
             }
         } else {
-            throw new StoreCorruptedException("Unknown codec " + codec + " in the stored row of " + what);
+            throw new StoreCorruptedException("Unknown codec " + codec + " in the stored row of " + what.get());
         }
         if (raw.length != size) {
-            throw new StoreCorruptedException("The stored bytes of " + what + " decode to " + raw.length
+            throw new StoreCorruptedException("The stored bytes of " + what.get() + " decode to " + raw.length
                     + " bytes, but the row records " + size);
         }
         if (!MessageDigest.isEqual(ContentHash.digest(raw), digest)) {
-            throw new StoreCorruptedException("The stored bytes of " + what + " do not hash to their SHA-256;"
+            throw new StoreCorruptedException("The stored bytes of " + what.get() + " do not hash to their SHA-256;"
                     + " the database was damaged. Restore it from a backup");
         }
         return raw;

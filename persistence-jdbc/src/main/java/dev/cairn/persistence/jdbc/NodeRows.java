@@ -1,5 +1,6 @@
 package dev.cairn.persistence.jdbc;
 
+import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.NodeKind;
@@ -54,11 +55,12 @@ final class NodeRows {
          */
         public SessionNode decode(Map<Long, Stored> byNid) {
             Stored parent = parentNid == 0 ? null : byNid.get(parentNid);
-            String what = "the payload of node " + Ids.quote(nodeId);
-            byte[] bytes = Codec.decode(codec, payload, payloadSize, digest, what);
-            return new SessionNode(nodeId, Optional.ofNullable(parent).map(Stored::nodeId), NodeKind.of(kind), bytes,
-                    Encoding.decodeRefs(attachments, "node " + Ids.quote(nodeId)), seq, Times.fromNanos(createdAt),
-                    state == 1, ContentHash.ofDigest(digest));
+            // The messages are built only on failure: quoting every row's id cost more than its payload check.
+            byte[] bytes = Codec.decode(codec, payload, payloadSize, digest, () -> "the payload of node " + Ids.quote(nodeId));
+            List<BlobRef> refs = attachments == null ? List.of()
+                    : Encoding.decodeRefs(attachments, "node " + Ids.quote(nodeId));
+            return new SessionNode(nodeId, parent == null ? Optional.empty() : Optional.of(parent.nodeId), NodeKind.of(kind),
+                    bytes, refs, seq, Times.fromNanos(createdAt), state == 1, ContentHash.ofDigest(digest));
         }
     }
 

@@ -74,8 +74,8 @@ final class CommitChecks {
     private void requireNodes() {
         for (int i = 0, n = nodes.size(); i < n; i++) {
             NewNode node = nodes.get(i);
-            Node taken = session.node(node.nodeId());
-            if (taken != null) {
+            int taken = session.node(node.nodeId());
+            if (taken >= 0) {
                 throw new InvalidRequestException("Node id " + Ids.quote(node.nodeId()) + " is already used in session "
                         + Ids.quote(session.id) + " by a " + stateName(taken) + " node: node ids are unique within"
                         + " a session, detached ones included until vacuum");
@@ -88,9 +88,9 @@ final class CommitChecks {
     }
 
     private void requireParent(NewNode node, String parentId, int position) {
-        Node stored = session.node(parentId);
-        if (stored != null) {
-            if (!stored.isLive()) {
+        int stored = session.node(parentId);
+        if (stored >= 0) {
+            if (!session.nodes.isLive(stored)) {
                 throw new InvalidRequestException("Parent " + Ids.quote(parentId) + " of node " + Ids.quote(node.nodeId())
                         + " is " + stateName(stored) + ": a parent must be a live node of the session");
             }
@@ -124,7 +124,7 @@ final class CommitChecks {
             }
         }
         if (!commit.checkpoint().isEmpty()) {
-            if (commit.head().isEmpty() && session.head == null) {
+            if (commit.head().isEmpty() && session.head < 0) {
                 throw new InvalidRequestException("A checkpoint needs a head: session " + Ids.quote(session.id)
                         + " has none and the commit names none; set a head in the commit that carries the checkpoint");
             }
@@ -186,8 +186,13 @@ final class CommitChecks {
     }
 
     private boolean isLiveOrNew(String nodeId) {
-        Node stored = session.node(nodeId);
-        return stored != null ? stored.isLive() : indexOfNew(nodeId) >= 0;
+        // A node of this commit is not stored (requireNodes), so looking among them first answers the
+        // same and spares the index for the head and usage nodes of most commits.
+        if (indexOfNew(nodeId) >= 0) {
+            return true;
+        }
+        int stored = session.node(nodeId);
+        return stored >= 0 && session.nodes.isLive(stored);
     }
 
     private int indexOfNew(String nodeId) {
@@ -210,10 +215,10 @@ final class CommitChecks {
         return at == null ? -1 : at;
     }
 
-    static String stateName(Node node) {
-        return switch (node.state) {
-            case Node.LIVE -> "live";
-            case Node.TOMBSTONED -> "tombstoned";
+    private String stateName(int node) {
+        return switch (session.nodes.state(node)) {
+            case NodeTable.LIVE -> "live";
+            case NodeTable.TOMBSTONED -> "tombstoned";
             default -> "detached";
         };
     }

@@ -13,6 +13,7 @@ import dev.cairn.persistence.UsageRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,41 +52,42 @@ final class Committer {
 
         // Nothing below throws.
         Instant now = Times.now();
+        long nowNanos = Times.toNanos(now);
         long revision = s.revision + 1;
         long firstNewSeq = s.nextSeq;
         Map<ContentHash, NewBlob> carried = commit.blobs();
         List<NewNode> nodes = commit.nodes();
+        NodeTable table = s.nodes;
         for (int i = 0, n = nodes.size(); i < n; i++) {
             NewNode source = nodes.get(i);
-            Node parent = source.parentNodeId().isPresent() ? s.node(source.parentNodeId().get()) : null;
-            s.add(new Node(source, parent, s.nextSeq++, now));
+            Optional<String> parentId = source.parentNodeId();
+            int parent = parentId.isPresent() ? s.node(parentId.get()) : -1;
+            s.added(table.add(source, parent, s.nextSeq++, nowNanos), source.nodeId());
             List<BlobRef> refs = source.attachments();
             for (int j = 0, m = refs.size(); j < m; j++) {
                 storeCarried(blobs, carried, refs.get(j));
             }
         }
         if (commit.head().isPresent()) {
+            int head = s.node(commit.head().get()); // before headId changes: node() knows the old head
             s.headId = commit.head();
-            s.head = s.node(s.headId.get());
+            s.head = head;
         }
         if (!commit.checkpoint().isEmpty()) {
-            Node at = s.head;
+            int at = s.head;
             for (Map.Entry<String, BlobRef> slot : commit.checkpoint().entrySet()) {
                 s.putSlot(at, slot.getKey(), slot.getValue());
                 storeCarried(blobs, carried, slot.getValue());
             }
-            if (at.seq < firstNewSeq) {
+            if (table.seq(at) < firstNewSeq) {
                 // A stored node may have descendants whose cached checkpoints included its old slots.
                 s.checkpointEpoch++;
             }
         }
         List<UsageRecord> usage = commit.usage();
-        if (!usage.isEmpty()) {
-            for (int i = 0, n = usage.size(); i < n; i++) {
-                UsageRecord u = usage.get(i);
-                s.node(u.nodeId()).addTurn(new Turn(s.nextTurn++, revision, u, now));
-                s.addUsage(u.model(), u.usage());
-            }
+        for (int i = 0, n = usage.size(); i < n; i++) {
+            UsageRecord u = usage.get(i);
+            s.addUsage(s.node(u.nodeId()), revision, u.model(), u.usage(), nowNanos);
         }
         s.revision = revision;
         RuntimeCommitResult result = new RuntimeCommitResult(revision, s.headId, now, s.resolve(s.head), false);

@@ -33,8 +33,8 @@ final class Forks {
             SessionState fork;
             source.lock.lock();
             try {
-                Node at = source.live(request.atNodeId());
-                if (at == null) {
+                int at = source.live(request.atNodeId());
+                if (at < 0) {
                     throw new InvalidRequestException("Cannot fork session " + Ids.quote(source.id) + " at "
                             + Ids.quote(request.atNodeId()) + ": it is not a live node of the session");
                 }
@@ -47,7 +47,7 @@ final class Forks {
                 requireFree(backend, request.newSessionId());
             }
             LOG.debug("Forked session {} at its node {} into {} ({} nodes)", source.id, request.atNodeId(), fork.id,
-                    fork.size);
+                    fork.nodes.size);
             return fork;
         } finally {
             backend.shared.unlock();
@@ -61,24 +61,25 @@ final class Forks {
         }
     }
 
-    private static SessionState copyPath(SessionState source, Node at, String newSessionId) {
+    private static SessionState copyPath(SessionState source, int at, String newSessionId) {
         SessionMeta m = source.meta;
         SessionMeta meta = new SessionMeta(newSessionId, m.name(), m.model(), m.cwd(), Optional.of(source.id),
                 Times.now(), m.attributes());
         SessionState fork = new SessionState(meta);
-        Node[] path = new Node[at.depth];
-        Node cur = at;
+        NodeTable from = source.nodes;
+        int[] path = new int[from.depth(at)];
+        int cur = at;
         for (int i = path.length - 1; i >= 0; i--) {
             path[i] = cur;
-            cur = cur.parent;
+            cur = from.parent(cur);
         }
-        Node parentCopy = null;
-        for (Node node : path) {
-            parentCopy = node.copyInto(parentCopy, fork.nextSeq++);
-            fork.add(parentCopy);
+        int parentCopy = -1;
+        for (int node : path) {
+            parentCopy = fork.nodes.addCopy(from, node, parentCopy, fork.nextSeq++);
+            fork.added(parentCopy, fork.nodes.id(parentCopy));
         }
         fork.head = parentCopy;
-        fork.headId = Optional.of(at.id);
+        fork.headId = Optional.of(from.id(at));
         return fork;
     }
 }

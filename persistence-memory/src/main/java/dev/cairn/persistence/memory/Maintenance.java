@@ -3,7 +3,6 @@ package dev.cairn.persistence.memory;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.GcReport;
 import dev.cairn.persistence.VacuumReport;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -31,14 +30,15 @@ final class Maintenance {
             Set<ContentHash> referenced = new HashSet<>();
             Consumer<ContentHash> reference = referenced::add;
             for (SessionState s : backend.sessions.values()) {
-                for (int i = 0; i < s.size; i++) {
-                    Node node = s.nodes[i];
-                    if (node.state == Node.TOMBSTONED) {
-                        node.state = Node.DETACHED;
+                NodeTable t = s.nodes;
+                for (int i = 0; i < t.size; i++) {
+                    byte state = t.state(i);
+                    if (state == NodeTable.TOMBSTONED) {
+                        t.setState(i, NodeTable.DETACHED);
                         s.detached();
                         detached++;
-                    } else if (node.isLive()) {
-                        node.forEachBlob(reference);
+                    } else if (state == NodeTable.LIVE) {
+                        t.forEachBlob(i, reference);
                     }
                 }
             }
@@ -66,21 +66,13 @@ final class Maintenance {
             long removed = 0;
             long bytes = 0;
             for (SessionState s : backend.sessions.values()) {
-                int kept = 0;
-                for (int i = 0; i < s.size; i++) {
-                    Node node = s.nodes[i];
-                    if (node.state == Node.DETACHED) {
-                        removed++;
-                        bytes += node.payloadSize();
-                    } else {
-                        s.nodes[kept++] = node;
+                NodeTable t = s.nodes;
+                for (int i = 0; i < t.size; i++) {
+                    if (t.state(i) == NodeTable.DETACHED) {
+                        bytes += t.payloadSize(i);
                     }
                 }
-                if (kept < s.size) {
-                    Arrays.fill(s.nodes, kept, s.size, null);
-                    s.size = kept;
-                    s.reindex();
-                }
+                removed += s.compact();
             }
             LOG.debug("vacuum of {}: removed {} detached nodes ({} payload bytes)", backend.location, removed, bytes);
             return new VacuumReport(removed, bytes);
@@ -105,16 +97,16 @@ final class Maintenance {
             SessionState s = removed.get();
             Set<ContentHash> candidates = new HashSet<>();
             Consumer<ContentHash> candidate = candidates::add;
-            for (int i = 0; i < s.size; i++) {
-                s.nodes[i].forEachBlob(candidate);
+            for (int i = 0; i < s.nodes.size; i++) {
+                s.nodes.forEachBlob(i, candidate);
             }
             Consumer<ContentHash> stillUsed = candidates::remove;
             for (Iterator<SessionState> it = backend.sessions.values().iterator(); it.hasNext() && !candidates.isEmpty(); ) {
                 SessionState other = it.next();
-                for (int i = 0; i < other.size; i++) {
-                    Node node = other.nodes[i];
-                    if (node.state != Node.DETACHED) {
-                        node.forEachBlob(stillUsed);
+                NodeTable t = other.nodes;
+                for (int i = 0; i < t.size; i++) {
+                    if (t.state(i) != NodeTable.DETACHED) {
+                        t.forEachBlob(i, stillUsed);
                     }
                 }
             }

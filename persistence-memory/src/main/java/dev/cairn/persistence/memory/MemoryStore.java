@@ -84,8 +84,8 @@ final class MemoryStore implements RuntimePersistence {
             }
             s.lock.lock();
             try {
-                Node node = s.live(nodeId);
-                return node == null ? Optional.empty() : Optional.of(node.view());
+                int node = s.live(nodeId);
+                return node < 0 ? Optional.empty() : Optional.of(s.nodes.view(node));
             } finally {
                 s.lock.unlock();
             }

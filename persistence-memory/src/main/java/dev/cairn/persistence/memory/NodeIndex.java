@@ -2,13 +2,13 @@ package dev.cairn.persistence.memory;
 
 /**
  * A session's nodes by id: an open-addressing table of {@code long}s, each the id's hash in the
- * high half and the node's position in {@link SessionState#nodes} (plus one) in the low half.
+ * high half and the node's position in its {@link NodeTable} (plus one) in the low half.
  *
  * <p>Why not a {@code HashMap}: at a million nodes its entries are a million more objects that
  * every young collection finds reachable from a large old-generation table written at random
  * places (issue 19). A {@code long[]} holds no references, so the collector never scans it, and
  * growing it moves primitive words without touching a node. Removal happens only in vacuum, which
- * compacts the node array and then {@link #rebuild rebuilds} the table.
+ * compacts the table and then adds every node again.
  */
 final class NodeIndex {
     private static final int MIN_CAPACITY = 16;
@@ -16,44 +16,31 @@ final class NodeIndex {
     private long[] table = new long[MIN_CAPACITY];
     private int count;
 
-    /** @return the node with this id among the first {@code size} of {@code nodes}, or null */
-    Node get(Node[] nodes, String id) {
+    /** @return the position of the node with this id in {@code nodes}, or -1 */
+    int get(NodeTable nodes, String id) {
         int hash = id.hashCode();
         int mask = table.length - 1;
         for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
             long e = table[i];
             if (e == 0) {
-                return null;
+                return -1;
             }
             if ((int) (e >>> 32) == hash) {
-                Node n = nodes[(int) e - 1];
-                if (n.id.equals(id)) {
-                    return n;
+                int pos = (int) e - 1;
+                if (nodes.hasId(pos, id)) {
+                    return pos;
                 }
             }
         }
     }
 
-    /** Adds the node at {@code position}; its id is not in the table yet. */
-    void add(String id, int position) {
+    /** Adds the node at {@code position}, whose id has this hash; the id is not in the table yet. */
+    void add(int hash, int position) {
         if ((count + 1) * 2 > table.length) {
             resize(table.length * 2);
         }
-        insert(table, id.hashCode(), position);
+        insert(table, hash, position);
         count++;
-    }
-
-    /** Indexes the first {@code size} nodes again, after vacuum moved them. */
-    void rebuild(Node[] nodes, int size) {
-        int capacity = MIN_CAPACITY;
-        while (capacity < size * 2) {
-            capacity *= 2;
-        }
-        table = new long[capacity];
-        for (int i = 0; i < size; i++) {
-            insert(table, nodes[i].id.hashCode(), i);
-        }
-        count = size;
     }
 
     void clear() {

@@ -10,7 +10,6 @@ import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,85 +17,91 @@ import java.util.List;
  * checkpoint and ledger come from one moment (rule 12).
  */
 final class Reads {
-    private static final Comparator<Turn> COMMIT_ORDER = Comparator.comparingLong(Turn::ordinal);
-
     private Reads() {
     }
 
     static PersistedSessionRead read(SessionState s, SessionReadScope scope) {
-        Node leaf = s.head;
-        List<Node> nodes;
+        NodeTable t = s.nodes;
+        int leaf = s.head;
+        int[] nodes;
         if (scope instanceof SessionReadScope.ActivePath) {
-            nodes = path(leaf, Integer.MAX_VALUE);
+            nodes = path(t, leaf, Integer.MAX_VALUE);
         } else if (scope instanceof SessionReadScope.ActivePathTo to) {
             leaf = s.live(to.leafNodeId());
-            if (leaf == null) {
+            if (leaf < 0) {
                 throw new InvalidRequestException("Leaf " + Ids.quote(to.leafNodeId()) + " is not a live node of session "
                         + Ids.quote(s.id) + ": activePathTo needs a live node (not unknown, tombstoned or detached)");
             }
-            nodes = path(leaf, Integer.MAX_VALUE);
+            nodes = path(t, leaf, Integer.MAX_VALUE);
         } else if (scope instanceof SessionReadScope.ActivePathTail tail) {
-            nodes = path(leaf, tail.n());
+            nodes = path(t, leaf, tail.n());
         } else if (scope instanceof SessionReadScope.FullGraph) {
-            nodes = all(s, false);
+            nodes = all(t, false);
         } else if (scope instanceof SessionReadScope.FullGraphWithTombstones) {
-            nodes = all(s, true);
+            nodes = all(t, true);
         } else {
             throw new InvalidRequestException("Unknown read scope " + scope.getClass().getName());
         }
-        List<SessionNode> views = new ArrayList<>(nodes.size());
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            views.add(nodes.get(i).readView());
+        SessionNode[] views = new SessionNode[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            views[i] = t.readView(nodes[i]);
         }
-        UsageLedger usage = new UsageLedger(s.totalUsage(), s.modelTotals(), turns(nodes));
-        return new PersistedSessionRead(s.meta, new SessionHead(s.headId, s.revision), views, s.resolve(leaf), usage);
+        UsageLedger usage = new UsageLedger(s.totalUsage(), s.modelTotals(), turns(s, nodes, views));
+        return new PersistedSessionRead(s.meta, new SessionHead(s.headId, s.revision), Arrays.asList(views),
+                s.resolve(leaf), usage);
     }
 
     /** @return the last {@code limit} nodes of the path from a root to {@code leaf}, root-most first */
-    private static List<Node> path(Node leaf, int limit) {
-        if (leaf == null) {
-            return List.of();
+    private static int[] path(NodeTable t, int leaf, int limit) {
+        if (leaf < 0) {
+            return new int[0];
         }
-        int n = Math.min(leaf.depth, limit);
-        Node[] out = new Node[n];
-        Node cur = leaf;
+        int n = Math.min(t.depth(leaf), limit);
+        int[] out = new int[n];
+        int cur = leaf;
         for (int i = n - 1; i >= 0; i--) {
             out[i] = cur;
-            cur = cur.parent;
-        }
-        return Arrays.asList(out);
-    }
-
-    private static List<Node> all(SessionState s, boolean withTombstones) {
-        List<Node> out = new ArrayList<>(s.size);
-        for (int i = 0; i < s.size; i++) {
-            Node node = s.nodes[i];
-            if (node.isLive() || (withTombstones && node.state == Node.TOMBSTONED)) {
-                out.add(node);
-            }
+            cur = t.parent(cur);
         }
         return out;
     }
 
+    private static int[] all(NodeTable t, boolean withTombstones) {
+        int[] out = new int[t.size];
+        int n = 0;
+        for (int i = 0; i < t.size; i++) {
+            byte state = t.state(i);
+            if (state == NodeTable.LIVE || (withTombstones && state == NodeTable.TOMBSTONED)) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
     /** @return the usage entries of these nodes, in commit order (rule 14) */
-    private static List<UsageEntry> turns(List<Node> nodes) {
-        List<Turn> found = null;
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            Node node = nodes.get(i);
-            if (node.turns != null) {
+    private static List<UsageEntry> turns(SessionState s, int[] nodes, SessionNode[] views) {
+        NodeTable t = s.nodes;
+        // (entry number << 32 | index into nodes): sorting the longs sorts by commit order.
+        long[] found = null;
+        int n = 0;
+        for (int i = 0; i < nodes.length; i++) {
+            for (int e = t.lastTurn(nodes[i]); e != 0; e = s.turns.previous(e - 1)) {
                 if (found == null) {
-                    found = new ArrayList<>();
+                    found = new long[Math.max(16, nodes.length)];
+                } else if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2);
                 }
-                node.collectTurns(found);
+                found[n++] = ((long) (e - 1) << 32) | i;
             }
         }
         if (found == null) {
             return List.of();
         }
-        found.sort(COMMIT_ORDER);
-        List<UsageEntry> entries = new ArrayList<>(found.size());
-        for (Turn t : found) {
-            entries.add(t.entry());
+        Arrays.sort(found, 0, n);
+        List<UsageEntry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long f = found[i];
+            entries.add(s.turns.entry((int) (f >>> 32), views[(int) f].nodeId()));
         }
         return entries;
     }

@@ -30,27 +30,25 @@ final class SessionState {
     volatile boolean deleted;
 
     long revision;
-    /** The head node, or null. */
-    Node head;
+    /** The head node's position in {@link #nodes}, or -1. */
+    int head = -1;
     Optional<String> headId = Optional.empty();
 
-    /** Every node that vacuum has not removed, in commit order. */
-    Node[] nodes = new Node[16];
-    int size;
-    /** Live, tombstoned and detached nodes by id: ids stay taken until vacuum. */
-    private final NodeIndex byId = new NodeIndex();
+    /** Every node that vacuum has not removed, in commit order; live, tombstoned and detached ids stay taken until vacuum. */
+    NodeTable nodes = new NodeTable(new Arena());
+    /** Every usage entry recorded, in commit order. */
+    Turns turns = new Turns();
     long nextSeq = 1;
 
     /** Raised when slots change at a node that may have descendants; stales every cached checkpoint. */
     long checkpointEpoch;
     /** Reused by {@link #resolve}; shrunk again after a walk up a very deep path. */
-    private Node[] scratch = new Node[SCRATCH];
+    private int[] scratch = new int[SCRATCH];
 
     /** The session's usage total, the four counts of {@link TokenUsage}, added in place by each commit. */
     final long[] total = new long[4];
     /** Per model, the same four counts (they never exceed {@link #total}'s). */
     final TreeMap<String, long[]> byModel = new TreeMap<>();
-    long nextTurn;
 
     /** The blobs {@link #references} answers for; rebuilt from the nodes when {@link #refsStale}. */
     private final HashSet<ContentHash> refs = new HashSet<>();
@@ -64,25 +62,28 @@ final class SessionState {
         this.meta = meta;
     }
 
-    void add(Node node) {
-        if (size == nodes.length) {
-            nodes = Arrays.copyOf(nodes, size * 2);
-        }
-        byId.add(node.id, size);
-        nodes[size++] = node;
-        if (!refsStale) {
-            node.forEachBlob(refs::add);
+    /** The node appended last, and its position: the parent, head or usage node of most commits. */
+    private String lastId;
+    private int lastPos = -1;
+
+    /** Keeps {@link #references} right after a node was appended at {@code pos}. */
+    void added(int pos, String nodeId) {
+        lastId = nodeId;
+        lastPos = pos;
+        if (!refsStale && nodes.hasBlobs(pos)) {
+            nodes.forEachBlob(pos, refs::add);
         }
     }
 
     /** Commits a checkpoint slot at a node, keeping {@link #references} right. */
-    void putSlot(Node at, String slot, BlobRef blob) {
-        if (at.slots != null && at.slots.containsKey(slot)) {
+    void putSlot(int at, String slot, BlobRef blob) {
+        Map<String, CheckpointSlot> own = nodes.slots(at);
+        if (own != null && own.containsKey(slot)) {
             refsStale = true; // the replaced blob may have been this session's last reference to it
         } else if (!refsStale) {
             refs.add(blob.hash());
         }
-        at.putSlot(slot, blob);
+        nodes.putSlot(at, slot, blob);
     }
 
     /** Called when nodes of the session were detached: their blobs no longer count as the session's. */
@@ -98,9 +99,9 @@ final class SessionState {
     boolean references(ContentHash hash) {
         if (refsStale) {
             refs.clear();
-            for (int i = 0; i < size; i++) {
-                if (nodes[i].state != Node.DETACHED) {
-                    nodes[i].forEachBlob(refs::add);
+            for (int i = 0; i < nodes.size; i++) {
+                if (nodes.state(i) != NodeTable.DETACHED) {
+                    nodes.forEachBlob(i, refs::add);
                 }
             }
             refsStale = false;
@@ -108,18 +109,35 @@ final class SessionState {
         return refs.contains(hash);
     }
 
-    /** @return the node with this id, live, tombstoned or detached, or null */
-    Node node(String nodeId) {
-        return byId.get(nodes, nodeId);
+    /**
+     * @return the position of the node with this id, live, tombstoned or detached, or -1. The node
+     *     appended last and the head are found without the index: at a million nodes an index probe
+     *     is a cache miss, and a commit names these nodes up to six times (issue 19).
+     */
+    int node(String nodeId) {
+        if (lastPos >= 0 && nodeId.equals(lastId)) {
+            return lastPos;
+        }
+        if (head >= 0 && nodeId.equals(headId.orElse(null))) {
+            return head;
+        }
+        return nodes.find(nodeId);
     }
 
-    /** Indexes the nodes again after vacuum removed some and moved the rest. */
-    void reindex() {
-        byId.rebuild(nodes, size);
+    /** Removes detached nodes (vacuum) and finds the head again. @return how many were removed */
+    int compact() {
+        int removed = nodes.compact();
+        if (removed > 0) {
+            head = headId.isPresent() ? nodes.find(headId.get()) : -1;
+            lastId = null;
+            lastPos = -1;
+        }
+        return removed;
     }
 
-    /** Adds a usage record's counts to the totals; the commit's checks ruled out an overflow. */
-    void addUsage(String model, TokenUsage u) {
+    /** Records a usage record of a node and adds its counts to the totals; the commit's checks ruled out an overflow. */
+    void addUsage(int node, long rev, String model, TokenUsage u, long recordedNanos) {
+        nodes.setLastTurn(node, turns.add(rev, model, u, recordedNanos, nodes.lastTurn(node)));
         add(total, u);
         add(byModel.computeIfAbsent(model, m -> new long[4]), u);
     }
@@ -143,44 +161,48 @@ final class SessionState {
         return out;
     }
 
-    /** @return the live node with this id, or null */
-    Node live(String nodeId) {
-        Node n = byId.get(nodes, nodeId);
-        return n != null && n.isLive() ? n : null;
+    /** @return the position of the live node with this id, or -1 */
+    int live(String nodeId) {
+        int n = node(nodeId);
+        return n >= 0 && nodes.isLive(n) ? n : -1;
     }
 
     /**
      * Resolves the checkpoint at a node: per slot, the one committed at the nearest node walking to
      * the root (SPEC rule 11). Memoized per node, so appending under a resolved head costs one step.
+     *
+     * @param leaf a position, or -1 for none
      */
-    Checkpoint resolve(Node leaf) {
-        if (leaf == null) {
+    Checkpoint resolve(int leaf) {
+        if (leaf < 0) {
             return Checkpoint.EMPTY;
         }
         long epoch = checkpointEpoch;
         int n = 0;
-        Node cur = leaf;
-        while (cur != null && cur.resolvedEpoch != epoch) {
+        int cur = leaf;
+        Checkpoint base = null;
+        while (cur >= 0 && (base = nodes.resolved(cur, epoch)) == null) {
             if (n == scratch.length) {
                 scratch = Arrays.copyOf(scratch, n * 2);
             }
             scratch[n++] = cur;
-            cur = cur.parent;
+            cur = nodes.parent(cur);
         }
-        Checkpoint base = cur == null ? Checkpoint.EMPTY : cur.resolved;
+        if (base == null) {
+            base = Checkpoint.EMPTY;
+        }
         for (int i = n - 1; i >= 0; i--) {
-            Node node = scratch[i];
-            scratch[i] = null;
-            if (node.slots != null) {
+            int node = scratch[i];
+            Map<String, CheckpointSlot> own = nodes.slots(node);
+            if (own != null) {
                 Map<String, CheckpointSlot> merged = new HashMap<>(base.slots());
-                merged.putAll(node.slots);
+                merged.putAll(own);
                 base = new Checkpoint(merged);
             }
-            node.resolved = base;
-            node.resolvedEpoch = epoch;
+            nodes.setResolved(node, epoch, base);
         }
         if (scratch.length > 1024) {
-            scratch = new Node[SCRATCH];
+            scratch = new int[SCRATCH];
         }
         return base;
     }
@@ -200,10 +222,11 @@ final class SessionState {
     /** Drops everything a deleted session held, so stale handles keep nothing alive. */
     void erase() {
         deleted = true;
-        nodes = new Node[0];
-        size = 0;
-        byId.clear();
-        head = null;
+        nodes = new NodeTable(new Arena());
+        turns = new Turns();
+        head = -1;
+        lastId = null;
+        lastPos = -1;
         headId = Optional.empty();
         keys = null;
         byModel.clear();

@@ -13,4 +13,13 @@ final class Times {
         int extra = nanos % 1000;
         return extra == 0 ? t : Instant.ofEpochSecond(t.getEpochSecond(), nanos - extra);
     }
+
+    /** @return nanoseconds since the epoch; commit times of this provider fit until the year 2262 */
+    static long toNanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+
+    static Instant fromNanos(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
 }

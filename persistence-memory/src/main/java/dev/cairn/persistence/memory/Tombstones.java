@@ -4,10 +4,8 @@ import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /** Rule 15: tombstone nodes and their descendants, all or nothing. */
 final class Tombstones {
@@ -20,13 +18,14 @@ final class Tombstones {
      * @return how many nodes were newly tombstoned
      */
     static int tombstone(SessionState s, Collection<String> nodeIds) {
-        List<Node> targets = new ArrayList<>(nodeIds.size());
+        NodeTable t = s.nodes;
+        List<Integer> targets = new ArrayList<>(nodeIds.size());
         for (String id : nodeIds) {
             Ids.require("node id to tombstone", Objects.requireNonNull(id, "nodeIds element"));
-            Node node = s.node(id);
-            if (node == null || node.state == Node.DETACHED) {
+            int node = s.node(id);
+            if (node < 0 || t.state(node) == NodeTable.DETACHED) {
                 throw new InvalidRequestException("Cannot tombstone " + Ids.quote(id) + ": it is "
-                        + (node == null ? "not a node" : "a detached node") + " of session " + Ids.quote(s.id)
+                        + (node < 0 ? "not a node" : "a detached node") + " of session " + Ids.quote(s.id)
                         + "; only live or tombstoned nodes can be tombstoned");
             }
             targets.add(node);
@@ -34,29 +33,31 @@ final class Tombstones {
         if (targets.isEmpty()) {
             return 0;
         }
-        Set<Node> activePath = new HashSet<>();
-        for (Node n = s.head; n != null; n = n.parent) {
-            activePath.add(n);
+        boolean[] activePath = new boolean[t.size];
+        for (int n = s.head; n >= 0; n = t.parent(n)) {
+            activePath[n] = true;
         }
-        Set<Node> marked = new HashSet<>(targets);
-        for (Node target : targets) {
-            if (activePath.contains(target)) {
-                throw new InvalidRequestException("Cannot tombstone " + Ids.quote(target.id) + ": it is on the active path"
-                        + " of head " + Ids.quote(s.headId.orElse("")) + " in session " + Ids.quote(s.id)
+        boolean[] marked = new boolean[t.size];
+        for (int target : targets) {
+            if (activePath[target]) {
+                throw new InvalidRequestException("Cannot tombstone " + Ids.quote(t.id(target)) + ": it is on the active"
+                        + " path of head " + Ids.quote(s.headId.orElse("")) + " in session " + Ids.quote(s.id)
                         + "; move the head to another branch first");
             }
+            marked[target] = true;
         }
         // Parents come before children in commit order, so one pass finds every descendant.
         int count = 0;
-        for (int i = 0; i < s.size; i++) {
-            Node node = s.nodes[i];
-            if (node.state == Node.DETACHED) {
+        for (int i = 0; i < t.size; i++) {
+            byte state = t.state(i);
+            if (state == NodeTable.DETACHED) {
                 continue;
             }
-            if (marked.contains(node) || (node.parent != null && marked.contains(node.parent))) {
-                marked.add(node);
-                if (node.isLive()) {
-                    node.state = Node.TOMBSTONED;
+            int parent = t.parent(i);
+            if (marked[i] || (parent >= 0 && marked[parent])) {
+                marked[i] = true;
+                if (state == NodeTable.LIVE) {
+                    t.setState(i, NodeTable.TOMBSTONED);
                     count++;
                 }
             }

@@ -1,0 +1,100 @@
+package dev.cairn.persistence.memory;
+
+import dev.cairn.persistence.NewNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Append-only bytes of one session (node ids and payloads) in pages of {@value #PAGE} bytes, each
+ * place named by a {@code long}: the page in the high half, the offset in the low half.
+ *
+ * <p>Why (issue 19): a node's id and payload as arrays of their own are two objects per node that
+ * every young collection copies while the session grows. A page is one large array that holds no
+ * references; at this size G1 allocates it outside the young generation, so a collection neither
+ * copies nor scans it. Bytes longer than half a page get a page of their own, of their exact size.
+ * Nothing is freed before the session is: vacuum removes nodes from the table, not their bytes.
+ */
+final class Arena {
+    static final int PAGE = 1 << 20;
+
+    private byte[][] pages = new byte[4][];
+    /** How many pages there are. */
+    private int count;
+    /** The page being filled, or -1. */
+    private int current = -1;
+    /** The free offset in the page being filled. */
+    private int fill;
+
+    /** Copies a node's payload in. */
+    long put(NewNode node) {
+        int n = node.payloadSize();
+        long at = reserve(n);
+        node.copyPayload(pages[(int) (at >>> 32)], (int) at);
+        return at;
+    }
+
+    /** Copies bytes in. */
+    long put(byte[] bytes, int length) {
+        long at = reserve(length);
+        System.arraycopy(bytes, 0, pages[(int) (at >>> 32)], (int) at, length);
+        return at;
+    }
+
+    /** Copies an id in, one byte per character: ids are ASCII ({@link dev.cairn.persistence.Ids#RULE}). */
+    long putAscii(String id) {
+        int n = id.length();
+        long at = reserve(n);
+        byte[] page = pages[(int) (at >>> 32)];
+        int o = (int) at;
+        for (int i = 0; i < n; i++) {
+            page[o + i] = (byte) id.charAt(i);
+        }
+        return at;
+    }
+
+    /** @return a copy of {@code length} bytes at {@code at} */
+    byte[] copy(long at, int length) {
+        return Arrays.copyOfRange(pages[(int) (at >>> 32)], (int) at, (int) at + length);
+    }
+
+    /** @return the id of {@code length} characters at {@code at} */
+    String ascii(long at, int length) {
+        return new String(pages[(int) (at >>> 32)], (int) at, length, StandardCharsets.ISO_8859_1);
+    }
+
+    /** @return whether the id at {@code at} is {@code id} */
+    boolean equalsAscii(long at, int length, String id) {
+        if (id.length() != length) {
+            return false;
+        }
+        byte[] page = pages[(int) (at >>> 32)];
+        int o = (int) at;
+        for (int i = 0; i < length; i++) {
+            if (page[o + i] != id.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long reserve(int n) {
+        if (n > PAGE / 2) {
+            return (long) append(new byte[n]) << 32;
+        }
+        if (current < 0 || fill + n > PAGE) {
+            current = append(new byte[PAGE]);
+            fill = 0;
+        }
+        long at = ((long) current << 32) | fill;
+        fill += n;
+        return at;
+    }
+
+    private int append(byte[] page) {
+        if (count == pages.length) {
+            pages = Arrays.copyOf(pages, count * 2);
+        }
+        pages[count] = page;
+        return count++;
+    }
+}
