@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Schema {
     /** The newest version this code knows, and the one it migrates every store to. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     /** The table that records which versions were applied; its presence marks a Cairn schema. */
     static final String HISTORY_TABLE = "cairn_schema_history";
@@ -133,8 +133,16 @@ final class Schema {
                     + " checkpoint BYTEA NOT NULL,"
                     + " PRIMARY KEY (sid, key))");
 
+    /**
+     * Version 2 (issue 17; the SQLite provider's version 3): {@code resolved_checkpoints} holds only
+     * the slots a node inherits from its path; its own slots are its {@code checkpoints} rows alone.
+     * The step deletes the copies of own slots.
+     */
+    static final List<String> V2 = List.of(
+            "DELETE FROM ~resolved_checkpoints r USING ~checkpoints c WHERE c.nid = r.nid AND c.slot = r.slot");
+
     /** The steps, index {@code i} taking the schema from version {@code i} to {@code i + 1}. */
-    static final List<List<String>> STEPS = List.of(V1);
+    static final List<List<String>> STEPS = List.of(V1, V2);
 
     /** Every table of a store, for maintenance and for tests. */
     static final List<String> TABLES = List.of("sessions", "session_attributes", "nodes", "attachments",

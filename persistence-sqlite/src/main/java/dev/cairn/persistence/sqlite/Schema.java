@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** The newest version this code knows, and the one it migrates every database to. */
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
 
     /** {@code PRAGMA application_id} of a Cairn database: "Carn". */
     static final int APPLICATION_ID = 0x4361726E;
@@ -29,8 +29,9 @@ final class Schema {
      * attachments are also kept inline ({@code nodes.attachments}, encoded by {@link Encoding}) so
      * reads need no join; the {@code attachments} table exists for the blob references that gc and
      * delete follow. {@code resolved_checkpoints} holds, for each node that has checkpoint slots of
-     * its own ({@code ck_nid = nid}), every slot resolved along its path, so a read or commit
-     * resolves a checkpoint with one lookup whatever the length of the session.
+     * its own ({@code ck_nid = nid}), every slot resolved along its path (since version 3: only those
+     * it inherits), so a read or commit resolves a checkpoint with one lookup whatever the length of
+     * the session.
      */
     static final List<String> V1 = List.of(
             "CREATE TABLE sessions ("
@@ -143,8 +144,18 @@ final class Schema {
                     + " SELECT sid, '', sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),"
                     + " sum(reasoning_tokens) FROM usage GROUP BY sid");
 
+    /**
+     * Version 3 (issue 17): {@code resolved_checkpoints} holds only the slots a node inherits from its
+     * path; its own slots are its {@code checkpoints} rows alone, no longer copied, so a commit of
+     * state writes one row per slot instead of two. The step deletes the copies of own slots; reads
+     * resolve a node's own slots and its inherited ones together ({@code Sql.RESOLVED}).
+     */
+    static final List<String> V3 = List.of(
+            "DELETE FROM resolved_checkpoints WHERE EXISTS (SELECT 1 FROM checkpoints c"
+                    + " WHERE c.nid = resolved_checkpoints.nid AND c.slot = resolved_checkpoints.slot)");
+
     /** The steps, index {@code i} taking the schema from version {@code i} to {@code i + 1}. */
-    static final List<List<String>> STEPS = List.of(V1, V2);
+    static final List<List<String>> STEPS = List.of(V1, V2, V3);
 
     private Schema() {
     }
