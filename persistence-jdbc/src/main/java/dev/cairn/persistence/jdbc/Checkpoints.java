@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +28,8 @@ import java.util.TreeMap;
  */
 public final class Checkpoints {
     private final Sql sql;
+    /** {@link Sql#copyInherited()} for 0 to 7 slots, made on first use (a benign race: equal strings). */
+    private final String[] copyInherited = new String[8];
 
     /**
      * The statements checkpoint resolution runs, in the provider's dialect. Tables and columns: see the
@@ -42,10 +45,13 @@ public final class Checkpoints {
      * @param ownCheckpoints {@code (nid) -> slot, hash, size} of {@code checkpoints}
      * @param deleteResolved {@code (nid)}: deletes the node's {@code resolved_checkpoints}
      * @param deleteResolvedSlot {@code (nid, slot)}: deletes one inherited slot of a node
+     * @param copyInherited {@code (nid, ck_nid, ck_nid, slot...) -> slot, node_id, hash, size}: inserts into
+     *     {@code resolved_checkpoints} for the node every slot resolved at {@code ck_nid} but the given ones,
+     *     returning the rows inserted; {@code %s} stands for the slots' placeholders
      */
     public record Sql(String resolved, String upsertCheckpoint, String setCk, String upsertResolved,
                       String hasLiveChild, String liveSubtree, String ownCheckpoints, String deleteResolved,
-                      String deleteResolvedSlot) {
+                      String deleteResolvedSlot, String copyInherited) {
     }
 
     /**
@@ -92,10 +98,11 @@ public final class Checkpoints {
 
     /**
      * Commits slots at a node: stores them as its own, re-resolves its checkpoint and, if it may have
-     * live descendants, theirs. For a node that had no slots of its own, the statements are: the read
-     * of the checkpoint at its old {@code ck_nid}, one {@code checkpoints} upsert per slot, the
-     * {@code ck_nid} update, and one {@code resolved_checkpoints} insert per inherited slot it does not
-     * set (none when it sets every slot of the path).
+     * live descendants, theirs. For a node that had no slots of its own (the usual case: the head
+     * appended by the commit), the statements are one {@code checkpoints} upsert per slot, the
+     * {@code ck_nid} update and one {@link Sql#copyInherited()} (none without an old checkpoint); their
+     * parameters are the node's {@code nid}, its old {@code ck_nid} and the slots, never a value read
+     * earlier in this method, and the result is built from the slots and the copied rows.
      *
      * @param tx the write transaction
      * @param nid the node (the head after the commit)
@@ -108,7 +115,6 @@ public final class Checkpoints {
      */
     public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
                              boolean mayHaveChildren) throws SQLException {
-        TreeMap<String, CheckpointSlot> map = resolved(tx.ps(sql.resolved()), ckNid);
         PreparedStatement own = tx.ps(sql.upsertCheckpoint());
         for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
             BlobRef ref = e.getValue();
@@ -118,38 +124,75 @@ public final class Checkpoints {
             own.setLong(4, ref.size());
             own.executeUpdate();
         }
+        TreeMap<String, CheckpointSlot> map;
         if (ckNid != nid) {
             PreparedStatement setCk = tx.ps(sql.setCk());
             setCk.setLong(1, nid);
             setCk.setLong(2, nid);
             setCk.executeUpdate();
-            List<CheckpointSlot> inherited = new ArrayList<>(map.size());
-            for (CheckpointSlot s : map.values()) {
-                if (!slots.containsKey(s.slot())) {
-                    inherited.add(s);
-                }
+            map = ckNid == 0 ? new TreeMap<>() : copyInherited(tx, nid, ckNid, slots.keySet());
+            for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
+                BlobRef ref = e.getValue();
+                map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));
             }
-            writeResolved(tx, nid, inherited);
         } else {
             // Slots the node inherited until now and sets itself from now on: their inherited rows go.
             PreparedStatement delete = tx.ps(sql.deleteResolvedSlot());
             for (String slot : slots.keySet()) {
-                CheckpointSlot was = map.get(slot);
-                if (was != null && !was.nodeId().equals(nodeId)) {
-                    delete.setLong(1, nid);
-                    delete.setString(2, slot);
-                    delete.executeUpdate();
-                }
+                delete.setLong(1, nid);
+                delete.setString(2, slot);
+                delete.executeUpdate();
             }
-        }
-        for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
-            BlobRef ref = e.getValue();
-            map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));
+            map = resolved(tx.ps(sql.resolved()), nid);
         }
         if (mayHaveChildren && hasLiveChild(tx, nid)) {
             propagate(tx, nid, map);
         }
         return new Checkpoint(map);
+    }
+
+    /**
+     * Copies to a node, server-side, the slots resolved at its old checkpoint node that it does not set
+     * ({@link Sql#copyInherited()}), returning them.
+     */
+    private TreeMap<String, CheckpointSlot> copyInherited(Statements tx, long nid, long ckNid, Set<String> set)
+            throws SQLException {
+        PreparedStatement ps = tx.ps(copyInheritedSql(set.size()));
+        ps.setLong(1, nid);
+        ps.setLong(2, ckNid);
+        ps.setLong(3, ckNid);
+        int i = 4;
+        for (String slot : set) {
+            ps.setString(i++, slot);
+        }
+        TreeMap<String, CheckpointSlot> map = new TreeMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String slot = rs.getString(1);
+                map.put(slot, new CheckpointSlot(slot, rs.getString(2), ref(rs.getBytes(3), rs.getLong(4))));
+            }
+        }
+        return map;
+    }
+
+    private String copyInheritedSql(int slots) {
+        if (slots < copyInherited.length) {
+            String cached = copyInherited[slots];
+            if (cached == null) {
+                cached = sql.copyInherited().formatted(placeholders(slots));
+                copyInherited[slots] = cached;
+            }
+            return cached;
+        }
+        return sql.copyInherited().formatted(placeholders(slots));
+    }
+
+    private static String placeholders(int n) {
+        StringBuilder b = new StringBuilder(3 * n);
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "?" : ", ?");
+        }
+        return b.toString();
     }
 
     private void writeResolved(Statements tx, long nid, Iterable<CheckpointSlot> slots) throws SQLException {

@@ -58,6 +58,12 @@ public final class Sql {
             + " hash = excluded.hash, size = excluded.size";
     public static final String DELETE_RESOLVED = "DELETE FROM ~resolved_checkpoints WHERE nid = ?";
     public static final String DELETE_RESOLVED_SLOT = "DELETE FROM ~resolved_checkpoints WHERE nid = ? AND slot = ?";
+    /** {@link Checkpoints.Sql#copyInherited()}: (nid, ck_nid, ck_nid, slots to leave out), {@code %s} their placeholders. */
+    public static final String COPY_INHERITED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
+            + " SELECT ?::bigint, r.slot, r.node_id, r.hash, r.size FROM (SELECT c.slot, n.node_id, c.hash, c.size"
+            + " FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid WHERE c.nid = ?"
+            + " UNION ALL SELECT slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?) r"
+            + " WHERE r.slot NOT IN (%s) RETURNING slot, node_id, hash, size";
     public static final String SET_CK = "UPDATE ~nodes SET ck_nid = ? WHERE nid = ?";
     public static final String HAS_LIVE_CHILD = "SELECT 1 FROM ~nodes WHERE parent_nid = ? AND state = 0 LIMIT 1";
     /** The live descendants of a node, parents before children. */
@@ -74,7 +80,7 @@ public final class Sql {
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
     public static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
-            UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED, DELETE_RESOLVED_SLOT));
+            UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED, DELETE_RESOLVED_SLOT, COPY_INHERITED));
 
     // ---- reads ----
 
