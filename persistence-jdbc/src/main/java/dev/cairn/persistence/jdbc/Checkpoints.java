@@ -35,7 +35,7 @@ public final class Checkpoints {
      * The statements checkpoint resolution runs, in the provider's dialect. Tables and columns: see the
      * SQLite provider's {@code Schema} ({@code nodes.ck_nid}, {@code checkpoints}, {@code resolved_checkpoints}).
      *
-     * @param resolved {@code (ck_nid, ck_nid) -> own, slot, node_id, hash, size}: the node's own slots
+     * @param resolved {@code (ck_nid, ck_nid) -> slot, node_id, hash, size, own}: the node's own slots
      *     ({@code own} = 1) and the inherited ones of {@code resolved_checkpoints} ({@code own} = 0)
      * @param upsertCheckpoint {@code (nid, slot, hash, size)} into {@code checkpoints}, replacing
      * @param setCk {@code (ck_nid, nid)}: sets a node's checkpoint pointer
@@ -75,9 +75,9 @@ public final class Checkpoints {
         resolved.setLong(2, ckNid);
         try (ResultSet rs = resolved.executeQuery()) {
             while (rs.next()) {
-                String slot = rs.getString(2);
-                CheckpointSlot s = new CheckpointSlot(slot, rs.getString(3), ref(rs.getBytes(4), rs.getLong(5)));
-                if (rs.getInt(1) == 1) {
+                String slot = rs.getString(1);
+                CheckpointSlot s = new CheckpointSlot(slot, rs.getString(2), ref(rs.getBytes(3), rs.getLong(4)));
+                if (rs.getInt(5) == 1) {
                     slots.put(slot, s);
                 } else {
                     slots.putIfAbsent(slot, s);

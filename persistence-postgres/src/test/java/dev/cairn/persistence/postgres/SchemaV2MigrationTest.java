@@ -52,20 +52,10 @@ class SchemaV2MigrationTest {
                 ps.setBytes(3, TOOL_STATE);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + "checkpoints (nid, slot, hash, size)"
-                    + " VALUES (?, 'tool_state', ?, ?)")) {
-                ps.setLong(1, n2);
-                ps.setBytes(2, ts.toBytes());
-                ps.setLong(3, TOOL_STATE.length);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + "resolved_checkpoints (nid, slot, node_id,"
-                    + " hash, size) VALUES (?, 'tool_state', 'n2', ?, ?)")) {
-                ps.setLong(1, n2);
-                ps.setBytes(2, ts.toBytes());
-                ps.setLong(3, TOOL_STATE.length);
-                ps.executeUpdate();
-            }
+            // version 1 wrote an own slot twice: the slot row, and its copy among the resolved ones
+            slotRow(c, "INSERT INTO " + q + "checkpoints (nid, slot, hash, size) VALUES (?, 'tool_state', ?, ?)", n2, ts);
+            slotRow(c, "INSERT INTO " + q + "resolved_checkpoints (nid, slot, node_id, hash, size)"
+                    + " VALUES (?, 'tool_state', 'n2', ?, ?)", n2, ts);
         }
         try (PostgresSessionStoreFactory f = Pg.open(location)) {
             RuntimePersistence s = f.openExisting("legacy").orElseThrow();
@@ -88,6 +78,15 @@ class SchemaV2MigrationTest {
             }
             // version 1's copy of n2's own slot is gone; n4 stores only the slot it inherits
             assertEquals(List.of("n4/tool_state"), rows);
+        }
+    }
+
+    private static void slotRow(Connection c, String sql, long nid, ContentHash hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, nid);
+            ps.setBytes(2, hash.toBytes());
+            ps.setLong(3, TOOL_STATE.length);
+            ps.executeUpdate();
         }
     }
 
