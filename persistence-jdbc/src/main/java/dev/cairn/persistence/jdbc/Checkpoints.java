@@ -11,25 +11,32 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Checkpoint resolution (SPEC rule 11) kept materialized, so it costs the same at any session length.
  *
  * <p>Every node stores {@code ck_nid}: the nearest node on its path (itself included) that has
- * checkpoint slots of its own. Such a node stores in {@code resolved_checkpoints} every slot
- * resolved along its path. A read or a commit result resolves a checkpoint with one primary-key
- * range on {@code resolved_checkpoints}. Committing slots at a node that already has live
- * descendants (after a rewind) re-resolves that subtree: rare, and proportional to the subtree.
+ * checkpoint slots of its own. Such a node's own slots are its {@code checkpoints} rows; it stores in
+ * {@code resolved_checkpoints} only the slots it inherits from its path (those resolved at its
+ * parent that it does not set itself), so a commit that sets every slot the path has writes one row
+ * per slot, not two (issue 17). A read or a commit result resolves a checkpoint with two primary-key
+ * ranges at {@code ck_nid} ({@link Sql#resolved()}), an own slot winning. Committing slots at a
+ * node that already has live descendants (after a rewind) re-resolves that subtree: rare, and
+ * proportional to the subtree.
  */
 public final class Checkpoints {
     private final Sql sql;
+    /** {@link Sql#copyInherited()} for 0 to 7 slots, made on first use (a benign race: equal strings). */
+    private final String[] copyInherited = new String[8];
 
     /**
      * The statements checkpoint resolution runs, in the provider's dialect. Tables and columns: see the
      * SQLite provider's {@code Schema} ({@code nodes.ck_nid}, {@code checkpoints}, {@code resolved_checkpoints}).
      *
-     * @param resolved {@code (ck_nid) -> slot, node_id, hash, size} of {@code resolved_checkpoints}
+     * @param resolved {@code (ck_nid, ck_nid) -> slot, node_id, hash, size, own}: the node's own slots
+     *     ({@code own} = 1) and the inherited ones of {@code resolved_checkpoints} ({@code own} = 0)
      * @param upsertCheckpoint {@code (nid, slot, hash, size)} into {@code checkpoints}, replacing
      * @param setCk {@code (ck_nid, nid)}: sets a node's checkpoint pointer
      * @param upsertResolved {@code (nid, slot, node_id, hash, size)} into {@code resolved_checkpoints}, replacing
@@ -37,9 +44,14 @@ public final class Checkpoints {
      * @param liveSubtree {@code (nid) -> nid, parent_nid, ck_nid, node_id} of its live descendants, parents first
      * @param ownCheckpoints {@code (nid) -> slot, hash, size} of {@code checkpoints}
      * @param deleteResolved {@code (nid)}: deletes the node's {@code resolved_checkpoints}
+     * @param deleteResolvedSlot {@code (nid, slot)}: deletes one inherited slot of a node
+     * @param copyInherited {@code (nid, ck_nid, ck_nid, slot...) -> slot, node_id, hash, size}: inserts into
+     *     {@code resolved_checkpoints} for the node every slot resolved at {@code ck_nid} but the given ones,
+     *     returning the rows inserted; {@code %s} stands for the slots' placeholders
      */
     public record Sql(String resolved, String upsertCheckpoint, String setCk, String upsertResolved,
-                      String hasLiveChild, String liveSubtree, String ownCheckpoints, String deleteResolved) {
+                      String hasLiveChild, String liveSubtree, String ownCheckpoints, String deleteResolved,
+                      String deleteResolvedSlot, String copyInherited) {
     }
 
     /**
@@ -60,10 +72,16 @@ public final class Checkpoints {
             return slots;
         }
         resolved.setLong(1, ckNid);
+        resolved.setLong(2, ckNid);
         try (ResultSet rs = resolved.executeQuery()) {
             while (rs.next()) {
                 String slot = rs.getString(1);
-                slots.put(slot, new CheckpointSlot(slot, rs.getString(2), ref(rs.getBytes(3), rs.getLong(4))));
+                CheckpointSlot s = new CheckpointSlot(slot, rs.getString(2), ref(rs.getBytes(3), rs.getLong(4)));
+                if (rs.getInt(5) == 1) {
+                    slots.put(slot, s);
+                } else {
+                    slots.putIfAbsent(slot, s);
+                }
             }
         }
         return slots;
@@ -80,7 +98,11 @@ public final class Checkpoints {
 
     /**
      * Commits slots at a node: stores them as its own, re-resolves its checkpoint and, if it may have
-     * live descendants, theirs.
+     * live descendants, theirs. For a node that had no slots of its own (the usual case: the head
+     * appended by the commit), the statements are one {@code checkpoints} upsert per slot, the
+     * {@code ck_nid} update and one {@link Sql#copyInherited()} (none without an old checkpoint); their
+     * parameters are the node's {@code nid}, its old {@code ck_nid} and the slots, never a value read
+     * earlier in this method, and the result is built from the slots and the copied rows.
      *
      * @param tx the write transaction
      * @param nid the node (the head after the commit)
@@ -93,7 +115,6 @@ public final class Checkpoints {
      */
     public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
                              boolean mayHaveChildren) throws SQLException {
-        TreeMap<String, CheckpointSlot> map = resolved(tx.ps(sql.resolved()), ckNid);
         PreparedStatement own = tx.ps(sql.upsertCheckpoint());
         for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
             BlobRef ref = e.getValue();
@@ -102,20 +123,27 @@ public final class Checkpoints {
             own.setBytes(3, ref.hash().toBytes());
             own.setLong(4, ref.size());
             own.executeUpdate();
-            map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));
         }
+        TreeMap<String, CheckpointSlot> map;
         if (ckNid != nid) {
             PreparedStatement setCk = tx.ps(sql.setCk());
             setCk.setLong(1, nid);
             setCk.setLong(2, nid);
             setCk.executeUpdate();
-            writeResolved(tx, nid, map.values());
-        } else {
-            List<CheckpointSlot> changed = new ArrayList<>(slots.size());
-            for (String slot : slots.keySet()) {
-                changed.add(map.get(slot));
+            map = ckNid == 0 ? new TreeMap<>() : copyInherited(tx, nid, ckNid, slots.keySet());
+            for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
+                BlobRef ref = e.getValue();
+                map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));
             }
-            writeResolved(tx, nid, changed);
+        } else {
+            // Slots the node inherited until now and sets itself from now on: their inherited rows go.
+            PreparedStatement delete = tx.ps(sql.deleteResolvedSlot());
+            for (String slot : slots.keySet()) {
+                delete.setLong(1, nid);
+                delete.setString(2, slot);
+                delete.executeUpdate();
+            }
+            map = resolved(tx.ps(sql.resolved()), nid);
         }
         if (mayHaveChildren && hasLiveChild(tx, nid)) {
             propagate(tx, nid, map);
@@ -123,9 +151,56 @@ public final class Checkpoints {
         return new Checkpoint(map);
     }
 
+    /**
+     * Copies to a node, server-side, the slots resolved at its old checkpoint node that it does not set
+     * ({@link Sql#copyInherited()}), returning them.
+     */
+    private TreeMap<String, CheckpointSlot> copyInherited(Statements tx, long nid, long ckNid, Set<String> set)
+            throws SQLException {
+        PreparedStatement ps = tx.ps(copyInheritedSql(set.size()));
+        ps.setLong(1, nid);
+        ps.setLong(2, ckNid);
+        ps.setLong(3, ckNid);
+        int i = 4;
+        for (String slot : set) {
+            ps.setString(i++, slot);
+        }
+        TreeMap<String, CheckpointSlot> map = new TreeMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String slot = rs.getString(1);
+                map.put(slot, new CheckpointSlot(slot, rs.getString(2), ref(rs.getBytes(3), rs.getLong(4))));
+            }
+        }
+        return map;
+    }
+
+    private String copyInheritedSql(int slots) {
+        if (slots < copyInherited.length) {
+            String cached = copyInherited[slots];
+            if (cached == null) {
+                cached = sql.copyInherited().formatted(placeholders(slots));
+                copyInherited[slots] = cached;
+            }
+            return cached;
+        }
+        return sql.copyInherited().formatted(placeholders(slots));
+    }
+
+    private static String placeholders(int n) {
+        StringBuilder b = new StringBuilder(3 * n);
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "?" : ", ?");
+        }
+        return b.toString();
+    }
+
     private void writeResolved(Statements tx, long nid, Iterable<CheckpointSlot> slots) throws SQLException {
-        PreparedStatement ps = tx.ps(sql.upsertResolved());
+        PreparedStatement ps = null;
         for (CheckpointSlot s : slots) {
+            if (ps == null) {
+                ps = tx.ps(sql.upsertResolved());
+            }
             ps.setLong(1, nid);
             ps.setString(2, s.slot());
             ps.setString(3, s.nodeId());
@@ -176,7 +251,13 @@ public final class Checkpoints {
                 PreparedStatement delete = tx.ps(sql.deleteResolved());
                 delete.setLong(1, r.nid());
                 delete.executeUpdate();
-                writeResolved(tx, r.nid(), map.values());
+                List<CheckpointSlot> inherited = new ArrayList<>(map.size());
+                for (CheckpointSlot s : map.values()) {
+                    if (!s.nodeId().equals(r.nodeId())) {
+                        inherited.add(s);
+                    }
+                }
+                writeResolved(tx, r.nid(), inherited);
                 effective.put(r.nid(), r.nid());
                 maps.put(r.nid(), map);
             } else {

@@ -57,6 +57,11 @@ public final class Sql {
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (nid, slot) DO UPDATE SET node_id = excluded.node_id,"
             + " hash = excluded.hash, size = excluded.size";
     public static final String DELETE_RESOLVED = "DELETE FROM ~resolved_checkpoints WHERE nid = ?";
+    public static final String DELETE_RESOLVED_SLOT = "DELETE FROM ~resolved_checkpoints WHERE nid = ? AND slot = ?";
+    /** {@link Checkpoints.Sql#copyInherited()}: (nid, ck_nid, ck_nid, slots to leave out), {@code %s} their placeholders. */
+    public static final String COPY_INHERITED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
+            + " SELECT ?::bigint, r.slot, r.node_id, r.hash, r.size FROM (" + Sql.RESOLVED + ") r"
+            + " WHERE r.slot NOT IN (%s) RETURNING slot, node_id, hash, size";
     public static final String SET_CK = "UPDATE ~nodes SET ck_nid = ? WHERE nid = ?";
     public static final String HAS_LIVE_CHILD = "SELECT 1 FROM ~nodes WHERE parent_nid = ? AND state = 0 LIMIT 1";
     /** The live descendants of a node, parents before children. */
@@ -73,11 +78,17 @@ public final class Sql {
 
     /** Checkpoint resolution (rule 11), shared with the other durable provider. */
     public static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
-            UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED));
+            UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED, DELETE_RESOLVED_SLOT, COPY_INHERITED));
 
     // ---- reads ----
 
-    public static final String RESOLVED = "SELECT slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?";
+    /**
+     * The checkpoint resolved at a node whose {@code ck_nid} is the parameter (bound twice): its own slots
+     * (column 5 = 1) and the slots it inherits from its path (column 5 = 0); an own slot wins (issue 17).
+     */
+    public static final String RESOLVED = "SELECT c.slot, n.node_id, c.hash, c.size, 1 FROM ~checkpoints c"
+            + " JOIN ~nodes n ON n.nid = c.nid WHERE c.nid = ?"
+            + " UNION ALL SELECT slot, node_id, hash, size, 0 FROM ~resolved_checkpoints WHERE nid = ?";
     public static final String SESSION_ROW = "SELECT s.sid, s.session_id, s.parent_session_id, s.name, s.model, s.cwd,"
             + " s.created_at, s.revision, s.head_node_id, h.nid, h.ck_nid FROM ~sessions s"
             + " LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id WHERE s.session_id = ?";

@@ -33,7 +33,7 @@ final class HotStatements {
         s.add(new Statement("hasLiveChild", Sql.HAS_LIVE_CHILD, head));
         s.add(new Statement("liveSubtree", Sql.LIVE_SUBTREE, head));
         s.add(new Statement("sessionRow", Sql.SESSION_ROW, session));
-        s.add(new Statement("resolved", Sql.RESOLVED, head));
+        s.add(new Statement("resolved", Sql.RESOLVED, head, head));
         s.add(new Statement("pathNodes", Sql.PATH_NODES, head, 50L));
         s.add(new Statement("pathUsage", Sql.PATH_USAGE, head, 50L));
         s.add(new Statement("totals", Sql.TOTALS, sid));

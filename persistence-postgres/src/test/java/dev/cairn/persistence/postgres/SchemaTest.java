@@ -112,7 +112,7 @@ class SchemaTest {
             assertEquals(1, f.openExisting("s").orElseThrow().loadSession(SessionReadScope.activePath())
                     .orElseThrow().nodes().size());
         }
-        assertEquals(1, query("SELECT count(*) FROM " + schema + ".cairn_schema_history"));
+        assertEquals(Schema.CURRENT_VERSION, query("SELECT count(*) FROM " + schema + ".cairn_schema_history"));
     }
 
     @Test

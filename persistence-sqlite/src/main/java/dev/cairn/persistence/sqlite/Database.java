@@ -142,6 +142,9 @@ final class Database extends SingleWriter {
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         config.setCacheSize(-16_384);
         config.enforceForeignKeys(false);
+        // Keys come back through RETURNING; without this the driver runs (and prepares anew) a
+        // "SELECT last_insert_rowid()" after every INSERT run with executeUpdate (issue 17).
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
         Connection c = ds.getConnection();

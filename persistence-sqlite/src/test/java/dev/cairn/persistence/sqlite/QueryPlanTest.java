@@ -52,6 +52,7 @@ class QueryPlanTest {
         all.put("copyAttachments", Catalogue.COPY_ATTACHMENTS);
         all.put("copyCheckpoints", Catalogue.COPY_CHECKPOINTS);
         all.put("copyResolved", Catalogue.COPY_RESOLVED);
+        all.put("copyInherited", Sql.COPY_INHERITED.formatted("?, ?"));
         all.put("copyAttributes", Catalogue.COPY_ATTRIBUTES);
         all.put("sessionHashes", Catalogue.SESSION_HASHES);
         for (int i = 0; i < Catalogue.DELETE_SESSION_ROWS.length; i++) {

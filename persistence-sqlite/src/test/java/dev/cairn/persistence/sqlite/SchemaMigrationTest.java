@@ -99,8 +99,25 @@ class SchemaMigrationTest {
             s.commitRuntimeState(RuntimeCommit.expecting(3).append(NewNode.child("n4", "n3", NodeKind.USER_INPUT, new byte[] {1}))
                     .head("n4").usage("n4", "model-a", TokenUsage.of(1, 1)).build());
             assertEquals(new TokenUsage(14, 7, 2, 1), s.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().usage().total());
+            // A slot committed after the migration resolves with the one of version 1 it does not replace.
+            Checkpoint after = s.commitRuntimeState(RuntimeCommit.expecting(4)
+                    .append(NewNode.child("n5", "n4", NodeKind.USER_INPUT, new byte[] {2})).head("n5")
+                    .checkpoint("plan", new byte[] {7}).build()).checkpoint();
+            assertEquals(java.util.Set.of("plan", "tool_state"), after.slots().keySet());
+            assertEquals("n2", after.slot("tool_state").orElseThrow().nodeId());
+            assertEquals(after, s.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().checkpoint());
         }
         assertEquals(Schema.CURRENT_VERSION, pragma(dir.resolve(Database.FILE_NAME), "user_version"));
+        // Version 3 dropped version 1's copy of n2's own slot; n5 stores only the slot it inherits.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT n.node_id, r.slot FROM resolved_checkpoints r JOIN nodes n ON n.nid = r.nid")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "/" + rs.getString(2));
+            }
+            assertEquals(List.of("n5/tool_state"), rows);
+        }
     }
 
     @Test
@@ -116,7 +133,7 @@ class SchemaMigrationTest {
             s.execute("DROP TABLE usage_totals");
         }
         new SqliteSessionStoreFactory(dir).close();
-        assertEquals(2, pragma(db, "user_version"));
+        assertEquals(Schema.CURRENT_VERSION, pragma(db, "user_version"));
     }
 
     @Test

@@ -113,6 +113,24 @@ abstract class CheckpointVisibilityBlobRules extends KitRules {
     }
 
     @Test
+    void rule11_slotsCommittedAtANodeWithDescendantsResolveBelowIt() {
+        RuntimePersistence s = checkpointed();
+        RuntimeCommitResult r = commit(s, RuntimeCommit.expecting(6).head("n2").checkpoint("plugin_state", state("2"))
+                .checkpoint("prompt", state("2")));
+        checkEquals(expected("tool_state", "n1", "1", "plugin_state", "n2", "2", "prompt", "n2", "2"), slots(r.checkpoint()),
+                "checkpoint in the result of committing slots at n2, which has descendants");
+        commit(s, RuntimeCommit.expecting(7).head("n4"));
+        checkEquals(expected("prompt", "n4", "4", "tool_state", "n3", "3", "plugin_state", "n2", "2"),
+                slots(read(s).checkpoint()), "checkpoint at n4 below n2");
+        commit(s, RuntimeCommit.expecting(8).head("n3"));
+        checkEquals(expected("tool_state", "n3", "3", "plugin_state", "n2", "2", "prompt", "n2", "2"),
+                slots(read(s).checkpoint()), "checkpoint at n3 below n2");
+        commit(s, RuntimeCommit.expecting(9).head("b3"));
+        checkEquals(expected("plugin_state", "b3", "b", "prompt", "n2", "2", "tool_state", "n1", "1"),
+                slots(read(s).checkpoint()), "checkpoint at b3 below n2");
+    }
+
+    @Test
     void rule11_slotIsAbsentWhenNoNodeOfThePathHasIt() {
         RuntimePersistence s = checkpointed();
         check(read(s).checkpoint().slot("execution_state").isEmpty(), "a slot nobody committed is present");
