@@ -118,6 +118,7 @@ public final class OneTripCommit {
 
     private void add(OneTripStatement b, long nowNs) throws SQLException {
         Connection c = tx.connection();
+        b.add(OneTripSql.GENERIC_PLANS);
         Optional<String> key = commit.idempotencyKey();
         if (key.isPresent()) {
             b.add(Sql.LOCK_SESSION, sessionId);
@@ -158,7 +159,17 @@ public final class OneTripCommit {
             addNodes(b, c, n, nowNs);
         }
         List<UsageRecord> usage = commit.usage();
-        if (!usage.isEmpty()) {
+        if (usage.size() == 1) {
+            UsageRecord r = usage.get(0);
+            long in = r.usage().inputTokens();
+            long out = r.usage().outputTokens();
+            long cached = r.usage().cachedInputTokens();
+            long reasoning = r.usage().reasoningTokens();
+            b.add(OneTripSql.INSERT_ONE_USAGE, r.nodeId(), r.model(), in, out, cached, reasoning, nowNs, r.nodeId(),
+                    incarnation);
+            b.add(OneTripSql.ADD_ONE_TOTAL, incarnation, r.model(), in, out, cached, reasoning, incarnation, in, out,
+                    cached, reasoning);
+        } else if (!usage.isEmpty()) {
             int u = usage.size();
             String[] nodes = new String[u];
             String[] models = new String[u];
@@ -188,6 +199,14 @@ public final class OneTripCommit {
     }
 
     private void addNodes(OneTripStatement b, Connection c, int n, long nowNs) throws SQLException {
+        if (n == 1 && attachmentRows == 0) {
+            PreparedCommit.Node pn = prepared.nodes().get(0);
+            NewNode node = pn.node();
+            b.add(OneTripSql.INSERT_NODE, node.nodeId(), node.kind().name(), pn.payload().codec(), pn.payload().bytes(),
+                    pn.payloadSize(), pn.payloadDigest(), pn.attachments().orElse(new byte[0]), nowNs,
+                    node.parentNodeId().orElse(""), incarnation);
+            return;
+        }
         String[] ids = new String[n];
         Integer[] parentOrd = new Integer[n];
         String[] anchor = new String[n];
@@ -235,6 +254,7 @@ public final class OneTripCommit {
 
     /** Reads the results in the order {@link #add} sent the statements; empty at the first anomaly. */
     private Optional<RuntimeCommitResult> check(OneTripStatement.Results r, Instant now) throws SQLException {
+        r.updateCount(); // GENERIC_PLANS
         Optional<String> key = commit.idempotencyKey();
         if (key.isPresent()) {
             boolean session = r.rows().size() == 1;

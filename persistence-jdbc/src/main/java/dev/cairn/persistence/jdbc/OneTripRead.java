@@ -30,17 +30,19 @@ import java.util.TreeMap;
  * {@code activePathTo} takes {@link Reads}' own steps (its leaf is checked first).
  */
 final class OneTripRead {
-    private static final String HEAD_NID = "SELECT h.nid, 0::bigint FROM ~sessions s JOIN ~nodes h ON h.sid = s.sid"
-            + " AND h.node_id = s.head_node_id WHERE s.sid = ?";
-    /** {@link Sql#SESSION_ROW} of the handle's {@code sid}. */
-    static final String SESSION_ROW = replace(Sql.SESSION_ROW, "WHERE s.session_id = ?", "WHERE s.sid = ?");
+    private static final String HEAD_NID = "SELECT h.nid, 0::bigint FROM ~sessions s JOIN LATERAL (" + Sql.HEAD_OF_S
+            + ") h ON true WHERE s.sid = ?";
+    /** {@link Sql#SESSION_ROW} of the handle's {@code sid}, the head found by {@link Sql#HEAD_OF_S}. */
+    static final String SESSION_ROW = replace(replace(Sql.SESSION_ROW, "WHERE s.session_id = ?", "WHERE s.sid = ?"),
+            "LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id",
+            "LEFT JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true");
     /** {@link Sql#PATH_NODES} from the head of a session: (sid, n). */
     static final String TAIL_NODES = replace(Sql.PATH_NODES, "SELECT ?::bigint, 0::bigint", HEAD_NID);
     /** {@link Sql#PATH_USAGE} from the head of a session: (sid, n). */
     static final String TAIL_USAGE = replace(Sql.PATH_USAGE, "SELECT ?::bigint, 0::bigint", HEAD_NID);
     /** The checkpoint resolved at the head (rule 11): (sid) -> slot, node_id, hash, size. */
     static final String HEAD_CHECKPOINT = "SELECT r.slot, r.node_id, r.hash, r.size FROM ~sessions s"
-            + " JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id"
+            + " JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
             + " JOIN ~resolved_checkpoints r ON r.nid = h.ck_nid WHERE s.sid = ?";
     /**
      * Ends the read-only transaction in the same round trip: the dialect's rollback afterwards finds
