@@ -4,14 +4,9 @@ import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.Checkpoint;
 import dev.cairn.persistence.CheckpointSlot;
 import dev.cairn.persistence.ContentHash;
-import dev.cairn.persistence.NewNode;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
-import dev.cairn.persistence.UsageRecord;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,99 +151,15 @@ public final class OneTripCommit {
             b.add(OneTripSql.SESSION_REFS, c.createArrayOf("bytea", hashes), incarnation, incarnation);
         }
         if (n > 0) {
-            addNodes(b, c, n, nowNs);
+            OneTripRows.nodes(b, c, prepared.nodes(), attachmentRows, nowNs, incarnation);
         }
-        List<UsageRecord> usage = commit.usage();
-        if (usage.size() == 1) {
-            UsageRecord r = usage.get(0);
-            long in = r.usage().inputTokens();
-            long out = r.usage().outputTokens();
-            long cached = r.usage().cachedInputTokens();
-            long reasoning = r.usage().reasoningTokens();
-            b.add(OneTripSql.INSERT_ONE_USAGE, r.nodeId(), r.model(), in, out, cached, reasoning, nowNs, r.nodeId(),
-                    incarnation);
-            b.add(OneTripSql.ADD_ONE_TOTAL, incarnation, r.model(), in, out, cached, reasoning, incarnation, in, out,
-                    cached, reasoning);
-        } else if (!usage.isEmpty()) {
-            int u = usage.size();
-            String[] nodes = new String[u];
-            String[] models = new String[u];
-            Long[][] tokens = new Long[4][u];
-            for (int i = 0; i < u; i++) {
-                UsageRecord r = usage.get(i);
-                nodes[i] = r.nodeId();
-                models[i] = r.model();
-                tokens[0][i] = r.usage().inputTokens();
-                tokens[1][i] = r.usage().outputTokens();
-                tokens[2][i] = r.usage().cachedInputTokens();
-                tokens[3][i] = r.usage().reasoningTokens();
-            }
-            Array[] t = new Array[4];
-            for (int i = 0; i < 4; i++) {
-                t[i] = c.createArrayOf("int8", tokens[i]);
-            }
-            Array m = c.createArrayOf("text", models);
-            b.add(OneTripSql.INSERT_USAGE, nowNs, c.createArrayOf("text", nodes), m, t[0], t[1], t[2], t[3],
-                    incarnation);
-            b.add(OneTripSql.ADD_TOTALS, m, t[0], t[1], t[2], t[3], incarnation);
+        OneTripRows.usage(b, c, commit.usage(), nowNs, incarnation);
+        if (commit.head().isPresent()) {
+            b.add(OneTripSql.HEAD, incarnation);
         }
-        b.add(OneTripSql.HEAD, incarnation);
+        OneTripRead.addHeadCheckpoint(b, incarnation);
         if (key.isPresent()) {
             b.add(OneTripSql.INSERT_KEY, key.get(), prepared.fingerprint().orElseThrow(), nowNs, incarnation);
-        }
-    }
-
-    private void addNodes(OneTripStatement b, Connection c, int n, long nowNs) throws SQLException {
-        if (n == 1 && attachmentRows == 0) {
-            PreparedCommit.Node pn = prepared.nodes().get(0);
-            NewNode node = pn.node();
-            b.add(OneTripSql.INSERT_NODE, node.nodeId(), node.kind().name(), pn.payload().codec(), pn.payload().bytes(),
-                    pn.payloadSize(), pn.payloadDigest(), pn.attachments().orElse(new byte[0]), nowNs,
-                    node.parentNodeId().orElse(""), incarnation);
-            return;
-        }
-        String[] ids = new String[n];
-        Integer[] parentOrd = new Integer[n];
-        String[] anchor = new String[n];
-        String[] kind = new String[n];
-        Integer[] codec = new Integer[n];
-        byte[][] payload = new byte[n][];
-        Integer[] size = new Integer[n];
-        byte[][] hash = new byte[n][];
-        byte[][] attachments = new byte[n][];
-        String[] refNode = new String[attachmentRows];
-        Integer[] refPos = new Integer[attachmentRows];
-        byte[][] refHash = new byte[attachmentRows][];
-        Map<String, Integer> position = new HashMap<>();
-        int row = 0;
-        for (int i = 0; i < n; i++) {
-            PreparedCommit.Node pn = prepared.nodes().get(i);
-            NewNode node = pn.node();
-            ids[i] = node.nodeId();
-            Integer p = node.parentNodeId().map(position::get).orElse(null);
-            parentOrd[i] = p == null ? 0 : p + 1;
-            anchor[i] = p != null ? anchor[p] : node.parentNodeId().orElse("");
-            kind[i] = node.kind().name();
-            codec[i] = pn.payload().codec();
-            payload[i] = pn.payload().bytes();
-            size[i] = pn.payloadSize();
-            hash[i] = pn.payloadDigest();
-            attachments[i] = pn.attachments().orElse(new byte[0]);
-            position.putIfAbsent(node.nodeId(), i);
-            List<BlobRef> refs = node.attachments();
-            for (int k = 0; k < refs.size(); k++, row++) {
-                refNode[row] = node.nodeId();
-                refPos[row] = k;
-                refHash[row] = refs.get(k).hash().toBytes();
-            }
-        }
-        b.add(OneTripSql.INSERT_NODES, c.createArrayOf("text", ids), c.createArrayOf("int4", parentOrd),
-                c.createArrayOf("text", anchor), c.createArrayOf("text", kind), c.createArrayOf("int4", codec),
-                c.createArrayOf("bytea", payload), c.createArrayOf("int4", size), c.createArrayOf("bytea", hash),
-                c.createArrayOf("bytea", attachments), n, nowNs, incarnation);
-        if (attachmentRows > 0) {
-            b.add(OneTripSql.INSERT_ATTACHMENTS, c.createArrayOf("text", refNode), c.createArrayOf("int4", refPos),
-                    c.createArrayOf("bytea", refHash), incarnation);
         }
     }
 
@@ -303,20 +214,13 @@ public final class OneTripCommit {
             }
             r.updateCount();
         }
-        List<Object[]> head = r.rows();
-        TreeMap<String, CheckpointSlot> slots = new TreeMap<>();
-        if (headId != null) {
-            if (head.isEmpty() || commit.head().isPresent() && ((Number) head.get(0)[0]).intValue() != 0) {
+        if (commit.head().isPresent()) {
+            List<Object[]> head = r.rows();
+            if (head.size() != 1 || ((Number) head.get(0)[0]).intValue() != 0) {
                 return Optional.empty();
             }
-            for (Object[] row : head) {
-                if (row[1] != null) {
-                    String slot = (String) row[1];
-                    slots.put(slot, new CheckpointSlot(slot, (String) row[2],
-                            Checkpoints.ref((byte[]) row[3], ((Number) row[4]).longValue())));
-                }
-            }
         }
+        TreeMap<String, CheckpointSlot> slots = OneTripRead.resolved(r.next());
         Checkpoint checkpoint = new Checkpoint(slots);
         if (key.isPresent()) {
             List<Object[]> stored = r.rows();

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +31,6 @@ import java.util.TreeMap;
  * {@code activePathTo} takes {@link Reads}' own steps (its leaf is checked first).
  */
 final class OneTripRead {
-    private static final String HEAD_NID = "SELECT h.nid, 0::bigint FROM ~sessions s JOIN LATERAL (" + Sql.HEAD_OF_S
-            + ") h ON true WHERE s.sid = ?";
-    /** {@link Sql#SESSION_ROW} of the handle's {@code sid}, the head found by {@link Sql#HEAD_OF_S}. */
-    static final String SESSION_ROW = replace(replace(Sql.SESSION_ROW, "WHERE s.session_id = ?", "WHERE s.sid = ?"),
-            "LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id",
-            "LEFT JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true");
-    /** {@link Sql#PATH_NODES} from the head of a session: (sid, n). */
-    static final String TAIL_NODES = replace(Sql.PATH_NODES, "SELECT ?::bigint, 0::bigint", HEAD_NID);
-    /** {@link Sql#PATH_USAGE} from the head of a session: (sid, n). */
-    static final String TAIL_USAGE = replace(Sql.PATH_USAGE, "SELECT ?::bigint, 0::bigint", HEAD_NID);
-    /** The checkpoint resolved at the head (rule 11): (sid) -> slot, node_id, hash, size. */
-    static final String HEAD_CHECKPOINT = "SELECT r.slot, r.node_id, r.hash, r.size FROM ~sessions s"
-            + " JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
-            + " JOIN ~resolved_checkpoints r ON r.nid = h.ck_nid WHERE s.sid = ?";
     /**
      * Ends the read-only transaction in the same round trip: the dialect's rollback afterwards finds
      * none open and sends nothing.
@@ -51,13 +38,6 @@ final class OneTripRead {
     static final String END = "COMMIT";
 
     private OneTripRead() {
-    }
-
-    private static String replace(String sql, String part, String by) {
-        if (!sql.contains(part)) {
-            throw new IllegalStateException("statement changed: no '" + part + "' in " + sql);
-        }
-        return sql.replace(part, by);
     }
 
     /**
@@ -89,16 +69,16 @@ final class OneTripRead {
                                                        SessionReadScope scope) throws SQLException {
         boolean tail = scope instanceof SessionReadScope.ActivePathTail;
         long n = tail ? ((SessionReadScope.ActivePathTail) scope).n() : 0;
-        batch.add(SESSION_ROW, sid);
+        batch.add(OneTripSql.READ_SESSION_ROW, sid);
         batch.add(Sql.ATTRIBUTES, sid);
         if (tail) {
-            batch.add(TAIL_NODES, sid, n);
+            batch.add(OneTripSql.READ_TAIL_NODES, sid, n);
         } else {
             batch.add(Sql.ALL_NODES, sid, 2);
         }
-        batch.add(HEAD_CHECKPOINT, sid);
+        addHeadCheckpoint(batch, sid);
         if (tail) {
-            batch.add(TAIL_USAGE, sid, n);
+            batch.add(OneTripSql.READ_TAIL_USAGE, sid, n);
         } else {
             batch.add(Sql.ALL_USAGE, sid);
         }
@@ -116,11 +96,7 @@ final class OneTripRead {
             attributes.put(rs.getString(1), rs.getString(2));
         }
         List<Reads.Row> rows = tail ? tailRows(reads, r.next()) : scopeRows(r.next(), scope, s.headNid());
-        TreeMap<String, CheckpointSlot> slots = new TreeMap<>();
-        for (ResultSet rs = r.next(); rs.next(); ) {
-            String slot = rs.getString(1);
-            slots.put(slot, new CheckpointSlot(slot, rs.getString(2), Checkpoints.ref(rs.getBytes(3), rs.getLong(4))));
-        }
+        TreeMap<String, CheckpointSlot> slots = resolved(r.next());
         Set<Long> nids = null;
         if (!tail) {
             nids = new HashSet<>(rows.size() * 2);
@@ -136,6 +112,39 @@ final class OneTripRead {
         }
         return Optional.of(new PersistedSessionRead(s.meta().withAttributes(attributes),
                 new SessionHead(s.headId(), s.revision()), nodes, new Checkpoint(slots), usage));
+    }
+
+    /**
+     * Adds the resolution of the checkpoint at the session's head ({@link OneTripSql#HEAD_RESOLVED}).
+     *
+     * @param batch the statements
+     * @param sid the session's key
+     */
+    static void addHeadCheckpoint(OneTripStatement batch, long sid) {
+        Object[] sids = new Object[OneTripSql.HEAD_RESOLVED_PARAMETERS];
+        Arrays.fill(sids, sid);
+        batch.add(OneTripSql.HEAD_RESOLVED, sids);
+    }
+
+    /**
+     * Maps rows of {@link Sql#RESOLVED}: {@code slot, node_id, hash, size}, or with a leading column
+     * that is 1 for a slot the node holds itself and 0 for an inherited one, where the node's own wins.
+     *
+     * @param rs the rows
+     * @return the slots by name
+     * @throws SQLException if the read fails
+     */
+    static TreeMap<String, CheckpointSlot> resolved(ResultSet rs) throws SQLException {
+        TreeMap<String, CheckpointSlot> slots = new TreeMap<>();
+        int at = rs.getMetaData().getColumnCount() - 4;
+        while (rs.next()) {
+            String slot = rs.getString(at + 1);
+            if (at == 0 || rs.getInt(1) == 1 || !slots.containsKey(slot)) {
+                slots.put(slot, new CheckpointSlot(slot, rs.getString(at + 2),
+                        Checkpoints.ref(rs.getBytes(at + 3), rs.getLong(at + 4))));
+            }
+        }
+        return slots;
     }
 
     private static List<Reads.Row> tailRows(Reads reads, ResultSet rs) throws SQLException {

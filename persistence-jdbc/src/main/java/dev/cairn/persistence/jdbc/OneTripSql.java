@@ -1,7 +1,8 @@
 package dev.cairn.persistence.jdbc;
 
 /**
- * The statements of a commit sent in one round trip ({@link OneTripCommit}), PostgreSQL spelling: each
+ * The statements of a commit sent in one round trip ({@link OneTripCommit}), and of a session read
+ * ({@link OneTripRead}), PostgreSQL spelling: each
  * takes only values Java knows before it sends anything (the handle's {@code sid}, the commit's ids,
  * arrays of its rows through {@code unnest}), and finds what an earlier statement wrote by the rows it
  * left ({@code sessions.last_seq} and {@code revision} after the compare-and-set, the nodes just
@@ -15,6 +16,13 @@ package dev.cairn.persistence.jdbc;
  */
 public final class OneTripSql {
     private OneTripSql() {
+    }
+
+    private static String replace(String sql, String part, String by) {
+        if (!sql.contains(part)) {
+            throw new IllegalStateException("statement changed: no '" + part + "' in " + sql);
+        }
+        return sql.replace(part, by);
     }
 
     /**
@@ -126,10 +134,22 @@ public final class OneTripSql {
             + " reasoning_tokens) SELECT ?, u.m, sum(u.i)::bigint, sum(u.o)::bigint, sum(u.c)::bigint,"
             + " sum(u.r)::bigint FROM u GROUP BY u.m" + ADD_TO_TOTAL;
 
-    /** The head after the commit and its resolved checkpoint: (sid) -> state, slot, node_id, hash, size. */
-    public static final String HEAD = "SELECT h.state, r.slot, r.node_id, r.hash, r.size FROM ~sessions s"
-            + " JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
-            + " LEFT JOIN ~resolved_checkpoints r ON r.nid = h.ck_nid WHERE s.sid = ?";
+    /** The state of the head after the commit: (sid) -> state. */
+    public static final String HEAD = "SELECT h.state FROM ~sessions s JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
+            + " WHERE s.sid = ?";
+
+    /** The {@code ck_nid} of the session's head: (sid). */
+    private static final String HEAD_CK = "(SELECT h.ck_nid FROM ~sessions s JOIN LATERAL (" + Sql.HEAD_OF_S
+            + ") h ON true WHERE s.sid = ?)";
+
+    /**
+     * The checkpoint resolved at the session's head (rule 11): {@link Sql#RESOLVED}, the one definition
+     * of the resolution, with the head's {@code ck_nid} found in the statement. Parameters: the
+     * session's {@code sid}, {@link #HEAD_RESOLVED_PARAMETERS} times.
+     */
+    public static final String HEAD_RESOLVED = Sql.RESOLVED.replace("?", HEAD_CK);
+    /** How many times {@link #HEAD_RESOLVED} takes the {@code sid}. */
+    public static final int HEAD_RESOLVED_PARAMETERS = (int) Sql.RESOLVED.chars().filter(ch -> ch == '?').count();
 
     /**
      * One slot of a resolved checkpoint in {@link Encoding#encodeCheckpoint}'s form (ids are ASCII, so
@@ -151,4 +171,18 @@ public final class OneTripSql {
             + " FROM ~sessions s LEFT JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
             + " LEFT JOIN ~resolved_checkpoints r ON r.nid = h.ck_nid WHERE s.sid = ?"
             + " GROUP BY s.sid, s.revision, s.head_node_id RETURNING checkpoint";
+
+    // ---- a session read in one round trip (OneTripRead) ----
+
+    private static final String HEAD_NID = "SELECT h.nid, 0::bigint FROM ~sessions s JOIN LATERAL (" + Sql.HEAD_OF_S
+            + ") h ON true WHERE s.sid = ?";
+
+    /** {@link Sql#SESSION_ROW} of the handle's {@code sid}, the head found by {@link Sql#HEAD_OF_S}. */
+    public static final String READ_SESSION_ROW = replace(replace(Sql.SESSION_ROW, "WHERE s.session_id = ?",
+            "WHERE s.sid = ?"), "LEFT JOIN ~nodes h ON h.sid = s.sid AND h.node_id = s.head_node_id",
+            "LEFT JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true");
+    /** {@link Sql#PATH_NODES} from the head of a session: (sid, n). */
+    public static final String READ_TAIL_NODES = replace(Sql.PATH_NODES, "SELECT ?::bigint, 0::bigint", HEAD_NID);
+    /** {@link Sql#PATH_USAGE} from the head of a session: (sid, n). */
+    public static final String READ_TAIL_USAGE = replace(Sql.PATH_USAGE, "SELECT ?::bigint, 0::bigint", HEAD_NID);
 }
