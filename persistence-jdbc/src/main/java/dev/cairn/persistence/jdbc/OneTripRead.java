@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * ({@link SqlDialect#sendsStatementsTogether}): the session row, its attributes, the nodes of the
  * scope, the checkpoint resolved at the head, the usage and the totals, each statement keyed by the
  * handle's {@code sid} (the head found by a join, not by an earlier answer), then the end of the
- * read-only transaction; all from one snapshot. Rows are mapped as {@link Reads} maps them. Scopes:
+ * read-only transaction; all from one snapshot, with generic plans ({@link OneTripSql#GENERIC_PLANS}).
+ * Rows are mapped as {@link Reads} maps them. Scopes:
  * {@code activePathTail(n)}, {@code activePath()}, {@code fullGraph()} with or without tombstones;
  * {@code activePathTo} takes {@link Reads}' own steps (its leaf is checked first).
  */
@@ -69,6 +70,7 @@ final class OneTripRead {
                                                        SessionReadScope scope) throws SQLException {
         boolean tail = scope instanceof SessionReadScope.ActivePathTail;
         long n = tail ? ((SessionReadScope.ActivePathTail) scope).n() : 0;
+        batch.add(OneTripSql.GENERIC_PLANS);
         batch.add(OneTripSql.READ_SESSION_ROW, sid);
         batch.add(Sql.ATTRIBUTES, sid);
         if (tail) {
@@ -85,6 +87,7 @@ final class OneTripRead {
         batch.add(Sql.TOTALS, sid);
         batch.add(END);
         OneTripStatement.Results r = batch.execute();
+        r.updateCount(); // GENERIC_PLANS
         ResultSet session = r.next();
         if (!session.next()) {
             return Optional.empty();

@@ -78,7 +78,7 @@ final class OneTripRows {
         b.add(OneTripSql.INSERT_NODES, c.createArrayOf("text", ids), c.createArrayOf("int4", parentOrd),
                 c.createArrayOf("text", anchor), c.createArrayOf("text", kind), c.createArrayOf("int4", codec),
                 c.createArrayOf("bytea", payload), c.createArrayOf("int4", size), c.createArrayOf("bytea", hash),
-                c.createArrayOf("bytea", attachments), n, nowNs, sid);
+                c.createArrayOf("bytea", attachments), sid, n, nowNs, sid);
         if (attachmentRows > 0) {
             b.add(OneTripSql.INSERT_ATTACHMENTS, c.createArrayOf("text", refNode), c.createArrayOf("int4", refPos),
                     c.createArrayOf("bytea", refHash), sid);

@@ -27,9 +27,10 @@ public final class OneTripSql {
 
     /**
      * Plans the statements once per connection: they are written so that a generic plan finds every
-     * row through an index (below), and a custom plan, which PostgreSQL otherwise makes at each run of
-     * a statement with array parameters, costs more server time than the statement itself. Undone at
-     * the end of the transaction.
+     * row through an index (below; the plan tests check the generic plans), and a custom plan, which
+     * PostgreSQL otherwise may make at each run of a statement (it did for those with array
+     * parameters), costs more server time than the statement itself. Undone at the end of the
+     * transaction.
      */
     public static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
 
@@ -38,25 +39,26 @@ public final class OneTripSql {
      * sequence first (PostgreSQL names it {@code nodes_nid_seq}; were it named otherwise, the statement
      * would fail and every commit take the slow path, which {@code RoundTripTest} would show), so a child names a parent of the same commit by its position ({@code parent_ord},
      * 0 for none). {@code anchor} is the stored node a node's chain in the commit hangs from ({@code ''}
-     * for none): the parent of a node whose parent is stored, where {@code ck_nid} comes from too.
-     * Parameters: 9 arrays, then the session's {@code sid}, the node count, the time. Returns each
-     * inserted row's {@code parent_nid}: fewer rows than nodes means an id was taken, a null more than
-     * the roots a parent not found live.
+     * for none): the parent of a node whose parent is stored, where {@code ck_nid} comes from too,
+     * looked up once per distinct anchor. Parameters: 9 arrays, the session's {@code sid}, the node
+     * count, the time, the {@code sid}. Returns each inserted row's {@code parent_nid}: a null more
+     * than the roots means a parent not found live. An id taken fails the insert (unique violation):
+     * without {@code ON CONFLICT}, which costs a speculative insertion per row.
      */
     public static final String INSERT_NODES = "WITH t AS (SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[],"
             + " ?::int[], ?::bytea[], ?::int[], ?::bytea[], ?::bytea[]) WITH ORDINALITY AS t(node_id, parent_ord,"
             + " anchor, kind, codec, payload, payload_size, payload_hash, attachments, ord)),"
-            + " ids AS MATERIALIZED (SELECT t.ord, nextval('~nodes_nid_seq'::regclass) AS nid"
-            + " FROM t)"
+            + " ids AS MATERIALIZED (SELECT t.ord, nextval('~nodes_nid_seq'::regclass) AS nid FROM t),"
+            + " a AS MATERIALIZED (SELECT x.anchor, n.nid, n.ck_nid FROM (SELECT DISTINCT anchor FROM t"
+            + " WHERE anchor <> '') x JOIN LATERAL (SELECT n.nid, n.ck_nid FROM ~nodes n WHERE n.sid = ?"
+            + " AND n.node_id = x.anchor AND n.state = 0 LIMIT 1) n ON true)"
             + " INSERT INTO ~nodes (nid, sid, node_id, parent_nid, seq, kind, codec, payload, payload_size,"
             + " payload_hash, attachments, created_at, ck_nid) OVERRIDING SYSTEM VALUE"
             + " SELECT ids.nid, s.sid, t.node_id, coalesce(p.nid, a.nid), s.last_seq - ? + t.ord, t.kind, t.codec,"
             + " t.payload, t.payload_size, t.payload_hash, nullif(t.attachments, ''::bytea), ?, a.ck_nid"
             + " FROM t JOIN ids ON ids.ord = t.ord JOIN ~sessions s ON s.sid = ?"
-            + " LEFT JOIN ids p ON p.ord = t.parent_ord"
-            + " LEFT JOIN LATERAL (SELECT a.nid, a.ck_nid FROM ~nodes a WHERE a.sid = s.sid AND a.node_id = t.anchor"
-            + " AND a.state = 0 LIMIT 1) a ON true"
-            + " ON CONFLICT DO NOTHING RETURNING parent_nid";
+            + " LEFT JOIN ids p ON p.ord = t.parent_ord LEFT JOIN a ON a.anchor = t.anchor"
+            + " RETURNING parent_nid";
 
     /**
      * {@link #INSERT_NODES} for a commit of one node, without arrays (cheaper for the server to run):

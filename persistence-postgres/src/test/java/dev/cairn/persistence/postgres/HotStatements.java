@@ -59,7 +59,7 @@ final class HotStatements {
         s.add(new Statement("oneTripInsertNodes", OneTripSql.INSERT_NODES, new String[] {"x1", "x2"},
                 new Integer[] {0, 1}, new String[] {"n123", "n123"}, new String[] {"USER_INPUT", "USER_INPUT"},
                 new Integer[] {0, 0}, new byte[][] {{1}, {2}}, new Integer[] {1, 1}, new byte[][] {new byte[32], new byte[32]},
-                new byte[][] {{}, {}}, 2L, 1L, sid));
+                new byte[][] {{}, {}}, sid, 2L, 1L, sid));
         s.add(new Statement("oneTripInsertNode", OneTripSql.INSERT_NODE, "x1", "USER_INPUT", 0, new byte[] {1}, 1,
                 new byte[32], new byte[0], 1L, "n123", sid));
         s.add(new Statement("oneTripLockBlobs", OneTripSql.LOCK_BLOBS, (Object) hashes));
