@@ -72,14 +72,23 @@ final class NodeRows {
      * @throws SQLException if the read fails
      */
     public static Map<Long, Stored> scan(PreparedStatement ps) throws SQLException {
-        Map<Long, Stored> out = new HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Stored r = new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
-                        rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
-                        rs.getInt(12));
-                out.put(r.nid(), r);
-            }
+            return scan(rs);
+        }
+    }
+
+    /**
+     * @param rs the scan's rows
+     * @return the rows by {@code nid}
+     * @throws SQLException if the read fails
+     */
+    public static Map<Long, Stored> scan(ResultSet rs) throws SQLException {
+        Map<Long, Stored> out = new HashMap<>();
+        while (rs.next()) {
+            Stored r = new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
+                    rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
+                    rs.getInt(12));
+            out.put(r.nid(), r);
         }
         return out;
     }

@@ -92,6 +92,9 @@ final class Reads {
 
     Optional<PersistedSessionRead> load(Connection c, String sessionId, long incarnation, SessionReadScope scope)
             throws SQLException {
+        if (dialect.sendsStatementsTogether() && OneTripRead.handles(scope)) {
+            return OneTripRead.load(this, dialect, c, incarnation, scope);
+        }
         Optional<SessionRow> found = sessionRow(c, sessionId);
         if (found.isEmpty() || found.get().sid() != incarnation) {
             return Optional.empty();
@@ -174,7 +177,7 @@ final class Reads {
         }
     }
 
-    private static List<Row> decoded(List<NodeRows.Stored> stored, Map<Long, NodeRows.Stored> byNid) {
+    static List<Row> decoded(List<NodeRows.Stored> stored, Map<Long, NodeRows.Stored> byNid) {
         List<Row> out = new ArrayList<>(stored.size());
         for (NodeRows.Stored r : stored) {
             out.add(new Row(r.nid(), r.decode(byNid)));
@@ -239,35 +242,45 @@ final class Reads {
     }
 
     private List<UsageEntry> turns(PreparedStatement ps, Set<Long> only) throws SQLException {
-        List<UsageEntry> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                if (only != null && !only.contains(rs.getLong(1))) {
-                    continue;
-                }
-                out.add(new UsageEntry(rs.getLong(2), rs.getString(3), rs.getString(4),
-                        new TokenUsage(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
-                        Times.fromNanos(rs.getLong(9))));
+            return turns(rs, only);
+        }
+    }
+
+    /** Maps rows of {@link Sql#USAGE_COLUMNS}, only those of these {@code nid}s unless null. */
+    static List<UsageEntry> turns(ResultSet rs, Set<Long> only) throws SQLException {
+        List<UsageEntry> out = new ArrayList<>();
+        while (rs.next()) {
+            if (only != null && !only.contains(rs.getLong(1))) {
+                continue;
             }
+            out.add(new UsageEntry(rs.getLong(2), rs.getString(3), rs.getString(4),
+                    new TokenUsage(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
+                    Times.fromNanos(rs.getLong(9))));
         }
         return out;
     }
 
     private UsageLedger ledger(Connection c, long sid, List<UsageEntry> turns) throws SQLException {
-        TokenUsage total = TokenUsage.ZERO;
-        Map<String, TokenUsage> byModel = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.TOTALS))) {
             ps.setLong(1, sid);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TokenUsage u = new TokenUsage(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
-                    String model = rs.getString(1);
-                    if (model.equals(Sql.TOTAL_MODEL)) {
-                        total = u;
-                    } else {
-                        byModel.put(model, u);
-                    }
-                }
+                return ledger(rs, turns);
+            }
+        }
+    }
+
+    /** Builds the ledger from rows of {@link Sql#TOTALS} and the turns. */
+    static UsageLedger ledger(ResultSet rs, List<UsageEntry> turns) throws SQLException {
+        TokenUsage total = TokenUsage.ZERO;
+        Map<String, TokenUsage> byModel = new TreeMap<>();
+        while (rs.next()) {
+            TokenUsage u = new TokenUsage(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            String model = rs.getString(1);
+            if (model.equals(Sql.TOTAL_MODEL)) {
+                total = u;
+            } else {
+                byModel.put(model, u);
             }
         }
         return new UsageLedger(total, byModel, turns);

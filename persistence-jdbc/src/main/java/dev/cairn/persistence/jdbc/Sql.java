@@ -80,6 +80,14 @@ public final class Sql {
     public static final Checkpoints CHECKPOINTS = new Checkpoints(new Checkpoints.Sql(Sql.RESOLVED, UPSERT_CHECKPOINT, SET_CK,
             UPSERT_RESOLVED, HAS_LIVE_CHILD, LIVE_SUBTREE, OWN_CHECKPOINTS, DELETE_RESOLVED, DELETE_RESOLVED_SLOT, COPY_INHERITED));
 
+    /**
+     * The head row of the session row {@code s}, for a {@code LATERAL} join: a join on
+     * {@code h.sid = s.sid} with {@code s.sid} given would let the planner scan every node of the
+     * session by {@code sid} (the equality carries over); this is one lookup of {@code (sid, node_id)}.
+     */
+    public static final String HEAD_OF_S = "SELECT h.nid, h.state, h.ck_nid FROM ~nodes h WHERE h.sid = s.sid"
+            + " AND h.node_id = s.head_node_id LIMIT 1";
+
     // ---- reads ----
 
     /**

@@ -69,6 +69,15 @@ public interface SqlDialect {
     <T> T write(String what, WriteWork<T> work);
 
     /**
+     * @return whether one {@code PreparedStatement} may hold several {@code ;}-separated statements,
+     *     sent in one round trip and read with {@code getMoreResults} (pgjdbc), so a session read is one
+     *     round trip ({@link OneTripRead}); false by default
+     */
+    default boolean sendsStatementsTogether() {
+        return false;
+    }
+
+    /**
      * Applies a commit (SPEC rules 1 to 8): the dialect runs {@link CommitApply} in the transactions
      * its writers use (SQLite batches commits; PostgreSQL locks rows and blobs).
      *

@@ -9,6 +9,7 @@ import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.UsageRecord;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.CommitApply;
+import dev.cairn.persistence.jdbc.OneTripCommit;
 import dev.cairn.persistence.jdbc.PreparedCommit;
 import dev.cairn.persistence.jdbc.Sql;
 import dev.cairn.persistence.jdbc.SqlDialect;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -35,9 +37,10 @@ import java.util.TreeMap;
  * order, so gc and delete, which lock a blob {@code FOR UPDATE} before removing it, either wait for
  * the commit and see its reference, or remove the blob first and the commit finds it gone.
  *
- * <p>A commit of one node costs a fixed number of index lookups whatever the session's length:
- * the conditional {@code UPDATE} of the session row (revision check, head, sequence), one lookup of
- * the parent, the insert, and one checkpoint lookup.
+ * <p>A commit is first tried in one round trip ({@link OneTripCommit}: its statements sent together,
+ * their results checked in Java, then the transaction's commit); at any anomaly that attempt is rolled
+ * back and {@link Apply} runs, the authority, which gives the exact error. A commit of one node costs
+ * a fixed number of index lookups whatever the session's length.
  */
 final class Commits {
     /**
@@ -66,7 +69,10 @@ final class Commits {
 
     RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit, String what) {
         PreparedCommit prepared = PreparedCommit.of(commit, policy, codec, hashes -> CommitApply.storedBlobs(dialect, hashes));
-        return db.write(what, tx -> new Apply(tx, sessionId, sid, commit, prepared, codec).run());
+        return db.write(what, tx -> {
+            Optional<RuntimeCommitResult> oneTrip = OneTripCommit.tryApply(tx, sessionId, sid, commit, prepared);
+            return oneTrip.isPresent() ? oneTrip.get() : new Apply(tx, sessionId, sid, commit, prepared, codec).run();
+        });
     }
 
     /**

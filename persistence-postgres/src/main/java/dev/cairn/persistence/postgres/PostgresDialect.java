@@ -42,6 +42,12 @@ final class PostgresDialect extends DialectSupport {
         return db.write(what, work::run);
     }
 
+    /** pgjdbc sends the statements of one {@code PreparedStatement} with one Sync. */
+    @Override
+    public boolean sendsStatementsTogether() {
+        return true;
+    }
+
     @Override
     public RuntimeCommitResult commit(String sessionId, long sid, StorePolicy policy, RuntimeCommit commit,
                                       String what) {

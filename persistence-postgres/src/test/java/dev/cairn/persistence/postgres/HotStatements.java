@@ -1,6 +1,7 @@
 package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.jdbc.Catalogue;
+import dev.cairn.persistence.jdbc.OneTripSql;
 import dev.cairn.persistence.jdbc.Sql;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,35 @@ final class HotStatements {
         s.add(new Statement("listChildren", Catalogue.listSql(true, 0), Long.MAX_VALUE, "\uffff", session, 20));
         s.add(new Statement("sessionHashes", Catalogue.SESSION_HASHES, small, small));
         s.add(new Statement("deleteBlobIfUnreferenced", Catalogue.DELETE_BLOB_IF_UNREFERENCED, hash));
+        oneTrip(s, sid, hash);
         return s;
+    }
+
+    /** The statements of a commit and a session read in one round trip (issue 16). */
+    private static void oneTrip(List<Statement> s, long sid, byte[] hash) {
+        byte[][] hashes = {hash};
+        Long[] one = {1L};
+        s.add(new Statement("oneTripInsertNodes", OneTripSql.INSERT_NODES, new String[] {"x1", "x2"},
+                new Integer[] {0, 1}, new String[] {"n123", "n123"}, new String[] {"USER_INPUT", "USER_INPUT"},
+                new Integer[] {0, 0}, new byte[][] {{1}, {2}}, new Integer[] {1, 1}, new byte[][] {new byte[32], new byte[32]},
+                new byte[][] {{}, {}}, sid, 2L, 1L, sid));
+        s.add(new Statement("oneTripInsertNode", OneTripSql.INSERT_NODE, "x1", "USER_INPUT", 0, new byte[] {1}, 1,
+                new byte[32], new byte[0], 1L, "n123", sid));
+        s.add(new Statement("oneTripLockBlobs", OneTripSql.LOCK_BLOBS, (Object) hashes));
+        s.add(new Statement("oneTripSessionRefs", OneTripSql.SESSION_REFS, hashes, sid, sid));
+        s.add(new Statement("oneTripAttachments", OneTripSql.INSERT_ATTACHMENTS, new String[] {"n123"},
+                new Integer[] {0}, hashes, sid));
+        s.add(new Statement("oneTripUsage", OneTripSql.INSERT_USAGE, 1L, new String[] {"n123"}, new String[] {"m"},
+                one, one, one, one, sid));
+        s.add(new Statement("oneTripOneUsage", OneTripSql.INSERT_ONE_USAGE, "n123", "m", 1L, 1L, 0L, 0L, 1L, "n123", sid));
+        s.add(new Statement("oneTripTotals", OneTripSql.ADD_TOTALS, new String[] {"m"}, one, one, one, one, sid));
+        s.add(new Statement("oneTripHead", OneTripSql.HEAD, sid));
+        s.add(new Statement("oneTripKey", OneTripSql.INSERT_KEY, "k", new byte[32], 1L, sid));
+        s.add(new Statement("oneTripReadSessionRow", OneTripSql.READ_SESSION_ROW, sid));
+        s.add(new Statement("oneTripReadTailNodes", OneTripSql.READ_TAIL_NODES, sid, 50L));
+        s.add(new Statement("oneTripReadTailUsage", OneTripSql.READ_TAIL_USAGE, sid, 50L));
+        s.add(new Statement("oneTripHeadResolved", OneTripSql.HEAD_RESOLVED,
+                java.util.Collections.nCopies(OneTripSql.HEAD_RESOLVED_PARAMETERS, sid).toArray()));
     }
 
     /** @return the growing tables a plan scans whole, as "Seq Scan on TABLE" lines */
