@@ -55,9 +55,8 @@ final class PostgresDialect extends DialectSupport {
     }
 
     /**
-     * Runs PostgreSQL's {@code VACUUM} on the store's tables, which makes their dead rows' space
-     * reusable and gives trailing empty pages back to the operating system; it does not rewrite
-     * tables ({@code VACUUM FULL} would lock them).
+     * Runs PostgreSQL's {@code VACUUM} on the store's tables: their dead rows' space becomes reusable and
+     * trailing empty pages go back to the system; no table is rewritten ({@code VACUUM FULL} would lock it).
      *
      * @return the bytes by which the tables shrank
      */
@@ -74,19 +73,14 @@ final class PostgresDialect extends DialectSupport {
         });
     }
 
-    /** @return the bytes of the store's tables, indexes and TOAST tables */
+    /** @return the bytes of the store's tables, indexes and TOAST tables, in one statement */
     private long size(Connection c) throws SQLException {
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
-            for (String table : Schema.TABLES) {
-                ps.setString(1, db.qualify("~" + table));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        total += rs.getLong(1);
-                    }
-                }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(sum(pg_total_relation_size(t::regclass)), 0) FROM unnest(?::text[]) t")) {
+            ps.setArray(1, c.createArrayOf("text", Schema.TABLES.stream().map(t -> db.qualify("~" + t)).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
             }
         }
-        return total;
     }
 }
