@@ -132,7 +132,7 @@ final class Database extends Transactions<Database.Tx> {
     /** Migrates the schema and works out the durability the server gives. */
     private static Durability prepare(Connection c, String location, PostgresOptions options) throws SQLException {
         c.setAutoCommit(true);
-        Migrations.migrate(c, location, options.schema());
+        Migrations.migrateTo(c, location, options.schema(), Schema.CURRENT_VERSION);
         boolean fsync = "on".equals(setting(c, "fsync"));
         if (!fsync) {
             LOG.warn("The PostgreSQL server of {} runs with fsync=off: a crash of its machine may lose or damage"

@@ -31,16 +31,16 @@ final class Migrations implements Migrator.Versions {
     }
 
     /**
-     * Migrates to the current version.
+     * Migrates to a version: {@link Schema#CURRENT_VERSION}, or an older one for a test's fixture.
      *
      * @param c a connection in auto-commit mode; it is left in auto-commit mode
      * @param location the location, for messages
      * @param schema the store's schema
+     * @param target the version to reach
      * @return the version found before migrating
      */
-    static int migrate(Connection c, String location, String schema) throws SQLException {
-        return Migrator.migrate(c, location, Schema.STEPS, Schema.CURRENT_VERSION, false,
-                new Migrations(location, schema));
+    static int migrateTo(Connection c, String location, String schema, int target) throws SQLException {
+        return Migrator.migrate(c, location, Schema.STEPS, target, false, new Migrations(location, schema));
     }
 
     @Override
