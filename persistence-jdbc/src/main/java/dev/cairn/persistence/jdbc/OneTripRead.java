@@ -130,8 +130,8 @@ final class OneTripRead {
     }
 
     /**
-     * Maps rows of {@link Sql#RESOLVED}: {@code slot, node_id, hash, size}, or with a leading column
-     * that is 1 for a slot the node holds itself and 0 for an inherited one, where the node's own wins.
+     * Maps rows of {@link Sql#RESOLVED}: {@code slot, node_id, hash, size}, and a fifth column that is 1
+     * for a slot the node holds itself and 0 for an inherited one, where the node's own wins.
      *
      * @param rs the rows
      * @return the slots by name
@@ -139,12 +139,11 @@ final class OneTripRead {
      */
     static TreeMap<String, CheckpointSlot> resolved(ResultSet rs) throws SQLException {
         TreeMap<String, CheckpointSlot> slots = new TreeMap<>();
-        int at = rs.getMetaData().getColumnCount() - 4;
+        boolean flagged = rs.getMetaData().getColumnCount() >= 5;
         while (rs.next()) {
-            String slot = rs.getString(at + 1);
-            if (at == 0 || rs.getInt(1) == 1 || !slots.containsKey(slot)) {
-                slots.put(slot, new CheckpointSlot(slot, rs.getString(at + 2),
-                        Checkpoints.ref(rs.getBytes(at + 3), rs.getLong(at + 4))));
+            String slot = rs.getString(1);
+            if (!flagged || rs.getInt(5) == 1 || !slots.containsKey(slot)) {
+                slots.put(slot, new CheckpointSlot(slot, rs.getString(2), Checkpoints.ref(rs.getBytes(3), rs.getLong(4))));
             }
         }
         return slots;
