@@ -171,7 +171,9 @@ public final class OneTripSql {
             + " decode('01', 'hex') || int4send(count(r.slot)::int)"
             + " || coalesce(string_agg(" + ENCODED_SLOT + ", ''::bytea ORDER BY r.slot), ''::bytea)"
             + " FROM ~sessions s LEFT JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
-            + " LEFT JOIN ~resolved_checkpoints r ON r.nid = h.ck_nid WHERE s.sid = ?"
+            + " LEFT JOIN LATERAL (SELECT DISTINCT ON (x.slot) x.slot, x.node_id, x.hash, x.size FROM ("
+            + Sql.RESOLVED.replace("?", "h.ck_nid") + ") x(slot, node_id, hash, size, own)"
+            + " ORDER BY x.slot, x.own DESC) r ON true WHERE s.sid = ?"
             + " GROUP BY s.sid, s.revision, s.head_node_id RETURNING checkpoint";
 
     // ---- a session read in one round trip (OneTripRead) ----
