@@ -168,7 +168,8 @@ echo "Cross-checking the provider / raw JDBC ratio with interleaved blocks..."
   echo "runtime: JMH $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s (of which PostgreSQL $(( end - pg_start )) s), interleaved cross-check $(( $(date +%s) - end )) s"
 } >> "$ENV"
 
-# The hand-written analysis (persistence-bench/ANALYSIS.md) goes under the figures of a full run only.
+# The hand-written analysis (persistence-bench/ANALYSIS.md) goes under the figures of a full run only; Report carries
+# the "(hand-written)" sections of the BENCHMARKS.md it replaces into the new one.
 analysis=()
 [ "$smoke" = 0 ] && analysis=("$MOD/ANALYSIS.md")
 "$JAVA" -cp "$JAR" dev.cairn.persistence.bench.Report "$jsons" "$ENV" "$OUT" ${analysis[@]+"${analysis[@]}"}

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * <p>Usage: {@code java -cp benchmarks.jar dev.cairn.persistence.bench.Report jmh.json[,more.json...] env.txt
  * BENCHMARKS.md [analysis.md]}: the results of several JMH runs (the PostgreSQL benchmarks run on their own,
  * with their own parameters) are read as one; a listed file that does not exist is skipped. The optional
- * hand-written analysis is appended as it is.
+ * hand-written analysis is appended as it is, and the sections of the file being replaced whose heading says
+ * "(hand-written)" are carried into the new one ({@link HandWrittenSections}).
  *
  * <p>The PostgreSQL targets get rows in the same tables as the others where they were measured, and a
  * section of their own that sets them against SQLite. The issue set no PostgreSQL targets: the
@@ -113,11 +114,11 @@ public final class Report {
             all.addAll(parse(Files.readString(Path.of(file))));
         }
         Report r = new Report(all, readEnv(Path.of(args[1])));
-        String md = r.render();
-        if (args.length == 4 && Files.exists(Path.of(args[3]))) {
-            md = md + "\n" + Files.readString(Path.of(args[3]));
-        }
-        Files.writeString(Path.of(args[2]), md, StandardCharsets.UTF_8);
+        String analysis = args.length == 4 && Files.exists(Path.of(args[3])) ? Files.readString(Path.of(args[3])) : "";
+        Path out = Path.of(args[2]);
+        String previous = Files.exists(out) ? Files.readString(out) : "";
+        String md = HandWrittenSections.merge(previous, r.render(), analysis);
+        Files.writeString(out, md, StandardCharsets.UTF_8);
         System.out.println("Wrote " + args[2]);
         r.verdicts.forEach(v -> System.out.println("  " + v));
     }
