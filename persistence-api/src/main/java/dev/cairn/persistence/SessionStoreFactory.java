@@ -21,12 +21,26 @@ public interface SessionStoreFactory extends AutoCloseable {
     RuntimePersistence createStore(SessionStoreCreateRequest request);
 
     /**
-     * Returns the store of an existing session, with the default {@link StorePolicy}.
+     * Returns the store of an existing session, with the default {@link StorePolicy}: the same as
+     * {@code openExisting(sessionId, StorePolicy.DEFAULT)}.
      *
      * @param sessionId the session's id
      * @return the store, or empty if the session does not exist
      */
-    Optional<RuntimePersistence> openExisting(String sessionId);
+    default Optional<RuntimePersistence> openExisting(String sessionId) {
+        return openExisting(sessionId, StorePolicy.DEFAULT);
+    }
+
+    /**
+     * Returns the store of an existing session whose commits are held to {@code policy} (rule 8): a
+     * host that creates its sessions with a policy reopens them with the same one, so its limits hold
+     * after a restart too. The policy belongs to the returned handle only; nothing of it is stored.
+     *
+     * @param sessionId the session's id
+     * @param policy the size limits of the returned handle's commits
+     * @return the store, or empty if the session does not exist
+     */
+    Optional<RuntimePersistence> openExisting(String sessionId, StorePolicy policy);
 
     /**
      * Lists sessions newest first (rule 19).

@@ -406,7 +406,7 @@ public final class ConversationWindows<M> implements AutoCloseable {
         Optional<RuntimePersistence> opened = create
                 ? Optional.of(factory.createStore(SessionStoreCreateRequest.of(c.sessionId)
                         .withPolicy(settings.policy()).withAttributes(attributes(c.conversationId))))
-                : factory.openExisting(c.sessionId);
+                : factory.openExisting(c.sessionId, settings.policy());
         opened.ifPresent(o -> c.store = o);
         return opened;
     }

@@ -377,7 +377,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
 
     private Optional<Session> read(String appName, String userId, String sessionId, GetSessionConfig config) {
         String id = sessionOf(appName, userId, sessionId);
-        Optional<RuntimePersistence> opened = factory.openExisting(id);
+        Optional<RuntimePersistence> opened = factory.openExisting(id, policy);
         if (opened.isEmpty()) {
             return Optional.empty();
         }
@@ -500,7 +500,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
      */
     private long commit(String id, RuntimeCommit commit, Session session, ReadAt at) {
         for (int attempt = 1; ; attempt++) {
-            RuntimePersistence store = handles.get(id, () -> factory.openExisting(id))
+            RuntimePersistence store = handles.get(id, () -> factory.openExisting(id, policy))
                     .orElseThrow(() -> notFound(session.appName(), session.userId(), session.id()));
             try {
                 return store.commitRuntimeState(commit).revision();
@@ -543,7 +543,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
                     throw new InvalidRequestException("User " + userId + " of app " + appName + " has more than "
                             + maxListedSessions + " sessions; raise CairnSessionService.Builder.maxListedSessions to list them all");
                 }
-                factory.openExisting(meta.sessionId()).ifPresent(store -> {
+                factory.openExisting(meta.sessionId(), policy).ifPresent(store -> {
                     try (store) {
                         store.loadSession(SessionReadScope.activePathTail(1)).filter(r -> r.head().nodeId().isPresent()).ifPresent(r -> {
                             Map<String, Object> state = new java.util.concurrent.ConcurrentHashMap<>(sessionState(store, r));
@@ -589,7 +589,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
     }
 
     private RuntimePersistence owned(String id, String appName, String userId, String sessionId) {
-        RuntimePersistence store = factory.openExisting(id).orElseThrow(() -> notFound(appName, userId, sessionId));
+        RuntimePersistence store = factory.openExisting(id, policy).orElseThrow(() -> notFound(appName, userId, sessionId));
         if (!belongs(store, appName, userId, sessionId)) {
             store.close();
             throw notFound(appName, userId, sessionId);
@@ -673,7 +673,7 @@ public final class CairnSessionService implements BaseSessionService, AutoClosea
         }
 
         /**
-         * The policy of new sessions (payload and blob limits).
+         * The policy (payload and blob limits) of every session handle this opens: new, reopened and forked sessions.
          *
          * @param policy the policy
          * @return this builder

@@ -93,7 +93,7 @@ final class SharedState {
     }
 
     private Map<String, Object> read(String sessionId) {
-        Optional<RuntimePersistence> opened = factory.openExisting(sessionId);
+        Optional<RuntimePersistence> opened = factory.openExisting(sessionId, policy);
         if (opened.isEmpty()) {
             return Map.of();
         }

@@ -17,6 +17,7 @@ import com.google.genai.types.Content;
 import com.google.genai.types.Part;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreFactory;
+import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.TokenUsage;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -432,6 +433,30 @@ class SessionServiceContractTest {
             assertEquals("third", get(b, "app", "u1", "s1").orElseThrow().state().get("v"));
             assertThrows(SessionException.class, () -> a.appendEvent(second, Events.user("stale")).blockingGet());
             assertEquals(1, get(b, "app", "u1", "s1").orElseThrow().events().size());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void theServicesPolicyHoldsForSessionsItReopensAfterARestart(String kind) {
+        StorePolicy small = new StorePolicy(4096, 4096);
+        try (SessionStoreFactory f = Stores.open(kind, dir)) {
+            try (CairnSessionService first = CairnSessionService.builder().factory(f).policy(small).build()) {
+                create(first, "u1", "s1", Map.of());
+            }
+            try (CairnSessionService restarted = CairnSessionService.builder().factory(f).policy(small).build()) {
+                Session session = get(restarted, "app", "u1", "s1").orElseThrow();
+                dev.cairn.persistence.InvalidRequestException e = assertThrows(dev.cairn.persistence.InvalidRequestException.class,
+                        () -> restarted.appendEvent(session, Events.user("x".repeat(8000))).blockingGet());
+                assertTrue(e.getMessage().contains("4096"), e.getMessage());
+                assertTrue(get(restarted, "app", "u1", "s1").orElseThrow().events().isEmpty(), "nothing was written");
+                restarted.appendEvent(session, Events.user("fits")).blockingGet();
+            }
+            try (CairnSessionService roomy = CairnSessionService.of(f)) {
+                Session session = get(roomy, "app", "u1", "s1").orElseThrow();
+                roomy.appendEvent(session, Events.user("x".repeat(8000))).blockingGet();
+                assertEquals(2, get(roomy, "app", "u1", "s1").orElseThrow().events().size());
+            }
         }
     }
 }

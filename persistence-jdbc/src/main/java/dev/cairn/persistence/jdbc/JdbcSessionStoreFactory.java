@@ -57,11 +57,12 @@ public abstract class JdbcSessionStoreFactory implements SessionStoreFactory {
      * @throws StoreClosedException if the factory is closed
      */
     @Override
-    public Optional<RuntimePersistence> openExisting(String sessionId) {
+    public Optional<RuntimePersistence> openExisting(String sessionId, StorePolicy policy) {
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(policy, "policy");
         requireOpen();
         Ids.require("session id", sessionId);
-        return catalogue.sid(sessionId).<RuntimePersistence>map(sid -> new JdbcStore(this, db, sessionId, sid, StorePolicy.DEFAULT));
+        return catalogue.sid(sessionId).<RuntimePersistence>map(sid -> new JdbcStore(this, db, sessionId, sid, policy));
     }
 
     /**

@@ -141,7 +141,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
      */
     @Override
     public Optional<Checkpoint> get(RunnableConfig config) {
-        Optional<RuntimePersistence> opened = factory.openExisting(liveId(threadId(config)));
+        Optional<RuntimePersistence> opened = factory.openExisting(liveId(threadId(config)), policy);
         if (opened.isEmpty()) {
             return Optional.empty();
         }
@@ -255,7 +255,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
     public Tag release(RunnableConfig config) {
         String threadId = threadId(config);
         String liveId = liveId(threadId);
-        Optional<RuntimePersistence> opened = factory.openExisting(liveId);
+        Optional<RuntimePersistence> opened = factory.openExisting(liveId, policy);
         if (opened.isEmpty()) {
             return new Tag(threadId, List.of());
         }
@@ -296,7 +296,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
     public Optional<Tag> released(String threadId, int version) {
         Objects.requireNonNull(threadId, "threadId");
         String id = releasedId(threadId, version);
-        Optional<RuntimePersistence> opened = factory.openExisting(id);
+        Optional<RuntimePersistence> opened = factory.openExisting(id, policy);
         if (opened.isEmpty()) {
             return Optional.empty();
         }
@@ -337,7 +337,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
                 fork.saveSessionMeta(forked.withAttribute(RELEASED, "true").withAttribute(VERSION, Integer.toString(version)));
                 return;
             } catch (InvalidRequestException e) {
-                if (attempt >= maxTries || factory.openExisting(target).isEmpty()) {
+                if (attempt >= maxTries || factory.openExisting(target, policy).isEmpty()) {
                     throw e; // not "the version exists": a real error
                 }
                 // another saver released this thread concurrently and took the version: take the next one
@@ -368,7 +368,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
     }
 
     private List<Checkpoint> checkpoints(String sessionId) {
-        Optional<RuntimePersistence> opened = factory.openExisting(sessionId);
+        Optional<RuntimePersistence> opened = factory.openExisting(sessionId, policy);
         if (opened.isEmpty()) {
             return List.of();
         }
@@ -458,7 +458,7 @@ public final class CairnCheckpointSaver implements BaseCheckpointSaver, AutoClos
         }
 
         /**
-         * The policy of new sessions (payload and blob limits).
+         * The policy (payload and blob limits) of every session handle this opens: new, reopened and forked sessions.
          *
          * @param policy the policy
          * @return this builder

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreFactory;
+import dev.cairn.persistence.StorePolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +279,29 @@ class CheckpointSaverContractTest {
             assertEquals(List.of(Map.of("n", 3)), b.list(t).stream().map(Checkpoint::getState).toList());
             a.close();
             assertEquals(List.of("d1"), ids(b.list(t)), "closing a saver closes its handles, not the store");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void theSaversPolicyHoldsForThreadsItReopensAfterARestart(String kind) throws Exception {
+        StorePolicy small = new StorePolicy(64 << 10, 4096);
+        RunnableConfig t = thread("t1");
+        Map<String, Object> big = Map.of("text", "x".repeat(8000));
+        try (SessionStoreFactory f = Stores.open(kind, dir)) {
+            try (CairnCheckpointSaver first = CairnCheckpointSaver.builder().factory(f).serializer(GraphState.binary()).policy(small).build()) {
+                first.put(t, checkpoint("c1", "a", "b", Map.of("n", 1)));
+            }
+            try (CairnCheckpointSaver restarted = CairnCheckpointSaver.builder().factory(f).serializer(GraphState.binary()).policy(small).build()) {
+                RuntimeException e = assertThrows(RuntimeException.class,
+                        () -> restarted.put(t, checkpoint("c2", "b", "c", big)));
+                assertTrue(String.valueOf(e.getMessage()).contains("4096"), String.valueOf(e.getMessage()));
+                assertEquals(List.of("c1"), ids(restarted.list(t)), "nothing was written");
+            }
+            try (CairnCheckpointSaver roomy = saver(f, "binary")) {
+                roomy.put(t, checkpoint("c2", "b", "c", big));
+                assertEquals(List.of("c2", "c1"), ids(roomy.list(t)));
+            }
         }
     }
 }

@@ -71,13 +71,14 @@ public final class MemorySessionStoreFactory implements SessionStoreFactory {
      * @throws StoreClosedException if the factory is closed
      */
     @Override
-    public Optional<RuntimePersistence> openExisting(String sessionId) {
+    public Optional<RuntimePersistence> openExisting(String sessionId, StorePolicy policy) {
+        Objects.requireNonNull(policy, "policy");
         requireOpen();
         Ids.require("session id", sessionId);
         backend.shared.lock();
         try {
             return Optional.ofNullable(backend.sessions.get(sessionId))
-                    .map(s -> new MemoryStore(this, backend, s, StorePolicy.DEFAULT));
+                    .map(s -> new MemoryStore(this, backend, s, policy));
         } finally {
             backend.shared.unlock();
         }

@@ -8,6 +8,7 @@ import dev.cairn.persistence.SessionPage;
 import dev.cairn.persistence.SessionQuery;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.SessionStoreFactory;
+import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.VacuumReport;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,8 +85,8 @@ public class ForwardingSessionStoreFactory implements SessionStoreFactory {
     }
 
     @Override
-    public Optional<RuntimePersistence> openExisting(String sessionId) {
-        return delegate.openExisting(sessionId).map(this::wrap);
+    public Optional<RuntimePersistence> openExisting(String sessionId, StorePolicy policy) {
+        return delegate.openExisting(sessionId, policy).map(this::wrap);
     }
 
     @Override

@@ -208,6 +208,32 @@ abstract class IdempotencyAndLimitRules extends KitRules {
     }
 
     @Test
+    void rule08_openExistingHoldsTheHandleToTheGivenPolicy() {
+        RuntimePersistence roomy = open("s");
+        chain(roomy, "n", 1);
+        RuntimePersistence small = must("openExisting(id, policy)", () -> factory().openExisting("s", SMALL))
+                .orElseThrow(() -> new AssertionError("openExisting(\"s\", policy) found no session \"s\""));
+        Snapshot before = snapshot(small);
+        NewNode big = NewNode.child("big", "n1", NodeKind.USER_INPUT, new byte[MAX_PAYLOAD + 1]);
+        InvalidRequestException e = checkThrows(InvalidRequestException.class, () -> small.commitRuntimeState(
+                RuntimeCommit.expecting(1).append(big).build()),
+                "an oversize payload through a handle opened with openExisting(id, small policy)");
+        String m = String.valueOf(e.getMessage());
+        check(m.contains(String.valueOf(MAX_PAYLOAD)), "the message should name the limit " + MAX_PAYLOAD + ": " + m,
+                "the exception's message");
+        checkUnchanged(before, snapshot(small), "a payload over the reopened handle's limit");
+        byte[] blob = Fx.random(11, (int) MAX_BLOB + 1);
+        checkThrows(InvalidRequestException.class, () -> small.commitRuntimeState(RuntimeCommit.expecting(1)
+                .checkpoint("tool_state", blob).build()), "a checkpoint slot over the reopened handle's maxBlobBytes");
+        commit(small, RuntimeCommit.expecting(1).append(NewNode.child("fits", "n1", NodeKind.USER_INPUT,
+                new byte[MAX_PAYLOAD])));
+        RuntimePersistence dflt = factory().openExisting("s").orElseThrow();
+        commit(dflt, RuntimeCommit.expecting(2).append(big));
+        check(factory().openExisting("absent", SMALL).isEmpty(), "openExisting(id, policy) of a session that does"
+                + " not exist should be empty", "openExisting");
+    }
+
+    @Test
     void rule08_aForkUsesItsOwnPolicy() {
         RuntimePersistence s = open("s");
         chain(s, "n", 2);

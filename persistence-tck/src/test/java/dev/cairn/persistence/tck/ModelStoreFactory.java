@@ -74,11 +74,12 @@ final class ModelStoreFactory implements SessionStoreFactory {
     }
 
     @Override
-    public Optional<RuntimePersistence> openExisting(String sessionId) {
+    public Optional<RuntimePersistence> openExisting(String sessionId, StorePolicy policy) {
         checkOpen();
         Ids.require("session id", sessionId);
+        Objects.requireNonNull(policy, "policy");
         long incarnation = backend.read(m -> m.incarnation(sessionId));
-        return incarnation != 0 ? Optional.of(store(sessionId, incarnation, StorePolicy.DEFAULT)) : Optional.empty();
+        return incarnation != 0 ? Optional.of(store(sessionId, incarnation, policy)) : Optional.empty();
     }
 
     @Override

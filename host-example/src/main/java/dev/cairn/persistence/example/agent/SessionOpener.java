@@ -57,6 +57,6 @@ public final class SessionOpener {
 
     /** @return the session if it exists, else empty (nothing is created) */
     public Optional<AgentSession> openExisting() {
-        return core.factory().openExisting(chatId).map(store -> new AgentSession(core, store));
+        return core.factory().openExisting(chatId, core.storePolicy()).map(store -> new AgentSession(core, store));
     }
 }

@@ -45,7 +45,7 @@ final class Mutants {
     /** Every mutant kit, in the order the mutant test runs them. */
     static final List<Class<? extends MutantKit>> ALL = List.of(IgnoresExpectedRevision.class,
             CheckThenActRevision.class, LeaksNodeOfFailedCommit.class, IgnoresIdempotencyKey.class,
-            IgnoresStorePolicy.class, ActivePathLeafFirst.class, CorruptsBlobBytes.class,
+            IgnoresStorePolicy.class, ReopensWithDefaultPolicy.class, ActivePathLeafFirst.class, CorruptsBlobBytes.class,
             LatestCheckpointWins.class, StaleReadsPerHandle.class, LedgerCountsOnlyReadTurns.class,
             TombstoneDoesNotCascade.class, GcForgetsCheckpointBlobs.class, ForkCopiesHeadPath.class,
             OverwritesMetadata.class, ListsOldestFirst.class, KeepsBlobsOfDeletedSessions.class,
@@ -181,6 +181,23 @@ final class Mutants {
                 @Override
                 public RuntimePersistence forkSession(ForkRequest r) {
                     return super.forkSession(ForkRequest.of(r.sourceSessionId(), r.atNodeId(), r.newSessionId()));
+                }
+            };
+        }
+    }
+
+    /** Reopens every session with the default policy, whatever {@code openExisting(id, policy)} was given. */
+    static final class ReopensWithDefaultPolicy extends MutantKit {
+        ReopensWithDefaultPolicy() {
+            super(8, "ignores the StorePolicy of openExisting(id, policy)");
+        }
+
+        @Override
+        SessionStoreFactory broken(SessionStoreFactory memory) {
+            return new ForwardingSessionStoreFactory(memory) {
+                @Override
+                public Optional<RuntimePersistence> openExisting(String sessionId, StorePolicy policy) {
+                    return super.openExisting(sessionId, StorePolicy.DEFAULT);
                 }
             };
         }
