@@ -25,31 +25,30 @@ final class Arena {
     /** The free offset in the page being filled. */
     private int fill;
 
-    /** Copies a node's payload in. */
-    long put(NewNode node) {
+    /**
+     * Copies a node's payload in, and its id right after it, one byte per character: ids are ASCII
+     * ({@link dev.cairn.persistence.Ids#RULE}).
+     *
+     * @return where the payload starts; the id starts {@link NewNode#payloadSize()} bytes later
+     */
+    long put(NewNode node, String id) {
         int n = node.payloadSize();
-        long at = reserve(n);
-        node.copyPayload(pages[(int) (at >>> 32)], (int) at);
-        return at;
-    }
-
-    /** Copies bytes in. */
-    long put(byte[] bytes, int length) {
-        long at = reserve(length);
-        System.arraycopy(bytes, 0, pages[(int) (at >>> 32)], (int) at, length);
-        return at;
-    }
-
-    /** Copies an id in, one byte per character: ids are ASCII ({@link dev.cairn.persistence.Ids#RULE}). */
-    long putAscii(String id) {
-        int n = id.length();
-        long at = reserve(n);
+        int idLen = id.length();
+        long at = reserve(n + idLen);
         byte[] page = pages[(int) (at >>> 32)];
-        int o = (int) at;
-        for (int i = 0; i < n; i++) {
+        node.copyPayload(page, (int) at);
+        int o = (int) at + n;
+        for (int i = 0; i < idLen; i++) {
             page[o + i] = (byte) id.charAt(i);
         }
         return at;
+    }
+
+    /** Copies {@code length} bytes at {@code at} of another arena in. */
+    long put(Arena from, long at, int length) {
+        long to = reserve(length);
+        System.arraycopy(from.pages[(int) (at >>> 32)], (int) at, pages[(int) (to >>> 32)], (int) to, length);
+        return to;
     }
 
     /** @return a copy of {@code length} bytes at {@code at} */
