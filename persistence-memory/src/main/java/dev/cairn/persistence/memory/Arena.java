@@ -5,17 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Append-only bytes of one session (node ids and payloads) in pages of {@value #PAGE} bytes, each
- * place named by a {@code long}: the page in the high half, the offset in the low half.
+ * Append-only bytes of one session (node ids and payloads) in pages, each place named by a
+ * {@code long}: the page in the high half, the offset in the low half.
  *
  * <p>Why (issue 19): a node's id and payload as arrays of their own are two objects per node that
- * every young collection copies while the session grows. A page is one large array that holds no
- * references; at this size G1 allocates it outside the young generation, so a collection neither
- * copies nor scans it. Bytes longer than half a page get a page of their own, of their exact size.
- * Nothing is freed before the session is: vacuum removes nodes from the table, not their bytes.
+ * every young collection copies while the session grows. A page is one array that holds no
+ * references. The first page has {@value #FIRST} bytes and each next one twice as many, up to
+ * {@link LargeArrays#BYTES}, which G1 allocates outside the young generation, so a collection
+ * neither copies nor scans it; a session of a few nodes keeps a few KiB. Bytes longer than half the
+ * largest page get a page of their own, of their exact size. Nothing is freed before the session
+ * is: vacuum removes nodes from the table, not their bytes.
  */
 final class Arena {
-    static final int PAGE = 1 << 20;
+    static final int FIRST = 4096;
+    /** The size of the largest pages. */
+    private static final int PAGE = Math.max(FIRST, LargeArrays.BYTES);
 
     private byte[][] pages = new byte[4][];
     /** How many pages there are. */
@@ -80,8 +84,12 @@ final class Arena {
         if (n > PAGE / 2) {
             return (long) append(new byte[n]) << 32;
         }
-        if (current < 0 || fill + n > PAGE) {
-            current = append(new byte[PAGE]);
+        if (current < 0 || fill + n > pages[current].length) {
+            int size = current < 0 ? FIRST : Math.min(PAGE, pages[current].length * 2);
+            while (size < n) {
+                size *= 2;
+            }
+            current = append(new byte[size]);
             fill = 0;
         }
         long at = ((long) current << 32) | fill;
