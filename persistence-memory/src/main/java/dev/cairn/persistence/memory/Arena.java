@@ -55,6 +55,11 @@ final class Arena {
         return to;
     }
 
+    /** @return the length of page {@code page}, for tests */
+    int pageLength(int page) {
+        return pages[page].length;
+    }
+
     /** @return a copy of {@code length} bytes at {@code at} */
     byte[] copy(long at, int length) {
         return Arrays.copyOfRange(pages[(int) (at >>> 32)], (int) at, (int) at + length);
