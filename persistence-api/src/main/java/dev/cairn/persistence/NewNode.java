@@ -37,19 +37,6 @@ public record NewNode(String nodeId, Optional<String> parentNodeId, NodeKind kin
     }
 
     /**
-     * A root node (no parent) without attachments. The same as the varargs form with none, without
-     * the empty array a varargs call allocates (issue 19: a turn's commit allocates as little as it can).
-     *
-     * @param nodeId the node's id
-     * @param kind its kind
-     * @param payload its payload
-     * @return the node
-     */
-    public static NewNode root(String nodeId, NodeKind kind, byte[] payload) {
-        return new NewNode(nodeId, Optional.empty(), kind, payload, List.of());
-    }
-
-    /**
      * A root node (no parent).
      *
      * @param nodeId the node's id
@@ -60,21 +47,6 @@ public record NewNode(String nodeId, Optional<String> parentNodeId, NodeKind kin
      */
     public static NewNode root(String nodeId, NodeKind kind, byte[] payload, BlobRef... attachments) {
         return new NewNode(nodeId, Optional.empty(), kind, payload, List.of(attachments));
-    }
-
-    /**
-     * A child of another node, without attachments; like {@link #root(String, NodeKind, byte[])},
-     * the varargs form with none, minus its empty array.
-     *
-     * @param nodeId the node's id
-     * @param parentNodeId its parent
-     * @param kind its kind
-     * @param payload its payload
-     * @return the node
-     */
-    public static NewNode child(String nodeId, String parentNodeId, NodeKind kind, byte[] payload) {
-        Objects.requireNonNull(parentNodeId, "parentNodeId");
-        return new NewNode(nodeId, Optional.of(parentNodeId), kind, payload, List.of());
     }
 
     /**

@@ -87,21 +87,6 @@ class ValueTypesTest {
         assertFalse(Durability.VOLATILE.isAtLeast(Durability.PROCESS_CRASH_SAFE));
     }
 
-    @Test
-    void nodesWithoutAttachmentsCopyAndValidateLikeTheVarargsForms() {
-        byte[] bytes = "{}".getBytes(UTF_8);
-        NewNode root = NewNode.root("r", NodeKind.USER_INPUT, bytes);
-        NewNode child = NewNode.child("c", "r", NodeKind.USER_INPUT, bytes);
-        bytes[0] = 'x';
-        assertEquals(NewNode.root("r", NodeKind.USER_INPUT, "{}".getBytes(UTF_8), new BlobRef[0]), root);
-        assertEquals(NewNode.child("c", "r", NodeKind.USER_INPUT, "{}".getBytes(UTF_8), new BlobRef[0]), child);
-        assertEquals(List.of(), child.attachments());
-        assertEquals(Optional.of("r"), child.parentNodeId());
-        assertThrows(InvalidRequestException.class, () -> NewNode.child("c", "c", NodeKind.USER_INPUT, bytes));
-        assertThrows(InvalidRequestException.class, () -> NewNode.root("bad id", NodeKind.USER_INPUT, bytes));
-        assertThrows(NullPointerException.class, () -> NewNode.child("c", null, NodeKind.USER_INPUT, bytes));
-    }
-
     private static SessionMeta meta(String id, Instant at) {
         return new SessionMeta(id, "", "", "", Optional.empty(), at, Map.of());
     }
