@@ -5,17 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Append-only bytes of one session (node ids and payloads) in pages of {@value #PAGE} bytes, each
- * place named by a {@code long}: the page in the high half, the offset in the low half.
+ * Append-only bytes of one session (node ids and payloads) in pages, each place named by a
+ * {@code long}: the page in the high half, the offset in the low half.
  *
  * <p>Why (issue 19): a node's id and payload as arrays of their own are two objects per node that
- * every young collection copies while the session grows. A page is one large array that holds no
- * references; at this size G1 allocates it outside the young generation, so a collection neither
- * copies nor scans it. Bytes longer than half a page get a page of their own, of their exact size.
- * Nothing is freed before the session is: vacuum removes nodes from the table, not their bytes.
+ * every young collection copies while the session grows. A page is one array that holds no
+ * references. The first page has {@value #FIRST} bytes and each next one twice as many, up to
+ * {@link LargeArrays#BYTES}, which G1 allocates outside the young generation, so a collection
+ * neither copies nor scans it; a session of a few nodes keeps a few KiB. Bytes longer than half the
+ * largest page get a page of their own, of their exact size. Nothing is freed before the session
+ * is: vacuum removes nodes from the table, not their bytes.
  */
 final class Arena {
-    static final int PAGE = 1 << 20;
+    static final int FIRST = 4096;
+    /** The size of the largest pages. */
+    private static final int PAGE = Math.max(FIRST, LargeArrays.BYTES);
 
     private byte[][] pages = new byte[4][];
     /** How many pages there are. */
@@ -25,31 +29,35 @@ final class Arena {
     /** The free offset in the page being filled. */
     private int fill;
 
-    /** Copies a node's payload in. */
-    long put(NewNode node) {
+    /**
+     * Copies a node's payload in, and its id right after it, one byte per character: ids are ASCII
+     * ({@link dev.cairn.persistence.Ids#RULE}).
+     *
+     * @return where the payload starts; the id starts {@link NewNode#payloadSize()} bytes later
+     */
+    long put(NewNode node, String id) {
         int n = node.payloadSize();
-        long at = reserve(n);
-        node.copyPayload(pages[(int) (at >>> 32)], (int) at);
-        return at;
-    }
-
-    /** Copies bytes in. */
-    long put(byte[] bytes, int length) {
-        long at = reserve(length);
-        System.arraycopy(bytes, 0, pages[(int) (at >>> 32)], (int) at, length);
-        return at;
-    }
-
-    /** Copies an id in, one byte per character: ids are ASCII ({@link dev.cairn.persistence.Ids#RULE}). */
-    long putAscii(String id) {
-        int n = id.length();
-        long at = reserve(n);
+        int idLen = id.length();
+        long at = reserve(n + idLen);
         byte[] page = pages[(int) (at >>> 32)];
-        int o = (int) at;
-        for (int i = 0; i < n; i++) {
+        node.copyPayload(page, (int) at);
+        int o = (int) at + n;
+        for (int i = 0; i < idLen; i++) {
             page[o + i] = (byte) id.charAt(i);
         }
         return at;
+    }
+
+    /** Copies {@code length} bytes at {@code at} of another arena in. */
+    long put(Arena from, long at, int length) {
+        long to = reserve(length);
+        System.arraycopy(from.pages[(int) (at >>> 32)], (int) at, pages[(int) (to >>> 32)], (int) to, length);
+        return to;
+    }
+
+    /** @return the length of page {@code page}, for tests */
+    int pageLength(int page) {
+        return pages[page].length;
     }
 
     /** @return a copy of {@code length} bytes at {@code at} */
@@ -81,8 +89,12 @@ final class Arena {
         if (n > PAGE / 2) {
             return (long) append(new byte[n]) << 32;
         }
-        if (current < 0 || fill + n > PAGE) {
-            current = append(new byte[PAGE]);
+        if (current < 0 || fill + n > pages[current].length) {
+            int size = current < 0 ? FIRST : Math.min(PAGE, pages[current].length * 2);
+            while (size < n) {
+                size *= 2;
+            }
+            current = append(new byte[size]);
             fill = 0;
         }
         long at = ((long) current << 32) | fill;

@@ -25,16 +25,18 @@ final class CommitChecks {
     private static final int SCAN_LIMIT = 8;
 
     private final SessionState session;
-    private final Map<ContentHash, byte[]> storedBlobs;
-    private final RuntimeCommit commit;
-    private final List<NewNode> nodes;
+    // The commit being checked; set by requireValid and cleared after it, so no commit is kept.
+    private Map<ContentHash, byte[]> storedBlobs;
+    private RuntimeCommit commit;
+    private List<NewNode> nodes;
     private Map<String, Integer> newIndex;
 
-    private CommitChecks(SessionState session, Map<ContentHash, byte[]> storedBlobs, RuntimeCommit commit) {
+    /**
+     * The checks of one session, made once with it and reused by every commit under the session's
+     * lock, so a commit allocates no checker (issue 19).
+     */
+    CommitChecks(SessionState session) {
         this.session = session;
-        this.storedBlobs = storedBlobs;
-        this.commit = commit;
-        this.nodes = commit.nodes();
     }
 
     /** Rule 8: payload and blob sizes, against the limits of the store handle. */
@@ -64,11 +66,21 @@ final class CommitChecks {
      * @throws InvalidRequestException for the first rule the commit breaks
      */
     static void requireValid(SessionState session, Map<ContentHash, byte[]> storedBlobs, RuntimeCommit commit) {
-        CommitChecks checks = new CommitChecks(session, storedBlobs, commit);
-        checks.requireNodes();
-        checks.requireHead();
-        checks.requireBlobs();
-        checks.requireUsage();
+        CommitChecks checks = session.checks;
+        checks.storedBlobs = storedBlobs;
+        checks.commit = commit;
+        checks.nodes = commit.nodes();
+        try {
+            checks.requireNodes();
+            checks.requireHead();
+            checks.requireBlobs();
+            checks.requireUsage();
+        } finally {
+            checks.storedBlobs = null;
+            checks.commit = null;
+            checks.nodes = null;
+            checks.newIndex = null;
+        }
     }
 
     private void requireNodes() {

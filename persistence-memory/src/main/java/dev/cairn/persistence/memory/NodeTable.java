@@ -8,7 +8,6 @@ import dev.cairn.persistence.NewNode;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.SessionNode;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The nodes of one session, in commit order, as columns: a node is a position {@code 0..size-1},
- * and what it holds is a slot of each array (issue 19). Ids and payloads are bytes in the
- * session's {@link Arena}; kinds are small numbers into {@link #kinds}. Of the references, only the
- * rare or read-time ones are kept per node ({@link #extras}, {@link #views}, {@link #resolved}), in
- * arrays that are null where unused. So a commit adds no object that outlives it, and a young
- * collection has nothing of the session to copy. Positions change only in {@link #compact}.
+ * The nodes of one session, in commit order: a node is a position {@code 0..size-1}, and what it
+ * holds is a row of {@link Rows} (issue 19). Ids and payloads are bytes in the session's
+ * {@link Arena}; kinds are small numbers into {@link #kinds}. Of the references, only the rare or
+ * read-time ones are kept per node ({@link #extras}, {@link #views}, {@link #resolved}), in chunks
+ * that are made where used. So a commit adds no object that outlives it, a young collection has
+ * nothing of the session to copy, and growing never copies old nodes. Positions change only in
+ * {@link #compact}.
  *
  * <p>Guarded like {@link SessionState}.
  */
@@ -29,7 +29,6 @@ final class NodeTable {
     static final byte LIVE = 0;
     static final byte TOMBSTONED = 1;
     static final byte DETACHED = 2;
-    private static final int INITIAL = 16;
 
     /** Attachments and checkpoint slots of a node, for the few nodes that have either. */
     static final class Extra {
@@ -38,32 +37,36 @@ final class NodeTable {
         Map<String, CheckpointSlot> slots;
     }
 
+    /** The words of a node's row in {@link #rows}. */
+    private static final int AT = 0;
+    private static final int SEQ = 1;
+    /** Nanoseconds since the epoch. */
+    private static final int CREATED = 2;
+    /** The epoch of {@link #resolved}'s entry, plus one. */
+    private static final int EPOCH = 3;
+    /** Depth (nodes on the path from a root to this one, itself included) high, parent's position (or -1) low. */
+    private static final int LINK = 4;
+    /** State in bits 40 to 47, id length in bits 32 to 39, payload length low. */
+    private static final int SIZES = 5;
+    /** Kind number high, the last usage entry in {@link Turns} plus one (0 for none) low. */
+    private static final int TURN = 6;
+    private static final int WIDTH = 7;
+
     final Arena arena;
     private final NodeIndex byId = new NodeIndex();
     final Interned<NodeKind> kinds = new Interned<>();
     int size;
 
-    private long[] idAt = new long[INITIAL];
-    private byte[] idLength = new byte[INITIAL];
-    private long[] payloadAt = new long[INITIAL];
-    private int[] payloadLength = new int[INITIAL];
-    /** The parent's position, or -1 for a root. */
-    private int[] parent = new int[INITIAL];
-    /** Nodes on the path from a root to this node, this one included. */
-    private int[] depth = new int[INITIAL];
-    private long[] seq = new long[INITIAL];
-    /** Nanoseconds since the epoch. */
-    private long[] createdAt = new long[INITIAL];
-    private byte[] state = new byte[INITIAL];
-    private int[] kind = new int[INITIAL];
-    /** The node's last usage entry in {@link Turns}, plus one; 0 for none. */
-    private int[] lastTurn = new int[INITIAL];
-    private Extra[] extras = new Extra[INITIAL];
+    /**
+     * One row per node. Its payload is at {@code AT} in the arena, its id right after it; so a
+     * commit writes one row, a cache line of one array, and one {@link #resolved} slot.
+     */
+    private final Rows rows = new Rows(WIDTH);
+    private final Refs<Extra> extras = new Refs<>();
     /** The live view, built at the first read (it owns a copy of the payload and its hash). */
-    private SessionNode[] views = new SessionNode[INITIAL];
-    /** The checkpoint resolved at a node, valid while its {@link #resolvedEpoch} is the session's plus one. */
-    private Checkpoint[] resolved = new Checkpoint[INITIAL];
-    private long[] resolvedEpoch = new long[INITIAL];
+    private final Refs<SessionNode> views = new Refs<>();
+    /** The checkpoint resolved at a node, valid while its {@code EPOCH} is the session's plus one. */
+    private final Refs<Checkpoint> resolved = new Refs<>();
 
     NodeTable(Arena arena) {
         this.arena = arena;
@@ -72,8 +75,8 @@ final class NodeTable {
     /** Appends a committed node; its id is not taken and its parent (or -1) is stored. */
     int add(NewNode source, int parentPos, long nodeSeq, long createdNanos) {
         String id = source.nodeId();
-        int at = append(arena.putAscii(id), id.length(), arena.put(source), source.payloadSize(), parentPos, nodeSeq,
-                createdNanos, kinds.of(source.kind()));
+        int at = append(arena.put(source, id), id.length(), source.payloadSize(), parentPos, nodeSeq, createdNanos,
+                kinds.of(source.kind()));
         byId.add(id.hashCode(), at);
         List<BlobRef> refs = source.attachments();
         if (!refs.isEmpty()) {
@@ -84,13 +87,12 @@ final class NodeTable {
 
     /** Appends a copy of another table's node (a fork): same id, kind, payload, attachments, time and slots. */
     int addCopy(NodeTable from, int pos, int parentPos, long nodeSeq) {
-        int idLen = from.idLength[pos] & 0xff;
-        int payloadLen = from.payloadLength[pos];
-        int at = append(arena.put(from.arena.copy(from.idAt[pos], idLen), idLen), idLen,
-                arena.put(from.arena.copy(from.payloadAt[pos], payloadLen), payloadLen), payloadLen, parentPos, nodeSeq,
-                from.createdAt[pos], kinds.of(from.kinds.get(from.kind[pos])));
+        int idLen = from.idLength(pos);
+        int payloadLen = from.payloadSize(pos);
+        int at = append(arena.put(from.arena, from.rows.get(pos, AT), payloadLen + idLen), idLen, payloadLen,
+                parentPos, nodeSeq, from.rows.get(pos, CREATED), kinds.of(from.kinds.get(Rows.high(from.rows.get(pos, TURN)))));
         byId.add(from.id(pos).hashCode(), at);
-        Extra e = from.extras[pos];
+        Extra e = from.extras.get(pos);
         if (e != null) {
             Extra copy = extra(at);
             copy.attachments = e.attachments;
@@ -99,40 +101,21 @@ final class NodeTable {
         return at;
     }
 
-    private int append(long idPos, int idLen, long payloadPos, int payloadLen, int parentPos, long nodeSeq,
-                       long createdNanos, int kindNo) {
-        if (size == seq.length) {
-            grow(size * 2);
-        }
-        int at = size++;
-        idAt[at] = idPos;
-        idLength[at] = (byte) idLen;
-        payloadAt[at] = payloadPos;
-        payloadLength[at] = payloadLen;
-        parent[at] = parentPos;
-        depth[at] = parentPos < 0 ? 1 : depth[parentPos] + 1;
-        seq[at] = nodeSeq;
-        createdAt[at] = createdNanos;
-        kind[at] = kindNo;
+    private int append(long bytesAt, int idLen, int payloadLen, int parentPos, long nodeSeq, long createdNanos,
+                       int kindNo) {
+        int at = size;
+        rows.ensure(at);
+        long[] c = rows.chunk(at);
+        int o = rows.offset(at);
+        c[o + AT] = bytesAt;
+        c[o + SEQ] = nodeSeq;
+        c[o + CREATED] = createdNanos;
+        c[o + EPOCH] = 0;
+        c[o + LINK] = Rows.pack(parentPos < 0 ? 1 : depth(parentPos) + 1, parentPos);
+        c[o + SIZES] = ((long) idLen << 32) | payloadLen;
+        c[o + TURN] = Rows.pack(kindNo, 0);
+        size = at + 1;
         return at;
-    }
-
-    private void grow(int n) {
-        idAt = Arrays.copyOf(idAt, n);
-        idLength = Arrays.copyOf(idLength, n);
-        payloadAt = Arrays.copyOf(payloadAt, n);
-        payloadLength = Arrays.copyOf(payloadLength, n);
-        parent = Arrays.copyOf(parent, n);
-        depth = Arrays.copyOf(depth, n);
-        seq = Arrays.copyOf(seq, n);
-        createdAt = Arrays.copyOf(createdAt, n);
-        state = Arrays.copyOf(state, n);
-        kind = Arrays.copyOf(kind, n);
-        lastTurn = Arrays.copyOf(lastTurn, n);
-        extras = Arrays.copyOf(extras, n);
-        views = Arrays.copyOf(views, n);
-        resolved = Arrays.copyOf(resolved, n);
-        resolvedEpoch = Arrays.copyOf(resolvedEpoch, n);
     }
 
     /** @return the position of the node with this id, any state, or -1 */
@@ -142,52 +125,61 @@ final class NodeTable {
 
     /** @return whether the node at {@code pos} has this id */
     boolean hasId(int pos, String id) {
-        return arena.equalsAscii(idAt[pos], idLength[pos] & 0xff, id);
+        return arena.equalsAscii(idAt(pos), idLength(pos), id);
     }
 
     String id(int pos) {
-        return arena.ascii(idAt[pos], idLength[pos] & 0xff);
+        return arena.ascii(idAt(pos), idLength(pos));
+    }
+
+    private long idAt(int pos) {
+        return rows.get(pos, AT) + payloadSize(pos);
+    }
+
+    private int idLength(int pos) {
+        return (int) (rows.get(pos, SIZES) >>> 32) & 0xff;
     }
 
     int parent(int pos) {
-        return parent[pos];
+        return Rows.low(rows.get(pos, LINK));
     }
 
     int depth(int pos) {
-        return depth[pos];
+        return Rows.high(rows.get(pos, LINK));
     }
 
     long seq(int pos) {
-        return seq[pos];
+        return rows.get(pos, SEQ);
     }
 
     byte state(int pos) {
-        return state[pos];
+        return (byte) (rows.get(pos, SIZES) >>> 40);
     }
 
     void setState(int pos, byte s) {
-        state[pos] = s;
+        long w = rows.get(pos, SIZES);
+        rows.set(pos, SIZES, (w & 0xff_ffff_ffffL) | ((long) (s & 0xff) << 40));
     }
 
     boolean isLive(int pos) {
-        return state[pos] == LIVE;
+        return state(pos) == LIVE;
     }
 
     int payloadSize(int pos) {
-        return payloadLength[pos];
+        return Rows.low(rows.get(pos, SIZES));
     }
 
     int lastTurn(int pos) {
-        return lastTurn[pos];
+        return Rows.low(rows.get(pos, TURN));
     }
 
     void setLastTurn(int pos, int turnPlusOne) {
-        lastTurn[pos] = turnPlusOne;
+        rows.set(pos, TURN, Rows.pack(Rows.high(rows.get(pos, TURN)), turnPlusOne));
     }
 
     /** @return the node's slots by name, or null */
     Map<String, CheckpointSlot> slots(int pos) {
-        Extra e = extras[pos];
+        Extra e = extras.get(pos);
         return e == null ? null : e.slots;
     }
 
@@ -200,34 +192,35 @@ final class NodeTable {
     }
 
     private Extra extra(int pos) {
-        Extra e = extras[pos];
+        Extra e = extras.get(pos);
         if (e == null) {
             e = new Extra();
-            extras[pos] = e;
+            extras.set(pos, e);
         }
         return e;
     }
 
     /** @return the memoized checkpoint at a node if it was resolved in this epoch, else null */
     Checkpoint resolved(int pos, long epoch) {
-        return resolvedEpoch[pos] == epoch + 1 ? resolved[pos] : null;
+        return rows.get(pos, EPOCH) == epoch + 1 ? resolved.get(pos) : null;
     }
 
     void setResolved(int pos, long epoch, Checkpoint c) {
-        resolved[pos] = c;
-        resolvedEpoch[pos] = epoch + 1;
+        resolved.set(pos, c);
+        rows.set(pos, EPOCH, epoch + 1);
     }
 
     /** @return the node as reads return it while it is live: built once, with its hash, then kept */
     SessionNode view(int pos) {
-        SessionNode v = views[pos];
+        SessionNode v = views.get(pos);
         if (v == null) {
-            byte[] payload = arena.copy(payloadAt[pos], payloadLength[pos]);
-            int p = parent[pos];
-            Extra e = extras[pos];
-            v = new SessionNode(id(pos), p < 0 ? Optional.empty() : Optional.of(id(p)), kinds.get(kind[pos]), payload,
-                    e == null ? List.of() : e.attachments, seq[pos], createdAt(pos), false, ContentHash.of(payload));
-            views[pos] = v;
+            byte[] payload = arena.copy(rows.get(pos, AT), payloadSize(pos));
+            int p = parent(pos);
+            Extra e = extras.get(pos);
+            v = new SessionNode(id(pos), p < 0 ? Optional.empty() : Optional.of(id(p)),
+                    kinds.get(Rows.high(rows.get(pos, TURN))), payload, e == null ? List.of() : e.attachments,
+                    seq(pos), createdAt(pos), false, ContentHash.of(payload));
+            views.set(pos, v);
         }
         return v;
     }
@@ -235,7 +228,7 @@ final class NodeTable {
     /** @return the node as reads return it: the kept view, or for a tombstoned node a flagged copy */
     SessionNode readView(int pos) {
         SessionNode v = view(pos);
-        if (state[pos] == LIVE) {
+        if (state(pos) == LIVE) {
             return v;
         }
         return new SessionNode(v.nodeId(), v.parentNodeId(), v.kind(), v.payload(), v.attachments(), v.seq(),
@@ -243,17 +236,17 @@ final class NodeTable {
     }
 
     Instant createdAt(int pos) {
-        return Times.fromNanos(createdAt[pos]);
+        return Times.fromNanos(rows.get(pos, CREATED));
     }
 
     /** @return whether the node has attachments or checkpoint slots */
     boolean hasBlobs(int pos) {
-        return extras[pos] != null;
+        return extras.get(pos) != null;
     }
 
     /** Calls {@code sink} with the hash of every blob this node references. */
     void forEachBlob(int pos, Consumer<ContentHash> sink) {
-        Extra e = extras[pos];
+        Extra e = extras.get(pos);
         if (e == null) {
             return;
         }
@@ -277,35 +270,26 @@ final class NodeTable {
         int[] moved = new int[size];
         int kept = 0;
         for (int i = 0; i < size; i++) {
-            if (state[i] == DETACHED) {
+            if (state(i) == DETACHED) {
                 moved[i] = -1;
                 continue;
             }
             moved[i] = kept;
-            idAt[kept] = idAt[i];
-            idLength[kept] = idLength[i];
-            payloadAt[kept] = payloadAt[i];
-            payloadLength[kept] = payloadLength[i];
-            parent[kept] = parent[i] < 0 ? -1 : moved[parent[i]];
-            depth[kept] = depth[i];
-            seq[kept] = seq[i];
-            createdAt[kept] = createdAt[i];
-            state[kept] = state[i];
-            kind[kept] = kind[i];
-            lastTurn[kept] = lastTurn[i];
-            extras[kept] = extras[i];
-            views[kept] = views[i];
-            resolved[kept] = resolved[i];
-            resolvedEpoch[kept] = resolvedEpoch[i];
+            if (kept != i) {
+                rows.move(i, kept);
+                extras.set(kept, extras.get(i));
+                views.set(kept, views.get(i));
+                resolved.set(kept, resolved.get(i));
+            }
+            int p = parent(kept);
+            rows.set(kept, LINK, Rows.pack(depth(kept), p < 0 ? -1 : moved[p]));
             kept++;
         }
         int removed = size - kept;
-        Arrays.fill(extras, kept, size, null);
-        Arrays.fill(views, kept, size, null);
-        Arrays.fill(resolved, kept, size, null);
-        Arrays.fill(state, kept, size, LIVE);
-        Arrays.fill(lastTurn, kept, size, 0);
-        Arrays.fill(resolvedEpoch, kept, size, 0);
+        rows.clear(kept, size);
+        extras.clear(kept, size);
+        views.clear(kept, size);
+        resolved.clear(kept, size);
         size = kept;
         byId.clear();
         for (int i = 0; i < size; i++) {

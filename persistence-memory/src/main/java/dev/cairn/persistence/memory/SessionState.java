@@ -54,6 +54,9 @@ final class SessionState {
     private final HashSet<ContentHash> refs = new HashSet<>();
     private boolean refsStale;
 
+    /** The commit checks, reused by every commit under {@link #lock}. */
+    final CommitChecks checks = new CommitChecks(this);
+
     /** Idempotency keys, made at the first keyed commit. */
     private HashMap<String, KeyedResult> keys;
 

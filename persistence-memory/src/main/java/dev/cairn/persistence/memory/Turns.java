@@ -2,28 +2,26 @@ package dev.cairn.persistence.memory;
 
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
-import java.util.Arrays;
 
 /**
- * The usage entries of one session, in commit order, as columns (issue 19): entry {@code t} is
- * the {@code t}-th ever recorded, so its number is its place in the commit order. A node reaches its
- * entries through {@link NodeTable#lastTurn} and {@link #previous}; reads build the
+ * The usage entries of one session, in commit order, as rows of {@link Rows} (issue 19): entry
+ * {@code t} is the {@code t}-th ever recorded, so its number is its place in the commit order. A
+ * node reaches its entries through {@link NodeTable#lastTurn} and {@link #previous}; reads build the
  * {@link UsageEntry}s. Entries of nodes that vacuum removed stay here, unreachable; the ledger's
  * totals keep them anyway.
  */
 final class Turns {
-    private static final int INITIAL = 16;
+    // An entry's row: revision, time (nanoseconds since the epoch), the four counts in TokenUsage's
+    // order, then the model's number high and the node's entry before (plus one, 0 for none) low.
+    private static final int REVISION = 0;
+    private static final int RECORDED = 1;
+    private static final int COUNTS = 2;
+    private static final int LINK = 6;
+    private static final int WIDTH = 7;
 
     final Interned<String> models = new Interned<>();
     int size;
-    private long[] revision = new long[INITIAL];
-    private int[] model = new int[INITIAL];
-    /** The four counts of each entry, {@link TokenUsage}'s order. */
-    private long[] counts = new long[INITIAL * 4];
-    /** Nanoseconds since the epoch. */
-    private long[] recordedAt = new long[INITIAL];
-    /** The same node's entry before this one, plus one; 0 for none. */
-    private int[] previous = new int[INITIAL];
+    private final Rows rows = new Rows(WIDTH);
 
     /**
      * Records an entry.
@@ -32,35 +30,32 @@ final class Turns {
      * @return the new entry's number, plus one: the node's last entry now
      */
     int add(long rev, String modelName, TokenUsage u, long recordedNanos, int before) {
-        if (size == revision.length) {
-            int n = size * 2;
-            revision = Arrays.copyOf(revision, n);
-            model = Arrays.copyOf(model, n);
-            counts = Arrays.copyOf(counts, n * 4);
-            recordedAt = Arrays.copyOf(recordedAt, n);
-            previous = Arrays.copyOf(previous, n);
-        }
-        int t = size++;
-        revision[t] = rev;
-        model[t] = models.of(modelName);
-        counts[4 * t] = u.inputTokens();
-        counts[4 * t + 1] = u.outputTokens();
-        counts[4 * t + 2] = u.cachedInputTokens();
-        counts[4 * t + 3] = u.reasoningTokens();
-        recordedAt[t] = recordedNanos;
-        previous[t] = before;
+        int t = size;
+        rows.ensure(t);
+        long[] c = rows.chunk(t);
+        int o = rows.offset(t);
+        c[o + REVISION] = rev;
+        c[o + RECORDED] = recordedNanos;
+        c[o + COUNTS] = u.inputTokens();
+        c[o + COUNTS + 1] = u.outputTokens();
+        c[o + COUNTS + 2] = u.cachedInputTokens();
+        c[o + COUNTS + 3] = u.reasoningTokens();
+        c[o + LINK] = Rows.pack(models.of(modelName), before);
+        size = t + 1;
         return t + 1;
     }
 
     /** @return the entry recorded before entry {@code t} for the same node, plus one; 0 for none */
     int previous(int t) {
-        return previous[t];
+        return Rows.low(rows.get(t, LINK));
     }
 
     /** @return entry {@code t} as the ledger reports it */
     UsageEntry entry(int t, String nodeId) {
-        return new UsageEntry(revision[t], nodeId, models.get(model[t]),
-                new TokenUsage(counts[4 * t], counts[4 * t + 1], counts[4 * t + 2], counts[4 * t + 3]),
-                Times.fromNanos(recordedAt[t]));
+        long[] c = rows.chunk(t);
+        int o = rows.offset(t);
+        return new UsageEntry(c[o + REVISION], nodeId, models.get(Rows.high(c[o + LINK])),
+                new TokenUsage(c[o + COUNTS], c[o + COUNTS + 1], c[o + COUNTS + 2], c[o + COUNTS + 3]),
+                Times.fromNanos(c[o + RECORDED]));
     }
 }
