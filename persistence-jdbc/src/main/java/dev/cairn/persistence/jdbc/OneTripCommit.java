@@ -45,6 +45,10 @@ public final class OneTripCommit {
     private final List<PreparedCommit.Blob> toInsert = new ArrayList<>();
     private final List<ContentHash> notCarried = new ArrayList<>();
     private int attachmentRows;
+    /** The usage records' sums by model ({@link OneTripRows#totals}). */
+    private TreeMap<String, long[]> totals;
+    /** Whether the usage records are inserted by the statement that inserts the nodes. */
+    private boolean usageWithNodes;
 
     private OneTripCommit(Statements tx, String sessionId, long incarnation, RuntimeCommit commit,
                           PreparedCommit prepared) {
@@ -78,6 +82,11 @@ public final class OneTripCommit {
     }
 
     private Optional<RuntimeCommitResult> run() throws SQLException {
+        Optional<TreeMap<String, long[]>> sums = OneTripRows.totals(commit.usage());
+        if (sums.isEmpty()) {
+            return Optional.empty(); // the commit's own tokens overflow: CommitApply says so
+        }
+        totals = sums.get();
         for (PreparedCommit.Node pn : prepared.nodes()) {
             for (BlobRef ref : pn.node().attachments()) {
                 referenced.put(ref.hash().toString(), ref);
@@ -151,9 +160,10 @@ public final class OneTripCommit {
             b.add(OneTripSql.SESSION_REFS, c.createArrayOf("bytea", hashes), incarnation, incarnation);
         }
         if (n > 0) {
-            OneTripRows.nodes(b, c, prepared.nodes(), attachmentRows, nowNs, incarnation);
+            usageWithNodes = OneTripRows.nodes(b, c, prepared.nodes(), commit.usage(), attachmentRows, nowNs,
+                    incarnation);
         }
-        OneTripRows.usage(b, c, commit.usage(), nowNs, incarnation);
+        OneTripRows.usage(b, c, commit.usage(), totals, usageWithNodes, nowNs, incarnation);
         if (commit.head().isPresent()) {
             b.add(OneTripSql.HEAD, incarnation);
         }
@@ -200,16 +210,26 @@ public final class OneTripCommit {
         }
         int n = prepared.nodes().size();
         if (n > 0) {
-            List<Object[]> inserted = r.rows();
             long roots = prepared.nodes().stream().filter(pn -> pn.node().parentNodeId().isEmpty()).count();
-            long nullParents = inserted.stream().filter(row -> row[0] == null).count();
-            if (inserted.size() != n || nullParents != roots
-                    || attachmentRows > 0 && r.updateCount() != attachmentRows) {
+            List<Object[]> inserted = r.rows();
+            long rows;
+            long nullParents;
+            if (usageWithNodes) { // one row: nodes, nodes without a parent, usage rows
+                rows = ((Number) inserted.get(0)[0]).longValue();
+                nullParents = ((Number) inserted.get(0)[1]).longValue();
+                if (((Number) inserted.get(0)[2]).longValue() != commit.usage().size()) {
+                    return Optional.empty();
+                }
+            } else {
+                rows = inserted.size();
+                nullParents = inserted.stream().filter(row -> row[0] == null).count();
+            }
+            if (rows != n || nullParents != roots || attachmentRows > 0 && r.updateCount() != attachmentRows) {
                 return Optional.empty();
             }
         }
         if (!commit.usage().isEmpty()) {
-            if (r.updateCount() != commit.usage().size()) {
+            if (!usageWithNodes && r.updateCount() != commit.usage().size()) {
                 return Optional.empty();
             }
             r.updateCount();

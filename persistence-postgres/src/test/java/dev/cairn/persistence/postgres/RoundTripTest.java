@@ -35,7 +35,7 @@ class RoundTripTest {
             Map.entry("commit: a node with an attachment", 2L),
             // a checkpoint slot takes the shared rules (CommitApply, Checkpoints): a statement per round trip
             Map.entry("commit: a turn (node, head, slot, usage, key)", 17L),
-            Map.entry("commit: 1,000 nodes", 2L),
+            Map.entry("commit: 1,000 nodes, each with usage", 2L),
             // the statements and the end of the transaction in one round trip (OneTripRead)
             Map.entry("read: activePathTail(50)", 1L),
             Map.entry("read: activePath", 1L),
@@ -78,10 +78,11 @@ class RoundTripTest {
                     NewNode n = node(store, next, b.attach(("attachment " + i).getBytes(), "text/plain"));
                     commit(store, revision, b.append(n));
                 }));
-                trips.put("commit: 1,000 nodes", measure(proxy, 1, i -> {
+                trips.put("commit: 1,000 nodes, each with usage", measure(proxy, 1, i -> {
                     RuntimeCommit.Builder b = RuntimeCommit.expecting(revision[0]);
                     for (int k = 0; k < 1000; k++) {
-                        b.append(node(store, next));
+                        NewNode n = node(store, next);
+                        b.append(n).usage(n.nodeId(), "model-a", new TokenUsage(100, 20, 0, 0));
                     }
                     commit(store, revision, b);
                 }));
