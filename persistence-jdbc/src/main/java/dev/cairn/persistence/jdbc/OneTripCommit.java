@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * sent ({@link OneTripSql}), the results checked in Java. When every check passes the commit is
  * applied, as {@link CommitApply} would apply it, and the caller commits the transaction. On any
  * anomaly (revision conflict, missing or dead parent, id taken, blob missing or of another size,
- * usage of an unknown node, a replayed key) or any SQL error, it rolls the transaction back and
- * answers empty: the caller runs {@link CommitApply}, the authority, which gives the exact error or
+ * usage of an unknown node, a key used by another commit) or any SQL error, it rolls the transaction
+ * back and answers empty: the caller runs {@link CommitApply}, the authority, which gives the exact error or
  * result. So callers see nothing of this path but its speed.
  *
  * <p>Same locks as {@link CommitApply} with its PostgreSQL hooks: the session row before the
@@ -114,8 +114,8 @@ public final class OneTripCommit {
             batch.rollback(e);
             return Optional.empty();
         }
-        if (result.isEmpty()) {
-            batch.rollback(null);
+        if (result.isEmpty() || result.get().replayed()) {
+            batch.rollback(null); // a replay keeps nothing of this transaction either
         }
         return result;
     }
@@ -179,9 +179,19 @@ public final class OneTripCommit {
         Optional<String> key = commit.idempotencyKey();
         if (key.isPresent()) {
             boolean session = r.rows().size() == 1;
-            boolean used = !r.rows().isEmpty();
-            if (!session || used) {
-                return Optional.empty(); // no session, or the key was used: the slow path replays or refuses
+            List<Object[]> used = r.rows();
+            if (!session) {
+                return Optional.empty(); // no session: the slow path says so
+            }
+            if (!used.isEmpty()) {
+                Object[] k = used.get(0);
+                if (((Number) k[5]).longValue() != incarnation
+                        || !Arrays.equals((byte[]) k[0], prepared.fingerprint().orElseThrow())) {
+                    return Optional.empty(); // another incarnation, or another commit: the slow path refuses
+                }
+                // A replay, read under the session's lock: the first result; run() rolls back the rest.
+                return Optional.of(CommitApply.replayed(sessionId, key.get(), ((Number) k[1]).longValue(),
+                        (String) k[2], ((Number) k[3]).longValue(), (byte[]) k[4]));
             }
         }
         List<Object[]> cas = r.rows();

@@ -13,6 +13,12 @@ package dev.cairn.persistence.jdbc;
  * lookup per array element whatever plan is cached. As plain joins, a generic plan made while the
  * tables were small (the statements are prepared once per connection) may hash-join the whole
  * {@code nodes} index, and a commit then costs more as the store grows.
+ *
+ * <p>The inserts of single rows (one node, usage records, attachment rows, the idempotency key) take
+ * {@code ON CONFLICT DO NOTHING}: a replay of a keyed commit runs them too (it learns that the key is
+ * used only from the results), and a statement that failed would cost the slow path; a row not
+ * inserted shows in the counts Java checks. The bulk node insert does without (a speculative insertion
+ * per row costs), so a replay of a commit of several nodes takes the slow path.
  */
 public final class OneTripSql {
     private OneTripSql() {
@@ -107,7 +113,8 @@ public final class OneTripSql {
     /** The attachment rows: (node ids, positions, hashes, sid). */
     public static final String INSERT_ATTACHMENTS = "INSERT INTO ~attachments (nid, pos, hash) SELECT n.nid, t.pos, t.h"
             + " FROM unnest(?::text[], ?::int[], ?::bytea[]) AS t(node_id, pos, h)"
-            + " JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = ? AND n.node_id = t.node_id LIMIT 1) n ON true";
+            + " JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = ? AND n.node_id = t.node_id LIMIT 1) n ON true"
+            + " ON CONFLICT DO NOTHING";
 
     /**
      * The usage rows, each joined to its live node (a record of an unknown node inserts nothing):
@@ -119,13 +126,14 @@ public final class OneTripSql {
             + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
             + " WITH ORDINALITY AS t(node_id, model, i, o, c, r, ord)"
             + " JOIN ~sessions s ON s.sid = ? JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = s.sid"
-            + " AND n.node_id = t.node_id AND n.state = 0 LIMIT 1) n ON true";
+            + " AND n.node_id = t.node_id AND n.state = 0 LIMIT 1) n ON true ON CONFLICT DO NOTHING";
 
     /** {@link #INSERT_USAGE} of one record: (time, node id, model, 4 token counts, node id, sid). */
     public static final String INSERT_ONE_USAGE = "INSERT INTO ~usage (sid, revision, pos, nid, node_id, model,"
             + " input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, recorded_at)"
             + " SELECT s.sid, s.revision, 0, n.nid, ?, ?, ?, ?, ?, ?, ? FROM ~sessions s JOIN LATERAL (SELECT n.nid"
-            + " FROM ~nodes n WHERE n.sid = s.sid AND n.node_id = ? AND n.state = 0 LIMIT 1) n ON true WHERE s.sid = ?";
+            + " FROM ~nodes n WHERE n.sid = s.sid AND n.node_id = ? AND n.state = 0 LIMIT 1) n ON true WHERE s.sid = ?"
+            + " ON CONFLICT DO NOTHING";
 
     private static final String ADD_TO_TOTAL = " ON CONFLICT (sid, model) DO UPDATE SET"
             + " input_tokens = t.input_tokens + excluded.input_tokens,"
@@ -187,7 +195,7 @@ public final class OneTripSql {
             + " LEFT JOIN LATERAL (SELECT DISTINCT ON (x.slot) x.slot, x.node_id, x.hash, x.size FROM ("
             + Sql.RESOLVED.replace("?", "h.ck_nid") + ") x(slot, node_id, hash, size, own)"
             + " ORDER BY x.slot, x.own DESC) r ON true WHERE s.sid = ?"
-            + " GROUP BY s.sid, s.revision, s.head_node_id RETURNING checkpoint";
+            + " GROUP BY s.sid, s.revision, s.head_node_id ON CONFLICT DO NOTHING RETURNING checkpoint";
 
     // ---- a session read in one round trip (OneTripRead) ----
 

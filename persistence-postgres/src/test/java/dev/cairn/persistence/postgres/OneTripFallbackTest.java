@@ -127,10 +127,22 @@ class OneTripFallbackTest {
             assertEquals(r1.revision(), replay.revision());
             assertEquals(before, snapshot(schema));
 
+            // A replay of a one-node turn is answered by the one-round-trip attempt itself: the same result.
+            RuntimeCommit turn = RuntimeCommit.expecting(rev).append(leaf("t", "b")).head("t")
+                    .usage("t", "m2", new TokenUsage(1, 1, 0, 0)).idempotencyKey("k2").build();
+            RuntimeCommitResult r2 = s.commitRuntimeState(turn);
+            List<Long> afterTurn = snapshot(schema);
+            RuntimeCommitResult replay2 = s.commitRuntimeState(turn);
+            assertTrue(replay2.replayed());
+            assertEquals(List.of(r2.revision(), r2.head(), r2.committedAt(), r2.checkpoint()),
+                    List.of(replay2.revision(), replay2.head(), replay2.committedAt(), replay2.checkpoint()));
+            assertEquals(afterTurn, snapshot(schema));
+            long rev2 = r2.revision();
+
             // And after all that, the common case still commits.
-            RuntimeCommitResult ok = s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
+            RuntimeCommitResult ok = s.commitRuntimeState(RuntimeCommit.expecting(rev2).append(leaf("c", "b"))
                     .head("c").build());
-            assertEquals(rev + 1, ok.revision());
+            assertEquals(rev2 + 1, ok.revision());
         }
     }
 
