@@ -80,24 +80,17 @@ class OneTripFallbackTest {
                     + " session references already)",
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev)
                             .append(NewNode.child("c", "b", NodeKind.USER_INPUT, new byte[] {4}, unknown)).build()));
-            expect(schema, InvalidRequestException.class, "Usage record names node " + Ids.quote("x")
-                    + ", which is not a live node of session " + q + ": usage belongs to a live node, stored or"
-                    + " appended in the commit",
+            expect(schema, InvalidRequestException.class, unknownUsage("x"),
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
                             .usage("c", "m", new TokenUsage(1, 1, 0, 0)).usage("x", "m", new TokenUsage(1, 1, 0, 0))
                             .build()));
             // The same anomalies in a commit of several nodes, whose usage rows the node insert writes.
-            expect(schema, InvalidRequestException.class, "Usage record names node " + Ids.quote("x")
-                    + ", which is not a live node of session " + q + ": usage belongs to a live node, stored or"
-                    + " appended in the commit",
-                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).append(leaf("c2", "c"))
-                            .usage("c2", "m", new TokenUsage(1, 1, 0, 0)).usage("x", "m", new TokenUsage(1, 1, 0, 0))
-                            .build()));
-            expect(schema, InvalidRequestException.class, "Usage record names node " + Ids.quote("gone")
-                    + ", which is not a live node of session " + q + ": usage belongs to a live node, stored or"
-                    + " appended in the commit",
-                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).append(leaf("c2", "c"))
-                            .usage("gone", "m", new TokenUsage(1, 1, 0, 0)).build()));
+            for (String nodeId : List.of("x", "gone")) {
+                expect(schema, InvalidRequestException.class, unknownUsage(nodeId),
+                        () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
+                                .append(leaf("c2", "c")).usage("c2", "m", new TokenUsage(1, 1, 0, 0))
+                                .usage(nodeId, "m", new TokenUsage(1, 1, 0, 0)).build()));
+            }
             expect(schema, InvalidRequestException.class, "Usage of node " + Ids.quote("c2")
                     + " would overflow the session's token totals (over " + Long.MAX_VALUE + ")",
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).append(leaf("c2", "c"))
@@ -179,6 +172,11 @@ class OneTripFallbackTest {
             }
         }
         return out;
+    }
+
+    private static String unknownUsage(String nodeId) {
+        return "Usage record names node " + Ids.quote(nodeId) + ", which is not a live node of session "
+                + Ids.quote("s") + ": usage belongs to a live node, stored or appended in the commit";
     }
 
     private static NewNode leaf(String id, String parent) {
