@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Scenario 5: reading a session of one chain of nodes (each a 200-byte turn with a usage record):
  * {@code loadSession(activePath())} at 1,000 and 10,000 nodes, and {@code activePathTail(50)} at
- * 100,000 nodes, {@code fullGraph()} at 1,000 nodes, and the raw sqlite-jdbc baseline of the
- * whole-history reads (issue 19): one indexed scan of the same 1,000 nodes' rows, every column read.
+ * 100,000 nodes, {@code fullGraph()} at 1,000 nodes, and the raw driver baseline of the whole-history
+ * reads (issue 19 for sqlite-jdbc, issue 16 for pgjdbc): one indexed scan of the same 1,000 nodes' rows,
+ * every column read.
  * Latency distribution; the session does not change during the trial.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -41,7 +42,7 @@ public class ReadBench {
     @State(Scope.Benchmark)
     public static class PathSession {
         /** The store under test ({@link Target}). */
-        @Param({"memory", "sqlite-process-crash", "sqlite-power-loss"})
+        @Param({"memory", "sqlite-process-crash", "sqlite-power-loss", "postgres-process-crash"})
         public String target;
 
         /** The length of the session's active path. */
@@ -114,9 +115,9 @@ public class ReadBench {
     }
 
     /**
-     * The limit of {@link #activePath} and {@link #fullGraph} on SQLite: the same session's node rows
-     * read with sqlite-jdbc in one scan of the {@code (sid, node_id)} index, every column fetched, no
-     * decoding, no payload check and no usage rows.
+     * The limit of {@link #activePath} and {@link #fullGraph} on SQLite or PostgreSQL: the same
+     * session's node rows read with the plain driver (sqlite-jdbc, pgjdbc) in one scan of the
+     * {@code (sid, node_id)} index, every column fetched, no decoding, no payload check and no usage rows.
      *
      * @param s the session's database
      * @return the rows' payload bytes summed, so the reads cannot be skipped
@@ -138,9 +139,13 @@ public class ReadBench {
         return sum;
     }
 
-    /** A SQLite session of {@code nodes} nodes, opened with plain sqlite-jdbc for {@link #rawScan}. */
+    /** A session of {@code nodes} nodes, opened with the plain driver for {@link #rawScan}. */
     @State(Scope.Benchmark)
     public static class RawSession {
+        /** Whose file or database the scan reads: {@code sqlite-process-crash} or {@code postgres-process-crash}. */
+        @Param({"sqlite-process-crash", "postgres-process-crash"})
+        public String target;
+
         /** The length of the session's active path. */
         @Param({"1000"})
         public int nodes;
@@ -151,16 +156,29 @@ public class ReadBench {
         long sid;
 
         /**
-         * Preloads with the provider (so the file is exactly its own), then opens the file directly.
+         * Preloads with the provider (so the file or database is exactly its own), then opens it directly.
          *
          * @throws SQLException if the database cannot be read
          */
         @Setup(Level.Trial)
         public void open() throws SQLException {
-            fixture = SessionFixture.session(Target.SQLITE_PROCESS_CRASH, nodes);
+            Target t = Target.of(target);
+            if (!t.isSqlite() && !t.isPostgres()) {
+                throw new IllegalArgumentException("rawScan reads sqlite-* or postgres-* targets, not " + target);
+            }
+            fixture = SessionFixture.session(t, nodes);
             fixture.open();
-            connection = DriverManager.getConnection("jdbc:sqlite:" + fixture.dir().resolve("cairn.db"));
-            try (PreparedStatement ps = connection.prepareStatement("SELECT sid FROM sessions WHERE session_id = ?")) {
+            String schema = "";
+            if (t.isSqlite()) {
+                connection = DriverManager.getConnection("jdbc:sqlite:" + fixture.dir().resolve("cairn.db"));
+            } else {
+                var server = Postgres.server();
+                connection = DriverManager.getConnection(server.jdbcUrl(fixture.database()), server.adminUser(),
+                        server.adminPassword());
+                schema = Postgres.TEMPLATE_SCHEMA + ".";
+            }
+            try (PreparedStatement ps = connection.prepareStatement("SELECT sid FROM " + schema
+                    + "sessions WHERE session_id = ?")) {
                 ps.setString(1, Workload.SESSION);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -170,7 +188,7 @@ public class ReadBench {
                 }
             }
             scan = connection.prepareStatement("SELECT nid, node_id, parent_nid, kind, codec, payload, payload_size,"
-                    + " payload_hash, attachments, seq, created_at, state FROM nodes WHERE sid = ?");
+                    + " payload_hash, attachments, seq, created_at, state FROM " + schema + "nodes WHERE sid = ?");
         }
 
         /**

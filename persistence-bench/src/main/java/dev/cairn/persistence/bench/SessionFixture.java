@@ -125,6 +125,11 @@ public final class SessionFixture implements AutoCloseable {
         return factory;
     }
 
+    /** @return the database of the open factory (PostgreSQL; its store is schema {@link Postgres#TEMPLATE_SCHEMA}), or null */
+    public String database() {
+        return database;
+    }
+
     /** @return the directory of the open factory (SQLite), or null (memory, PostgreSQL) */
     public Path dir() {
         return dir;

@@ -403,11 +403,26 @@ public abstract class CommitApply {
             if (!Arrays.equals(rs.getBytes(1), prepared.fingerprint().orElseThrow())) {
                 throw new IdempotencyConflictException(sessionId, key);
             }
-            Checkpoint checkpoint = Encoding.decodeCheckpoint(rs.getBytes(5),
-                    "idempotency key " + Ids.quote(key) + " of session " + Ids.quote(sessionId));
-            return Optional.of(new RuntimeCommitResult(rs.getLong(2), Optional.ofNullable(rs.getString(3)),
-                    Times.fromNanos(rs.getLong(4)), checkpoint, true));
+            return Optional.of(replayed(sessionId, key, rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getBytes(5)));
         }
+    }
+
+    /**
+     * The result of a replayed commit from its idempotency key's row.
+     *
+     * @param sessionId the session
+     * @param key the key
+     * @param revision the row's revision
+     * @param head the row's head, or null
+     * @param committedAtNs the row's time
+     * @param checkpoint the row's encoded checkpoint
+     * @return the first commit's result, marked replayed
+     */
+    static RuntimeCommitResult replayed(String sessionId, String key, long revision, String head, long committedAtNs,
+                                        byte[] checkpoint) {
+        Checkpoint decoded = Encoding.decodeCheckpoint(checkpoint,
+                "idempotency key " + Ids.quote(key) + " of session " + Ids.quote(sessionId));
+        return new RuntimeCommitResult(revision, Optional.ofNullable(head), Times.fromNanos(committedAtNs), decoded, true);
     }
 
     /**

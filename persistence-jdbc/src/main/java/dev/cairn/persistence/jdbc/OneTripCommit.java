@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * sent ({@link OneTripSql}), the results checked in Java. When every check passes the commit is
  * applied, as {@link CommitApply} would apply it, and the caller commits the transaction. On any
  * anomaly (revision conflict, missing or dead parent, id taken, blob missing or of another size,
- * usage of an unknown node, a replayed key) or any SQL error, it rolls the transaction back and
- * answers empty: the caller runs {@link CommitApply}, the authority, which gives the exact error or
+ * usage of an unknown node, a key used by another commit) or any SQL error, it rolls the transaction
+ * back and answers empty: the caller runs {@link CommitApply}, the authority, which gives the exact error or
  * result. So callers see nothing of this path but its speed.
  *
  * <p>Same locks as {@link CommitApply} with its PostgreSQL hooks: the session row before the
@@ -45,6 +45,10 @@ public final class OneTripCommit {
     private final List<PreparedCommit.Blob> toInsert = new ArrayList<>();
     private final List<ContentHash> notCarried = new ArrayList<>();
     private int attachmentRows;
+    /** The usage records' sums by model ({@link OneTripRows#totals}). */
+    private TreeMap<String, long[]> totals;
+    /** Whether the usage records are inserted by the statement that inserts the nodes. */
+    private boolean usageWithNodes;
 
     private OneTripCommit(Statements tx, String sessionId, long incarnation, RuntimeCommit commit,
                           PreparedCommit prepared) {
@@ -78,6 +82,11 @@ public final class OneTripCommit {
     }
 
     private Optional<RuntimeCommitResult> run() throws SQLException {
+        Optional<TreeMap<String, long[]>> sums = OneTripRows.totals(commit.usage());
+        if (sums.isEmpty()) {
+            return Optional.empty(); // the commit's own tokens overflow: CommitApply says so
+        }
+        totals = sums.get();
         for (PreparedCommit.Node pn : prepared.nodes()) {
             for (BlobRef ref : pn.node().attachments()) {
                 referenced.put(ref.hash().toString(), ref);
@@ -105,8 +114,8 @@ public final class OneTripCommit {
             batch.rollback(e);
             return Optional.empty();
         }
-        if (result.isEmpty()) {
-            batch.rollback(null);
+        if (result.isEmpty() || result.get().replayed()) {
+            batch.rollback(null); // a replay keeps nothing of this transaction either
         }
         return result;
     }
@@ -151,9 +160,10 @@ public final class OneTripCommit {
             b.add(OneTripSql.SESSION_REFS, c.createArrayOf("bytea", hashes), incarnation, incarnation);
         }
         if (n > 0) {
-            OneTripRows.nodes(b, c, prepared.nodes(), attachmentRows, nowNs, incarnation);
+            usageWithNodes = OneTripRows.nodes(b, c, prepared.nodes(), commit.usage(), attachmentRows, nowNs,
+                    incarnation);
         }
-        OneTripRows.usage(b, c, commit.usage(), nowNs, incarnation);
+        OneTripRows.usage(b, c, commit.usage(), totals, usageWithNodes, nowNs, incarnation);
         if (commit.head().isPresent()) {
             b.add(OneTripSql.HEAD, incarnation);
         }
@@ -169,9 +179,19 @@ public final class OneTripCommit {
         Optional<String> key = commit.idempotencyKey();
         if (key.isPresent()) {
             boolean session = r.rows().size() == 1;
-            boolean used = !r.rows().isEmpty();
-            if (!session || used) {
-                return Optional.empty(); // no session, or the key was used: the slow path replays or refuses
+            List<Object[]> used = r.rows();
+            if (!session) {
+                return Optional.empty(); // no session: the slow path says so
+            }
+            if (!used.isEmpty()) {
+                Object[] k = used.get(0);
+                if (((Number) k[5]).longValue() != incarnation
+                        || !Arrays.equals((byte[]) k[0], prepared.fingerprint().orElseThrow())) {
+                    return Optional.empty(); // another incarnation, or another commit: the slow path refuses
+                }
+                // A replay, read under the session's lock: the first result; run() rolls back the rest.
+                return Optional.of(CommitApply.replayed(sessionId, key.get(), ((Number) k[1]).longValue(),
+                        (String) k[2], ((Number) k[3]).longValue(), (byte[]) k[4]));
             }
         }
         List<Object[]> cas = r.rows();
@@ -200,16 +220,26 @@ public final class OneTripCommit {
         }
         int n = prepared.nodes().size();
         if (n > 0) {
-            List<Object[]> inserted = r.rows();
             long roots = prepared.nodes().stream().filter(pn -> pn.node().parentNodeId().isEmpty()).count();
-            long nullParents = inserted.stream().filter(row -> row[0] == null).count();
-            if (inserted.size() != n || nullParents != roots
-                    || attachmentRows > 0 && r.updateCount() != attachmentRows) {
+            List<Object[]> inserted = r.rows();
+            long rows;
+            long nullParents;
+            if (usageWithNodes) { // one row: nodes, nodes without a parent, usage rows
+                rows = ((Number) inserted.get(0)[0]).longValue();
+                nullParents = ((Number) inserted.get(0)[1]).longValue();
+                if (((Number) inserted.get(0)[2]).longValue() != commit.usage().size()) {
+                    return Optional.empty();
+                }
+            } else {
+                rows = inserted.size();
+                nullParents = inserted.stream().filter(row -> row[0] == null).count();
+            }
+            if (rows != n || nullParents != roots || attachmentRows > 0 && r.updateCount() != attachmentRows) {
                 return Optional.empty();
             }
         }
         if (!commit.usage().isEmpty()) {
-            if (r.updateCount() != commit.usage().size()) {
+            if (!usageWithNodes && r.updateCount() != commit.usage().size()) {
                 return Optional.empty();
             }
             r.updateCount();

@@ -13,6 +13,12 @@ package dev.cairn.persistence.jdbc;
  * lookup per array element whatever plan is cached. As plain joins, a generic plan made while the
  * tables were small (the statements are prepared once per connection) may hash-join the whole
  * {@code nodes} index, and a commit then costs more as the store grows.
+ *
+ * <p>The inserts of single rows (one node, usage records, attachment rows, the idempotency key) take
+ * {@code ON CONFLICT DO NOTHING}: a replay of a keyed commit runs them too (it learns that the key is
+ * used only from the results), and a statement that failed would cost the slow path; a row not
+ * inserted shows in the counts Java checks. The bulk node insert does without (a speculative insertion
+ * per row costs), so a replay of a commit of several nodes takes the slow path.
  */
 public final class OneTripSql {
     private OneTripSql() {
@@ -37,13 +43,18 @@ public final class OneTripSql {
     /**
      * Inserts the commit's nodes, one row per array element, with {@code nid}s drawn from the identity
      * sequence first (PostgreSQL names it {@code nodes_nid_seq}; were it named otherwise, the statement
-     * would fail and every commit take the slow path, which {@code RoundTripTest} would show), so a child names a parent of the same commit by its position ({@code parent_ord},
-     * 0 for none). {@code anchor} is the stored node a node's chain in the commit hangs from ({@code ''}
-     * for none): the parent of a node whose parent is stored, where {@code ck_nid} comes from too,
-     * looked up once per distinct anchor. Parameters: 9 arrays, the session's {@code sid}, the node
-     * count, the time, the {@code sid}. Returns each inserted row's {@code parent_nid}: a null more
-     * than the roots means a parent not found live. An id taken fails the insert (unique violation):
-     * without {@code ON CONFLICT}, which costs a speculative insertion per row.
+     * would fail and every commit take the slow path, which {@code RoundTripTest} would show), so a child
+     * names a parent of the same commit by its position ({@code parent_ord}, 0 for none). {@code anchor}
+     * is the stored node a node's chain in the commit hangs from ({@code ''} for none): the parent of a
+     * node whose parent is stored, where {@code ck_nid} comes from too, looked up once per distinct anchor.
+     * The same statement inserts the commit's usage records (a writable CTE): a record of a node of this
+     * commit takes that node's {@code nid} by position ({@code node_ord}), without a lookup; a record of a
+     * stored node looks it up live; a record of an unknown node inserts nothing. The revision is the
+     * session's after the compare-and-set. Parameters: 9 node arrays, the {@code sid}, the node count,
+     * the time, the {@code sid}; the time, 7 usage arrays (node ids, node positions, models, 4 token
+     * counts), the {@code sid}. Returns one row: the nodes inserted, how many of them have no parent (a
+     * null more than the roots means a parent not found live), the usage rows inserted. An id taken fails
+     * the insert (unique violation): without {@code ON CONFLICT}, which costs a speculative insertion per row.
      */
     public static final String INSERT_NODES = "WITH t AS (SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[],"
             + " ?::int[], ?::bytea[], ?::int[], ?::bytea[], ?::bytea[]) WITH ORDINALITY AS t(node_id, parent_ord,"
@@ -51,14 +62,24 @@ public final class OneTripSql {
             + " ids AS MATERIALIZED (SELECT t.ord, nextval('~nodes_nid_seq'::regclass) AS nid FROM t),"
             + " a AS MATERIALIZED (SELECT x.anchor, n.nid, n.ck_nid FROM (SELECT DISTINCT anchor FROM t"
             + " WHERE anchor <> '') x JOIN LATERAL (SELECT n.nid, n.ck_nid FROM ~nodes n WHERE n.sid = ?"
-            + " AND n.node_id = x.anchor AND n.state = 0 LIMIT 1) n ON true)"
-            + " INSERT INTO ~nodes (nid, sid, node_id, parent_nid, seq, kind, codec, payload, payload_size,"
+            + " AND n.node_id = x.anchor AND n.state = 0 LIMIT 1) n ON true),"
+            + " n AS (INSERT INTO ~nodes (nid, sid, node_id, parent_nid, seq, kind, codec, payload, payload_size,"
             + " payload_hash, attachments, created_at, ck_nid) OVERRIDING SYSTEM VALUE"
             + " SELECT ids.nid, s.sid, t.node_id, coalesce(p.nid, a.nid), s.last_seq - ? + t.ord, t.kind, t.codec,"
             + " t.payload, t.payload_size, t.payload_hash, nullif(t.attachments, ''::bytea), ?, a.ck_nid"
             + " FROM t JOIN ids ON ids.ord = t.ord JOIN ~sessions s ON s.sid = ?"
             + " LEFT JOIN ids p ON p.ord = t.parent_ord LEFT JOIN a ON a.anchor = t.anchor"
-            + " RETURNING parent_nid";
+            + " RETURNING parent_nid),"
+            + " u AS (INSERT INTO ~usage (sid, revision, pos, nid, node_id, model, input_tokens, output_tokens,"
+            + " cached_input_tokens, reasoning_tokens, recorded_at)"
+            + " SELECT s.sid, s.revision, r.ord - 1, coalesce(i.nid, x.nid), r.node_id, r.model, r.i, r.o, r.c, r.r, ?"
+            + " FROM unnest(?::text[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
+            + " WITH ORDINALITY AS r(node_id, node_ord, model, i, o, c, r, ord) JOIN ~sessions s ON s.sid = ?"
+            + " LEFT JOIN ids i ON i.ord = r.node_ord"
+            + " LEFT JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE r.node_ord = 0 AND n.sid = s.sid"
+            + " AND n.node_id = r.node_id AND n.state = 0 LIMIT 1) x ON true"
+            + " WHERE coalesce(i.nid, x.nid) IS NOT NULL RETURNING 1)"
+            + " SELECT count(*), count(*) FILTER (WHERE n.parent_nid IS NULL), (SELECT count(*) FROM u) FROM n";
 
     /**
      * {@link #INSERT_NODES} for a commit of one node, without arrays (cheaper for the server to run):
@@ -92,7 +113,8 @@ public final class OneTripSql {
     /** The attachment rows: (node ids, positions, hashes, sid). */
     public static final String INSERT_ATTACHMENTS = "INSERT INTO ~attachments (nid, pos, hash) SELECT n.nid, t.pos, t.h"
             + " FROM unnest(?::text[], ?::int[], ?::bytea[]) AS t(node_id, pos, h)"
-            + " JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = ? AND n.node_id = t.node_id LIMIT 1) n ON true";
+            + " JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = ? AND n.node_id = t.node_id LIMIT 1) n ON true"
+            + " ON CONFLICT DO NOTHING";
 
     /**
      * The usage rows, each joined to its live node (a record of an unknown node inserts nothing):
@@ -104,13 +126,14 @@ public final class OneTripSql {
             + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
             + " WITH ORDINALITY AS t(node_id, model, i, o, c, r, ord)"
             + " JOIN ~sessions s ON s.sid = ? JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = s.sid"
-            + " AND n.node_id = t.node_id AND n.state = 0 LIMIT 1) n ON true";
+            + " AND n.node_id = t.node_id AND n.state = 0 LIMIT 1) n ON true ON CONFLICT DO NOTHING";
 
     /** {@link #INSERT_USAGE} of one record: (time, node id, model, 4 token counts, node id, sid). */
     public static final String INSERT_ONE_USAGE = "INSERT INTO ~usage (sid, revision, pos, nid, node_id, model,"
             + " input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, recorded_at)"
             + " SELECT s.sid, s.revision, 0, n.nid, ?, ?, ?, ?, ?, ?, ? FROM ~sessions s JOIN LATERAL (SELECT n.nid"
-            + " FROM ~nodes n WHERE n.sid = s.sid AND n.node_id = ? AND n.state = 0 LIMIT 1) n ON true WHERE s.sid = ?";
+            + " FROM ~nodes n WHERE n.sid = s.sid AND n.node_id = ? AND n.state = 0 LIMIT 1) n ON true WHERE s.sid = ?"
+            + " ON CONFLICT DO NOTHING";
 
     private static final String ADD_TO_TOTAL = " ON CONFLICT (sid, model) DO UPDATE SET"
             + " input_tokens = t.input_tokens + excluded.input_tokens,"
@@ -126,15 +149,13 @@ public final class OneTripSql {
             + " cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?), (?, '', ?, ?, ?, ?)" + ADD_TO_TOTAL;
 
     /**
-     * Adds the records to the per-model totals and the all-models total ({@code ''}, {@link Sql#TOTAL_MODEL}):
-     * (sid, models, 4 token arrays). A sum past {@code bigint} fails with SQLState 22003.
+     * Adds sums to the per-model totals and the all-models total ({@code ''}, {@link Sql#TOTAL_MODEL}):
+     * (sid, models, 4 token arrays), one element per model and one for {@code ''}, summed in Java. A total
+     * past {@code bigint} fails with SQLState 22003.
      */
-    public static final String ADD_TOTALS = "WITH x AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[],"
-            + " ?::bigint[], ?::bigint[]) AS x(m, i, o, c, r)), u AS (SELECT m, i, o, c, r FROM x"
-            + " UNION ALL SELECT '', i, o, c, r FROM x)"
-            + " INSERT INTO ~usage_totals AS t (sid, model, input_tokens, output_tokens, cached_input_tokens,"
-            + " reasoning_tokens) SELECT ?, u.m, sum(u.i)::bigint, sum(u.o)::bigint, sum(u.c)::bigint,"
-            + " sum(u.r)::bigint FROM u GROUP BY u.m" + ADD_TO_TOTAL;
+    public static final String ADD_TOTALS = "INSERT INTO ~usage_totals AS t (sid, model, input_tokens, output_tokens,"
+            + " cached_input_tokens, reasoning_tokens) SELECT ?, x.m, x.i, x.o, x.c, x.r FROM unnest(?::text[],"
+            + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS x(m, i, o, c, r)" + ADD_TO_TOTAL;
 
     /** The state of the head after the commit: (sid) -> state. */
     public static final String HEAD = "SELECT h.state FROM ~sessions s JOIN LATERAL (" + Sql.HEAD_OF_S + ") h ON true"
@@ -174,7 +195,7 @@ public final class OneTripSql {
             + " LEFT JOIN LATERAL (SELECT DISTINCT ON (x.slot) x.slot, x.node_id, x.hash, x.size FROM ("
             + Sql.RESOLVED.replace("?", "h.ck_nid") + ") x(slot, node_id, hash, size, own)"
             + " ORDER BY x.slot, x.own DESC) r ON true WHERE s.sid = ?"
-            + " GROUP BY s.sid, s.revision, s.head_node_id RETURNING checkpoint";
+            + " GROUP BY s.sid, s.revision, s.head_node_id ON CONFLICT DO NOTHING RETURNING checkpoint";
 
     // ---- a session read in one round trip (OneTripRead) ----
 

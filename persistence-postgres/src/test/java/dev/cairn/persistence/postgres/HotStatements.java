@@ -56,10 +56,12 @@ final class HotStatements {
     private static void oneTrip(List<Statement> s, long sid, byte[] hash) {
         byte[][] hashes = {hash};
         Long[] one = {1L};
+        Long[] two = {1L, 1L};
         s.add(new Statement("oneTripInsertNodes", OneTripSql.INSERT_NODES, new String[] {"x1", "x2"},
                 new Integer[] {0, 1}, new String[] {"n123", "n123"}, new String[] {"USER_INPUT", "USER_INPUT"},
                 new Integer[] {0, 0}, new byte[][] {{1}, {2}}, new Integer[] {1, 1}, new byte[][] {new byte[32], new byte[32]},
-                new byte[][] {{}, {}}, sid, 2L, 1L, sid));
+                new byte[][] {{}, {}}, sid, 2L, 1L, sid, 1L, new String[] {"x2", "n123"}, new Integer[] {2, 0},
+                new String[] {"m", "m"}, two, two, two, two, sid));
         s.add(new Statement("oneTripInsertNode", OneTripSql.INSERT_NODE, "x1", "USER_INPUT", 0, new byte[] {1}, 1,
                 new byte[32], new byte[0], 1L, "n123", sid));
         s.add(new Statement("oneTripLockBlobs", OneTripSql.LOCK_BLOBS, (Object) hashes));
@@ -69,7 +71,7 @@ final class HotStatements {
         s.add(new Statement("oneTripUsage", OneTripSql.INSERT_USAGE, 1L, new String[] {"n123"}, new String[] {"m"},
                 one, one, one, one, sid));
         s.add(new Statement("oneTripOneUsage", OneTripSql.INSERT_ONE_USAGE, "n123", "m", 1L, 1L, 0L, 0L, 1L, "n123", sid));
-        s.add(new Statement("oneTripTotals", OneTripSql.ADD_TOTALS, new String[] {"m"}, one, one, one, one, sid));
+        s.add(new Statement("oneTripTotals", OneTripSql.ADD_TOTALS, sid, new String[] {"m"}, one, one, one, one));
         s.add(new Statement("oneTripHead", OneTripSql.HEAD, sid));
         s.add(new Statement("oneTripKey", OneTripSql.INSERT_KEY, "k", new byte[32], 1L, sid));
         s.add(new Statement("oneTripReadSessionRow", OneTripSql.READ_SESSION_ROW, sid));

@@ -80,12 +80,27 @@ class OneTripFallbackTest {
                     + " session references already)",
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev)
                             .append(NewNode.child("c", "b", NodeKind.USER_INPUT, new byte[] {4}, unknown)).build()));
-            expect(schema, InvalidRequestException.class, "Usage record names node " + Ids.quote("x")
-                    + ", which is not a live node of session " + q + ": usage belongs to a live node, stored or"
-                    + " appended in the commit",
+            expect(schema, InvalidRequestException.class, unknownUsage("x"),
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
                             .usage("c", "m", new TokenUsage(1, 1, 0, 0)).usage("x", "m", new TokenUsage(1, 1, 0, 0))
                             .build()));
+            // The same anomalies in a commit of several nodes, whose usage rows the node insert writes.
+            for (String nodeId : List.of("x", "gone")) {
+                expect(schema, InvalidRequestException.class, unknownUsage(nodeId),
+                        () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
+                                .append(leaf("c2", "c")).usage("c2", "m", new TokenUsage(1, 1, 0, 0))
+                                .usage(nodeId, "m", new TokenUsage(1, 1, 0, 0)).build()));
+            }
+            expect(schema, InvalidRequestException.class, "Usage of node " + Ids.quote("c2")
+                    + " would overflow the session's token totals (over " + Long.MAX_VALUE + ")",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).append(leaf("c2", "c"))
+                            .usage("c", "m", new TokenUsage(1, 0, 0, 0)).usage("c2", "m", new TokenUsage(1, 0, 0, 0))
+                            .build()));
+            expect(schema, InvalidRequestException.class, "Usage of node " + Ids.quote("c")
+                    + " would overflow the session's token totals (over " + Long.MAX_VALUE + ")",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).append(leaf("c2", "c"))
+                            .usage("c", "m2", new TokenUsage(Long.MAX_VALUE, 0, 0, 0))
+                            .usage("c2", "m2", new TokenUsage(Long.MAX_VALUE, 0, 0, 0)).build()));
             expect(schema, InvalidRequestException.class, "Head " + Ids.quote("gone") + " is not a live node of session "
                     + q + ": the head must be a live node, stored or appended in the commit",
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).head("gone").build()));
@@ -105,11 +120,63 @@ class OneTripFallbackTest {
             assertEquals(r1.revision(), replay.revision());
             assertEquals(before, snapshot(schema));
 
+            // A replay of a one-node turn is answered by the one-round-trip attempt itself: the same result.
+            RuntimeCommit turn = RuntimeCommit.expecting(rev).append(leaf("t", "b")).head("t")
+                    .usage("t", "m2", new TokenUsage(1, 1, 0, 0)).idempotencyKey("k2").build();
+            RuntimeCommitResult r2 = s.commitRuntimeState(turn);
+            List<Long> afterTurn = snapshot(schema);
+            RuntimeCommitResult replay2 = s.commitRuntimeState(turn);
+            assertTrue(replay2.replayed());
+            assertEquals(List.of(r2.revision(), r2.head(), r2.committedAt(), r2.checkpoint()),
+                    List.of(replay2.revision(), replay2.head(), replay2.committedAt(), replay2.checkpoint()));
+            assertEquals(afterTurn, snapshot(schema));
+            long rev2 = r2.revision();
+
             // And after all that, the common case still commits.
-            RuntimeCommitResult ok = s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
+            RuntimeCommitResult ok = s.commitRuntimeState(RuntimeCommit.expecting(rev2).append(leaf("c", "b"))
                     .head("c").build());
-            assertEquals(rev + 1, ok.revision());
+            assertEquals(rev2 + 1, ok.revision());
         }
+    }
+
+    @Test
+    void aCommitOfSeveralNodesWritesTheUsageOfItsOwnAndOfStoredNodes() throws Exception {
+        String location = Pg.freshLocation("bulkusage", "");
+        String schema = Pg.schemaOf(location);
+        try (PostgresSessionStoreFactory factory = Pg.open(location)) {
+            RuntimePersistence s = factory.createStore(SessionStoreCreateRequest.of("s"));
+            long rev = s.commitRuntimeState(RuntimeCommit.expecting(0).append(NewNode.root("a", NodeKind.USER_INPUT,
+                    new byte[] {1})).append(leaf("b", "a")).usage("b", "m1", new TokenUsage(1, 2, 3, 4))
+                    .usage("a", "m2", new TokenUsage(10, 0, 0, 0)).build()).revision();
+            s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).append(leaf("d", "c"))
+                    .append(leaf("e", "b")).usage("d", "m2", new TokenUsage(7, 0, 0, 1))
+                    .usage("b", "m1", new TokenUsage(5, 0, 0, 0)).usage("c", "m1", new TokenUsage(3, 1, 0, 0))
+                    .usage("d", "m1", new TokenUsage(0, 0, 2, 0)).head("e").build());
+            assertEquals(List.of("1 0 b b m1 1 2 3 4", "1 1 a a m2 10 0 0 0", "2 0 d d m2 7 0 0 1", "2 1 b b m1 5 0 0 0",
+                    "2 2 c c m1 3 1 0 0", "2 3 d d m1 0 0 2 0"), lines(schema, "SELECT concat_ws(' ', u.revision, u.pos,"
+                    + " u.node_id, n.node_id, u.model, u.input_tokens, u.output_tokens, u.cached_input_tokens,"
+                    + " u.reasoning_tokens) FROM " + schema + ".usage u JOIN " + schema + ".nodes n ON n.nid = u.nid"
+                    + " AND n.sid = u.sid ORDER BY u.revision, u.pos"));
+            assertEquals(List.of(" 26 3 5 5", "m1 9 3 5 4", "m2 17 0 0 1"), lines(schema, "SELECT concat_ws(' ', model,"
+                    + " input_tokens, output_tokens, cached_input_tokens, reasoning_tokens) FROM " + schema
+                    + ".usage_totals ORDER BY model"));
+        }
+    }
+
+    private static List<String> lines(String schema, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = PostgresTestServer.get().adminConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static String unknownUsage(String nodeId) {
+        return "Usage record names node " + Ids.quote(nodeId) + ", which is not a live node of session "
+                + Ids.quote("s") + ": usage belongs to a live node, stored or appended in the commit";
     }
 
     private static NewNode leaf(String id, String parent) {

@@ -11,7 +11,9 @@ import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.SessionStoreCreateRequest;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.postgres.testing.PostgresTestServer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
@@ -33,9 +35,11 @@ class RoundTripTest {
             Map.entry("commit: one node", 2L),
             Map.entry("commit: a turn without a slot (node, head, usage, key)", 2L),
             Map.entry("commit: a node with an attachment", 2L),
+            // the statements in one round trip, which find the key used, then their rollback
+            Map.entry("commit: a replay of a turn without a slot", 2L),
             // a checkpoint slot takes the shared rules (CommitApply, Checkpoints): a statement per round trip
             Map.entry("commit: a turn (node, head, slot, usage, key)", 17L),
-            Map.entry("commit: 1,000 nodes", 2L),
+            Map.entry("commit: 1,000 nodes, each with usage", 2L),
             // the statements and the end of the transaction in one round trip (OneTripRead)
             Map.entry("read: activePathTail(50)", 1L),
             Map.entry("read: activePath", 1L),
@@ -67,21 +71,27 @@ class RoundTripTest {
                             .usage(n.nodeId(), "model-a", new TokenUsage(100, 20, 0, 0))
                             .idempotencyKey("turn-" + i));
                 }));
+                List<RuntimeCommit> turns = new ArrayList<>();
                 trips.put("commit: a turn without a slot (node, head, usage, key)", measure(proxy, REPEATS, i -> {
                     NewNode n = node(store, next);
-                    commit(store, revision, RuntimeCommit.expecting(revision[0]).append(n).head(n.nodeId())
+                    RuntimeCommit turn = RuntimeCommit.expecting(revision[0]).append(n).head(n.nodeId())
                             .usage(n.nodeId(), "model-a", new TokenUsage(100, 20, 0, 0))
-                            .idempotencyKey("plain-turn-" + i));
+                            .idempotencyKey("plain-turn-" + i).build();
+                    turns.add(turn);
+                    revision[0] = store.commitRuntimeState(turn).revision();
                 }));
+                trips.put("commit: a replay of a turn without a slot", measure(proxy, REPEATS,
+                        i -> assertTrue(store.commitRuntimeState(turns.get((int) i)).replayed())));
                 trips.put("commit: a node with an attachment", measure(proxy, REPEATS, i -> {
                     RuntimeCommit.Builder b = RuntimeCommit.expecting(revision[0]);
                     NewNode n = node(store, next, b.attach(("attachment " + i).getBytes(), "text/plain"));
                     commit(store, revision, b.append(n));
                 }));
-                trips.put("commit: 1,000 nodes", measure(proxy, 1, i -> {
+                trips.put("commit: 1,000 nodes, each with usage", measure(proxy, 1, i -> {
                     RuntimeCommit.Builder b = RuntimeCommit.expecting(revision[0]);
                     for (int k = 0; k < 1000; k++) {
-                        b.append(node(store, next));
+                        NewNode n = node(store, next);
+                        b.append(n).usage(n.nodeId(), "model-a", new TokenUsage(100, 20, 0, 0));
                     }
                     commit(store, revision, b);
                 }));
