@@ -45,8 +45,8 @@ public final class Catalogue {
             + " FROM ~nodes WHERE nid = ? RETURNING nid";
     public static final String COPY_ATTACHMENTS = "INSERT INTO ~attachments (nid, pos, hash)"
             + " SELECT ?, pos, hash FROM ~attachments WHERE nid = ?";
-    public static final String COPY_CHECKPOINTS = "INSERT INTO ~checkpoints (nid, slot, hash, size)"
-            + " SELECT ?, slot, hash, size FROM ~checkpoints WHERE nid = ?";
+    public static final String COPY_CHECKPOINTS = "INSERT INTO ~checkpoints (nid, slot, hash, size, codec, bytes)"
+            + " SELECT ?, slot, hash, size, codec, bytes FROM ~checkpoints WHERE nid = ?";
     public static final String COPY_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
             + " SELECT ?, slot, node_id, hash, size FROM ~resolved_checkpoints WHERE nid = ?";
     /** Holds the source still while it is copied: no commit, tombstone or delete of it meanwhile. */

@@ -7,6 +7,7 @@ import dev.cairn.persistence.ContentHash;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +38,8 @@ public final class Checkpoints {
      *
      * @param resolved {@code (ck_nid, ck_nid) -> slot, node_id, hash, size, own}: the node's own slots
      *     ({@code own} = 1) and the inherited ones of {@code resolved_checkpoints} ({@code own} = 0)
-     * @param upsertCheckpoint {@code (nid, slot, hash, size)} into {@code checkpoints}, replacing
+     * @param upsertCheckpoint {@code (nid, slot, hash, size, codec, bytes)} into {@code checkpoints}, replacing
+     *     (codec and bytes null for a value that is a row of {@code blobs})
      * @param setCk {@code (ck_nid, nid)}: sets a node's checkpoint pointer
      * @param upsertResolved {@code (nid, slot, node_id, hash, size)} into {@code resolved_checkpoints}, replacing
      * @param hasLiveChild {@code (nid)}: a row if the node has a live child
@@ -109,19 +111,33 @@ public final class Checkpoints {
      * @param nodeId its id
      * @param ckNid its {@code ck_nid} before the commit, or 0
      * @param slots the slots to commit
+     * @param inline the stored form of the slot values kept in their row ({@link InlineSlots}), by slot;
+     *     a slot not in it names a row of {@code blobs}
      * @param mayHaveChildren false only if the node is known to have no descendants
+     * @param nowNs the commit's time
      * @return the checkpoint resolved at the node
      * @throws SQLException if a statement fails
      */
     public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
-                             boolean mayHaveChildren) throws SQLException {
+                             Map<String, Codec.Stored> inline, boolean mayHaveChildren, long nowNs) throws SQLException {
+        if (ckNid == nid) {
+            InlineSlots.keepReplaced(tx, nid, slots, nowNs);
+        }
         PreparedStatement own = tx.ps(sql.upsertCheckpoint());
         for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
             BlobRef ref = e.getValue();
+            Codec.Stored value = inline.get(e.getKey());
             own.setLong(1, nid);
             own.setString(2, e.getKey());
             own.setBytes(3, ref.hash().toBytes());
             own.setLong(4, ref.size());
+            if (value == null) {
+                own.setNull(5, Types.INTEGER);
+                own.setNull(6, Types.BINARY);
+            } else {
+                own.setInt(5, value.codec());
+                own.setBytes(6, value.bytes());
+            }
             own.executeUpdate();
         }
         TreeMap<String, CheckpointSlot> map;

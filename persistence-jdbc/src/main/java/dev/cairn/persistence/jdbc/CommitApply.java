@@ -138,6 +138,8 @@ public abstract class CommitApply {
     /** Node id to {nid, ck_nid} for the nodes of this commit. */
     private final Map<String, long[]> added = new HashMap<>();
     private Map<ContentHash, Long> blobSizes;
+    /** Inline slot values this commit named without their bytes and so copied into {@code blobs}: their sizes, or -1. */
+    private Map<ContentHash, Long> promoted;
     private Map<ContentHash, Boolean> sessionRefs;
     private long sid;
     /** The internal key of the session the store handle was opened on: a later session of that id is another. */
@@ -335,7 +337,7 @@ public abstract class CommitApply {
         beforeBlobChecks(nowNs);
         for (PreparedCommit.Node pn : nodes) {
             for (BlobRef ref : pn.node().attachments()) {
-                requireBlob(ref, "attachment of node " + Ids.quote(pn.node().nodeId()));
+                requireBlob(ref, "attachment of node " + Ids.quote(pn.node().nodeId()), nowNs);
             }
         }
         Map<String, BlobRef> slots = commit.checkpoint();
@@ -345,7 +347,9 @@ public abstract class CommitApply {
                         + " has none and the commit names none; set a head in the commit that carries the checkpoint");
             }
             for (Map.Entry<String, BlobRef> slot : slots.entrySet()) {
-                requireBlob(slot.getValue(), "checkpoint slot " + Ids.quote(slot.getKey()));
+                if (!prepared.inline().containsKey(slot.getKey())) { // an inline value is carried, its size checked
+                    requireBlob(slot.getValue(), "checkpoint slot " + Ids.quote(slot.getKey()), nowNs);
+                }
             }
         }
         // Usage records name live nodes.
@@ -372,7 +376,8 @@ public abstract class CommitApply {
             if (slots.isEmpty()) {
                 checkpoint = new Checkpoint(Checkpoints.resolved(tx.ps(sql.resolved()), head[1]));
             } else {
-                checkpoint = checkpoints.commit(tx, head[0], headId, head[1], slots, mayHaveChildren(headId));
+                checkpoint = checkpoints.commit(tx, head[0], headId, head[1], slots, prepared.inline(),
+                        mayHaveChildren(headId), nowNs);
             }
         }
         if (key.isPresent()) {
@@ -542,8 +547,17 @@ public abstract class CommitApply {
                 + " detached ones included until vacuum");
     }
 
-    private void requireBlob(BlobRef ref, String what) throws SQLException {
+    private void requireBlob(BlobRef ref, String what, long nowNs) throws SQLException {
         long size = blobSize(ref.hash());
+        if (size < 0 && !commit.blobs().containsKey(ref.hash()) && referencedBySession(ref.hash())) {
+            // A value the session keeps inline in a slot row, named now without its bytes: it becomes a row of blobs.
+            if (promoted == null) {
+                promoted = new HashMap<>();
+            }
+            Long known = promoted.get(ref.hash());
+            size = known != null ? known : InlineSlots.promote(tx, ref.hash(), nowNs);
+            promoted.put(ref.hash(), size);
+        }
         if (size < 0 || !commit.blobs().containsKey(ref.hash()) && !referencedBySession(ref.hash())) {
             throw new InvalidRequestException("Blob " + ref.hash() + " of the " + what
                     + " is neither carried by the commit nor referenced by session " + Ids.quote(sessionId)

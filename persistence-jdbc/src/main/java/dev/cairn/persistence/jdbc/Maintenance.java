@@ -194,7 +194,8 @@ public final class Maintenance {
      * transaction, so a commit that references it meanwhile keeps it.
      */
     GcReport gc() {
-        long detached = dialect.write("collect garbage", tx -> (long) tx.ps(DETACH).executeUpdate());
+        long[] detach = dialect.write("collect garbage", tx -> InlineSlots.detach(tx, DETACH));
+        long detached = detach[0];
         List<byte[]> candidates = dialect.read("collect garbage", c -> {
             TreeMap<String, byte[]> sorted = new TreeMap<>();
             try (PreparedStatement ps = c.prepareStatement(dialect.sql(UNREFERENCED_BLOBS));
@@ -206,8 +207,8 @@ public final class Maintenance {
             }
             return new ArrayList<>(sorted.values());
         });
-        long deleted = 0;
-        long bytes = 0;
+        long deleted = detach[1];
+        long bytes = detach[2];
         for (int from = 0; from < candidates.size(); from += SWEEP_BATCH) {
             List<byte[]> batch = candidates.subList(from, Math.min(candidates.size(), from + SWEEP_BATCH));
             long[] swept = dialect.write("collect garbage", tx -> {

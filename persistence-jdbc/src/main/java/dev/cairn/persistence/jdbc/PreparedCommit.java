@@ -22,10 +22,14 @@ import java.util.function.Function;
  * @param sizeViolation the message of the first size limit the commit breaks, if any; then nothing
  *     else is prepared
  * @param nodes the prepared nodes, in commit order
- * @param blobs the carried blobs that a node or slot of the commit references, prepared
+ * @param blobs the carried blobs that a node or a large slot value of the commit references, prepared:
+ *     the rows of the {@code blobs} table the commit writes
+ * @param inline the slots whose value is small ({@link InlineSlots#MAX_BYTES}) and carried, by name, with
+ *     the stored form of the value, kept in the slot's own {@code checkpoints} row (issue 17)
  * @param fingerprint the commit's fingerprint as a digest, when it has an idempotency key
  */
-public record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blob> blobs, Optional<byte[]> fingerprint) {
+public record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, List<Blob> blobs,
+                             Map<String, Codec.Stored> inline, Optional<byte[]> fingerprint) {
 
     /** A node ready to insert. */
     public record Node(NewNode node, Codec.Stored payload, int payloadSize, byte[] payloadDigest, Optional<byte[]> attachments) {
@@ -65,7 +69,7 @@ public record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, L
                 ? Optional.of(commit.fingerprint().toBytes()) : Optional.empty();
         Optional<String> violation = sizeViolation(commit, policy);
         if (violation.isPresent()) {
-            return new PreparedCommit(violation, List.of(), List.of(), fingerprint);
+            return new PreparedCommit(violation, List.of(), List.of(), Map.of(), fingerprint);
         }
         List<NewNode> source = commit.nodes();
         List<Node> nodes = new ArrayList<>(source.size());
@@ -79,13 +83,37 @@ public record PreparedCommit(Optional<String> sizeViolation, List<Node> nodes, L
                 addCarried(ref, carried, blobs, codec);
             }
         }
-        for (BlobRef ref : commit.checkpoint().values()) {
-            addCarried(ref, carried, blobs, codec);
+        Map<String, Codec.Stored> inline = Map.of();
+        for (Map.Entry<String, BlobRef> slot : commit.checkpoint().entrySet()) {
+            Optional<byte[]> small = InlineSlots.carriedValue(slot.getValue(), carried);
+            if (small.isPresent()) {
+                if (inline.isEmpty()) {
+                    inline = new LinkedHashMap<>();
+                }
+                inline.put(slot.getKey(), codec.encode(small.get()));
+            } else {
+                addCarried(slot.getValue(), carried, blobs, codec);
+            }
         }
         if (!blobs.isEmpty()) {
             blobs = encode(blobs, codec, alreadyStored);
         }
-        return new PreparedCommit(Optional.empty(), nodes, List.copyOf(blobs.values()), fingerprint);
+        return new PreparedCommit(Optional.empty(), nodes, List.copyOf(blobs.values()), inline, fingerprint);
+    }
+
+    /**
+     * @param commit the commit this was prepared from
+     * @return the blobs its checkpoint slots name that are not kept inline: those the {@code blobs}
+     *     table must hold (carried large values, and values named without their bytes)
+     */
+    public List<BlobRef> storedSlotRefs(RuntimeCommit commit) {
+        List<BlobRef> refs = new ArrayList<>(commit.checkpoint().size());
+        for (Map.Entry<String, BlobRef> slot : commit.checkpoint().entrySet()) {
+            if (!inline.containsKey(slot.getKey())) {
+                refs.add(slot.getValue());
+            }
+        }
+        return refs;
     }
 
     /**

@@ -312,6 +312,7 @@ final class Reads {
         byte[] digest = hash.toBytes();
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.LOAD_BLOB))) {
             ps.setBytes(1, digest);
+            ps.setBytes(2, digest);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

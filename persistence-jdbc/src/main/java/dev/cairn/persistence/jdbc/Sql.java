@@ -50,8 +50,10 @@ public final class Sql {
     public static final String INSERT_USAGE = "INSERT INTO ~usage (sid, revision, pos, nid, node_id, model, input_tokens,"
             + " output_tokens, cached_input_tokens, reasoning_tokens, recorded_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    public static final String UPSERT_CHECKPOINT = "INSERT INTO ~checkpoints (nid, slot, hash, size) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT (nid, slot) DO UPDATE SET hash = excluded.hash, size = excluded.size";
+    /** Codec and bytes are the value kept in the row ({@link InlineSlots}), or null for a value in {@code blobs}. */
+    public static final String UPSERT_CHECKPOINT = "INSERT INTO ~checkpoints (nid, slot, hash, size, codec, bytes)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nid, slot) DO UPDATE SET hash = excluded.hash,"
+            + " size = excluded.size, codec = excluded.codec, bytes = excluded.bytes";
     public static final String OWN_CHECKPOINTS = "SELECT slot, hash, size FROM ~checkpoints WHERE nid = ?";
     public static final String UPSERT_RESOLVED = "INSERT INTO ~resolved_checkpoints (nid, slot, node_id, hash, size)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (nid, slot) DO UPDATE SET node_id = excluded.node_id,"
@@ -133,7 +135,12 @@ public final class Sql {
     public static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM ~sessions s"
             + " JOIN ~nodes n ON n.sid = s.sid AND n.node_id = ? LEFT JOIN ~nodes p ON p.nid = n.parent_nid"
             + " WHERE s.session_id = ? AND n.state = 0";
-    public static final String LOAD_BLOB = "SELECT size, codec, bytes FROM ~blobs WHERE hash = ?";
+    /**
+     * (hash, hash): a row of {@code blobs}, else a {@code checkpoints} row of a node that is not detached
+     * that keeps the value inline ({@link InlineSlots}).
+     */
+    public static final String LOAD_BLOB = "SELECT size, codec, bytes FROM ~blobs WHERE hash = ?"
+            + " UNION ALL " + InlineSlots.CARRIED + " LIMIT 1";
     public static final String SESSION_EXISTS = "SELECT sid FROM ~sessions WHERE session_id = ?";
 
     /** The first page of the catalogue and the pages after a cursor: one statement, bounded by the cursor. */

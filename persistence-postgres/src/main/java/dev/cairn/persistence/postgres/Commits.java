@@ -140,7 +140,7 @@ final class Commits {
                     referenced.put(ref.hash().toString(), ref.hash());
                 }
             }
-            for (BlobRef ref : commit.checkpoint().values()) {
+            for (BlobRef ref : prepared.storedSlotRefs(commit)) {
                 referenced.put(ref.hash().toString(), ref.hash());
             }
             if (referenced.isEmpty()) {

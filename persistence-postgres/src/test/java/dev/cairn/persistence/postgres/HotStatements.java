@@ -39,7 +39,7 @@ final class HotStatements {
         s.add(new Statement("pathUsage", Sql.PATH_USAGE, head, 50L));
         s.add(new Statement("totals", Sql.TOTALS, sid));
         s.add(new Statement("loadNode", Sql.LOAD_NODE, "n777", session));
-        s.add(new Statement("loadBlob", Sql.LOAD_BLOB, hash));
+        s.add(new Statement("loadBlob", Sql.LOAD_BLOB, hash, hash));
         // A whole-graph read of a long session reads most of the table anyway; of a small one, not.
         s.add(new Statement("allNodes", Sql.ALL_NODES, small, 1));
         s.add(new Statement("allUsage", Sql.ALL_USAGE, small));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A version-1 schema, written as version 1 wrote checkpoints (every resolved slot of a node copied
  * into {@code resolved_checkpoints}, its own ones included), is migrated to version 2 (issue 17: own
- * slots live in {@code checkpoints} alone) and resolves as before.
+ * slots live in {@code checkpoints} alone) and version 3 (small slot values kept in their row), and
+ * resolves and loads as before.
  */
 class SchemaV2MigrationTest {
     private static final byte[] TOOL_STATE = "{\"step\":2}".getBytes(StandardCharsets.UTF_8);
@@ -78,6 +79,24 @@ class SchemaV2MigrationTest {
             }
             // version 1's copy of n2's own slot is gone; n4 stores only the slot it inherits
             assertEquals(List.of("n4/tool_state"), rows);
+        }
+        // version 3: version 1's slot row names its blob; the new small slot carries its value, no blob row
+        try (Connection c = PostgresTestServer.get().adminConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT n.node_id, c.slot, c.bytes IS NOT NULL, (SELECT count(*) FROM " + q
+                     + "blobs b WHERE b.hash = c.hash) FROM " + q + "checkpoints c JOIN " + q + "nodes n ON n.nid = c.nid"
+                     + " ORDER BY 1")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "/" + rs.getString(2) + " inline=" + rs.getBoolean(3) + " blobs=" + rs.getInt(4));
+            }
+            assertEquals(List.of("n2/tool_state inline=false blobs=1", "n4/plan inline=true blobs=0"), rows);
+        }
+        try (PostgresSessionStoreFactory f = Pg.open(location)) {
+            RuntimePersistence s = f.openExisting("legacy").orElseThrow();
+            s.gcUnreachable();
+            Checkpoint ck = s.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().checkpoint();
+            assertArrayEquals(TOOL_STATE, s.loadBlob(ck.slot("tool_state").orElseThrow().blob().hash()).orElseThrow());
+            assertArrayEquals(new byte[] {7}, s.loadBlob(ck.slot("plan").orElseThrow().blob().hash()).orElseThrow());
         }
     }
 

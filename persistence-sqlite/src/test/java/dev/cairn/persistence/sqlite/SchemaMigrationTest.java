@@ -118,6 +118,26 @@ class SchemaMigrationTest {
             }
             assertEquals(List.of("n5/tool_state"), rows);
         }
+        // Version 4 keeps a small slot value in its checkpoints row: version 1's row names its blob, the new
+        // slot carries its value and has no blob row; both load after a gc, through a reopened factory.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT n.node_id, c.slot, c.bytes IS NOT NULL,"
+                     + " (SELECT count(*) FROM blobs b WHERE b.hash = c.hash) FROM checkpoints c JOIN nodes n ON n.nid = c.nid"
+                     + " ORDER BY n.node_id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "/" + rs.getString(2) + " inline=" + rs.getInt(3) + " blobs=" + rs.getInt(4));
+            }
+            assertEquals(List.of("n2/tool_state inline=0 blobs=1", "n5/plan inline=1 blobs=0"), rows);
+        }
+        try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(dir)) {
+            RuntimePersistence s = f.openExisting(V1Fixture.SESSION).orElseThrow();
+            s.gcUnreachable();
+            Checkpoint ck = s.loadSession(SessionReadScope.activePathTail(1)).orElseThrow().checkpoint();
+            assertArrayEquals(V1Fixture.TOOL_STATE, s.loadBlob(ck.slot("tool_state").orElseThrow().blob().hash()).orElseThrow());
+            assertArrayEquals(new byte[] {7}, s.loadBlob(ck.slot("plan").orElseThrow().blob().hash()).orElseThrow());
+        }
     }
 
     @Test

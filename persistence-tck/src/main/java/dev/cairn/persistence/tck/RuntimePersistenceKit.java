@@ -309,6 +309,15 @@ public abstract class RuntimePersistenceKit {
         }
     }
 
+    /** Rules 6, 11, 13, 16, 20 and 21 for checkpoint slot values of every size. */
+    @Nested
+    @DisplayName("Rules 6, 11, 13, 16, 20, 21: slot values of every size")
+    class SlotValueTests extends SlotValueRules {
+        SlotValueTests() {
+            super(RuntimePersistenceKit.this);
+        }
+    }
+
     /** Rule 20. */
     @Nested
     @DisplayName("Rule 20: forks")
