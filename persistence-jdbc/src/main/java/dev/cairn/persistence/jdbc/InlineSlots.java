@@ -44,13 +44,13 @@ public final class InlineSlots {
     public static final String DETACHING = "SELECT DISTINCT c.hash, c.size FROM ~nodes n JOIN ~checkpoints c"
             + " ON c.nid = n.nid WHERE n.state = 1 AND c.bytes IS NOT NULL";
     /** {@code (hash, hash)}: a row if the value is still stored (a row of blobs, or carried by a row of a node not detached). */
-    public static final String STILL_STORED = "SELECT 1 FROM ~blobs WHERE hash = ? UNION ALL SELECT 1 FROM ~checkpoints c"
-            + " JOIN ~nodes n ON n.nid = c.nid WHERE c.hash = ? AND c.bytes IS NOT NULL AND n.state < 2 LIMIT 1";
+    public static final String STILL_STORED = "SELECT 1 FROM ~blobs WHERE hash = ? UNION ALL SELECT 1 FROM (" + CARRIED
+            + ") x LIMIT 1";
 
-    /** {@code (created_at, hash) -> size}: copies a value carried by a slot row into {@code blobs}. */
+    /** {@code (hash, created_at, hash) -> size}: copies a value carried by a slot row into {@code blobs}. */
     public static final String PROMOTE = "INSERT INTO ~blobs (hash, size, codec, bytes, created_at)"
-            + " SELECT c.hash, c.size, c.codec, c.bytes, ?::bigint FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid"
-            + " WHERE c.hash = ? AND c.bytes IS NOT NULL AND n.state < 2 LIMIT 1 ON CONFLICT (hash) DO NOTHING RETURNING size";
+            + " SELECT ?::bytea, x.size, x.codec, x.bytes, ?::bigint FROM (" + CARRIED + " LIMIT 1) x WHERE true"
+            + " ON CONFLICT (hash) DO NOTHING RETURNING size";
 
     /**
      * Rule 6 for a value the session references only through a slot row that carries it, named now
@@ -65,8 +65,9 @@ public final class InlineSlots {
      */
     static long promote(Statements tx, ContentHash hash, long nowNs) throws SQLException {
         PreparedStatement ps = tx.ps(PROMOTE);
-        ps.setLong(1, nowNs);
-        ps.setBytes(2, hash.toBytes());
+        ps.setBytes(1, hash.toBytes());
+        ps.setLong(2, nowNs);
+        ps.setBytes(3, hash.toBytes());
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : -1;
         }

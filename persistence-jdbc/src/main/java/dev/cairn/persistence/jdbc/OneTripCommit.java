@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * <p>Same locks as {@link CommitApply} with its PostgreSQL hooks: the session row before the
  * idempotency lookup (commits with a key), the conditional update of the session row
  * (compare-and-set), every referenced blob share-locked in hash order. Commits with checkpoint slots
- * are not taken (empty, nothing sent): {@link Checkpoints} applies them.
+ * are taken when {@link OneTripSlots} takes them (small values at a head the commit appends); others
+ * are not (empty, nothing sent): {@link Checkpoints} applies them.
  */
 public final class OneTripCommit {
     private final Statements tx;
@@ -75,7 +76,7 @@ public final class OneTripCommit {
     public static Optional<RuntimeCommitResult> tryApply(Statements tx, String sessionId, long incarnation,
                                                          RuntimeCommit commit, PreparedCommit prepared)
             throws SQLException {
-        if (prepared.sizeViolation().isPresent() || !commit.checkpoint().isEmpty()) {
+        if (prepared.sizeViolation().isPresent() || !OneTripSlots.takes(commit, prepared)) {
             return Optional.empty();
         }
         return new OneTripCommit(tx, sessionId, incarnation, commit, prepared).run();
@@ -164,6 +165,7 @@ public final class OneTripCommit {
                     incarnation);
         }
         OneTripRows.usage(b, c, commit.usage(), totals, usageWithNodes, nowNs, incarnation);
+        OneTripSlots.add(b, c, commit, prepared, incarnation);
         if (commit.head().isPresent()) {
             b.add(OneTripSql.HEAD, incarnation);
         }
@@ -243,6 +245,9 @@ public final class OneTripCommit {
                 return Optional.empty();
             }
             r.updateCount();
+        }
+        if (!OneTripSlots.check(r, commit)) {
+            return Optional.empty();
         }
         if (commit.head().isPresent()) {
             List<Object[]> head = r.rows();

@@ -1,6 +1,7 @@
 package dev.cairn.persistence.postgres;
 
 import dev.cairn.persistence.jdbc.Catalogue;
+import dev.cairn.persistence.jdbc.OneTripSlots;
 import dev.cairn.persistence.jdbc.OneTripSql;
 import dev.cairn.persistence.jdbc.Sql;
 import java.util.ArrayList;
@@ -72,6 +73,10 @@ final class HotStatements {
                 one, one, one, one, sid));
         s.add(new Statement("oneTripOneUsage", OneTripSql.INSERT_ONE_USAGE, "n123", "m", 1L, 1L, 0L, 0L, 1L, "n123", sid));
         s.add(new Statement("oneTripTotals", OneTripSql.ADD_TOTALS, sid, new String[] {"m"}, one, one, one, one));
+        s.add(new Statement("oneTripInsertSlots", OneTripSlots.INSERT_SLOTS, new String[] {"state"}, hashes, one,
+                new Integer[] {0}, new byte[][] {{1}}, sid, "n123"));
+        s.add(new Statement("oneTripCopyInherited", OneTripSlots.COPY_INHERITED, sid, "n123", new String[] {"state"}));
+        s.add(new Statement("oneTripSetCk", OneTripSlots.SET_CK, sid, "n123"));
         s.add(new Statement("oneTripHead", OneTripSql.HEAD, sid));
         s.add(new Statement("oneTripKey", OneTripSql.INSERT_KEY, "k", new byte[32], 1L, sid));
         s.add(new Statement("oneTripReadSessionRow", OneTripSql.READ_SESSION_ROW, sid));

@@ -113,6 +113,19 @@ class OneTripFallbackTest {
                     () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
                             .idempotencyKey("k1").build()));
 
+            // Commits with a checkpoint slot go in the one round trip too (issue 17): their anomalies as well.
+            expect(schema, InvalidRequestException.class, "Node id " + Ids.quote("b") + " is already used in session "
+                    + q + " by a live node: node ids are unique within a session, detached ones included until vacuum",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b"))
+                            .append(leaf("b", "c")).head("b").checkpoint("state", new byte[] {9}).build()));
+            expect(schema, InvalidRequestException.class, "Usage of node " + Ids.quote("c")
+                    + " would overflow the session's token totals (over " + Long.MAX_VALUE + ")",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).head("c")
+                            .checkpoint("state", new byte[] {9}).usage("c", "m", new TokenUsage(2, 0, 0, 0)).build()));
+            expect(schema, RevisionConflictException.class, new RevisionConflictException("s", 0, rev).getMessage(),
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(0).append(leaf("c", "b")).head("c")
+                            .checkpoint("state", new byte[] {9}).build()));
+
             // A replay is no anomaly to the caller: the first result again, nothing written.
             List<Long> before = snapshot(schema);
             RuntimeCommitResult replay = s.commitRuntimeState(first.build());
