@@ -29,6 +29,8 @@ import java.util.TreeMap;
  */
 public final class Checkpoints {
     private final Sql sql;
+    /** Whether inherited slots are read and then written row by row instead of copied server-side. */
+    private final boolean readInherited;
     /** {@link Sql#copyInherited()} for 0 to 7 slots, made on first use (a benign race: equal strings). */
     private final String[] copyInherited = new String[8];
 
@@ -60,7 +62,26 @@ public final class Checkpoints {
      * @param sql the provider's statements
      */
     public Checkpoints(Sql sql) {
+        this(sql, false);
+    }
+
+    private Checkpoints(Sql sql, boolean readInherited) {
         this.sql = sql;
+        this.readInherited = readInherited;
+    }
+
+    /**
+     * The same resolution for an in-process database (SQLite), where a statement costs no round trip:
+     * a commit reads the slots its head inherits ({@link Sql#resolved()}, one primary-key lookup) and
+     * writes a {@code resolved_checkpoints} row only for each slot there is, instead of running
+     * {@link Sql#copyInherited()}, whose {@code INSERT ... SELECT ... RETURNING} on the table it reads
+     * costs about twice that lookup even when it copies nothing: the usual case, a commit that sets
+     * every slot its path has (issue 17).
+     *
+     * @return this resolution with inherited slots read, then written
+     */
+    public Checkpoints readingInherited() {
+        return new Checkpoints(sql, true);
     }
 
     /**
@@ -104,7 +125,9 @@ public final class Checkpoints {
      * appended by the commit), the statements are one {@code checkpoints} upsert per slot, the
      * {@code ck_nid} update and one {@link Sql#copyInherited()} (none without an old checkpoint); their
      * parameters are the node's {@code nid}, its old {@code ck_nid} and the slots, never a value read
-     * earlier in this method, and the result is built from the slots and the copied rows.
+     * earlier in this method, and the result is built from the slots and the copied rows. With
+     * {@link #readingInherited()}, the copy is one {@link Sql#resolved()} and an
+     * {@link Sql#upsertResolved()} per inherited slot.
      *
      * @param tx the write transaction
      * @param nid the node (the head after the commit)
@@ -120,6 +143,30 @@ public final class Checkpoints {
      */
     public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
                              Map<String, Codec.Stored> inline, boolean mayHaveChildren, long nowNs) throws SQLException {
+        return commit(tx, nid, nodeId, ckNid, slots, inline, mayHaveChildren, false, nowNs);
+    }
+
+    /**
+     * {@link #commit(Statements, long, String, long, Map, Map, boolean, long)} for a node whose
+     * {@code ck_nid} may already point at itself.
+     *
+     * @param tx the write transaction
+     * @param nid the node (the head after the commit)
+     * @param nodeId its id
+     * @param ckNid its {@code ck_nid} before the commit (the one it inherited), or 0
+     * @param slots the slots to commit
+     * @param inline the stored form of the slot values kept in their row, by slot
+     * @param mayHaveChildren false only if the node is known to have no descendants
+     * @param pointsAtItself whether the node's {@code ck_nid} is its own {@code nid} already, set by its
+     *     insert ({@link CommitApply#ownCheckpointInInsert()}), while {@code ckNid} is still the one it
+     *     inherited: the {@code ck_nid} update is left out
+     * @param nowNs the commit's time
+     * @return the checkpoint resolved at the node
+     * @throws SQLException if a statement fails
+     */
+    public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
+                             Map<String, Codec.Stored> inline, boolean mayHaveChildren, boolean pointsAtItself,
+                             long nowNs) throws SQLException {
         if (ckNid == nid) {
             InlineSlots.keepReplaced(tx, nid, slots, nowNs);
         }
@@ -142,11 +189,21 @@ public final class Checkpoints {
         }
         TreeMap<String, CheckpointSlot> map;
         if (ckNid != nid) {
-            PreparedStatement setCk = tx.ps(sql.setCk());
-            setCk.setLong(1, nid);
-            setCk.setLong(2, nid);
-            setCk.executeUpdate();
-            map = ckNid == 0 ? new TreeMap<>() : copyInherited(tx, nid, ckNid, slots.keySet());
+            if (!pointsAtItself) {
+                PreparedStatement setCk = tx.ps(sql.setCk());
+                setCk.setLong(1, nid);
+                setCk.setLong(2, nid);
+                setCk.executeUpdate();
+            }
+            if (ckNid == 0) {
+                map = new TreeMap<>();
+            } else if (readInherited) {
+                map = resolved(tx.ps(sql.resolved()), ckNid);
+                map.keySet().removeAll(slots.keySet());
+                writeResolved(tx, nid, map.values());
+            } else {
+                map = copyInherited(tx, nid, ckNid, slots.keySet());
+            }
             for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
                 BlobRef ref = e.getValue();
                 map.put(e.getKey(), new CheckpointSlot(e.getKey(), nodeId, ref(ref.hash().toBytes(), ref.size())));

@@ -59,7 +59,21 @@ public abstract class CommitApply {
     public record Queries(String cas, String casUnconditional, String sessionRevision, String idempotencyLookup,
                       String insertKey, String nodeState, String insertNode, String insertAttachment,
                       String insertUsage, String resolved, String blobSize, String sessionBlobRef) {
+        /**
+         * @param statement a node insert that also understands {@link #OWN_CHECKPOINT} ({@link #ownCheckpointInInsert()})
+         * @return these statements with that node insert
+         */
+        public Queries withInsertNode(String statement) {
+            return new Queries(cas, casUnconditional, sessionRevision, idempotencyLookup, insertKey, nodeState, statement,
+                    insertAttachment, insertUsage, resolved, blobSize, sessionBlobRef);
+        }
     }
+
+    /**
+     * The {@code ck_nid} parameter of a node insert ({@link #ownCheckpointInInsert()}) that stands for the
+     * inserted row's own {@code nid}; the insert then returns {@code nid, ck_nid}.
+     */
+    public static final long OWN_CHECKPOINT = -1;
 
     /**
      * @param tx the transaction
@@ -142,6 +156,8 @@ public abstract class CommitApply {
     private Map<ContentHash, Long> promoted;
     private Map<ContentHash, Boolean> sessionRefs;
     private long sid;
+    /** Whether the head's {@code ck_nid} was set to itself by its insert ({@link #ownCheckpointInInsert()}). */
+    private boolean headPointsAtItself;
     /** The internal key of the session the store handle was opened on: a later session of that id is another. */
     private final long incarnation;
 
@@ -175,6 +191,18 @@ public abstract class CommitApply {
      * @throws SQLException if a statement fails
      */
     protected void beforeReplay() throws SQLException {
+    }
+
+    /**
+     * Whether the provider's node insert sets {@code ck_nid} to the row's own {@code nid} when given
+     * {@link #OWN_CHECKPOINT}, returning {@code nid, ck_nid}: then the head a commit appends with its
+     * checkpoint slots is inserted pointing at itself, and the checkpoint's {@code ck_nid} update is
+     * left out (one statement less; issue 17). Off by default.
+     *
+     * @return whether the node insert takes {@link #OWN_CHECKPOINT}
+     */
+    protected boolean ownCheckpointInInsert() {
+        return false;
     }
 
     /** When the commit replays an earlier one: nothing of this transaction is to be kept. */
@@ -377,7 +405,7 @@ public abstract class CommitApply {
                 checkpoint = new Checkpoint(Checkpoints.resolved(tx.ps(sql.resolved()), head[1]));
             } else {
                 checkpoint = checkpoints.commit(tx, head[0], headId, head[1], slots, prepared.inline(),
-                        mayHaveChildren(headId), nowNs);
+                        mayHaveChildren(headId), headPointsAtItself, nowNs);
             }
         }
         if (key.isPresent()) {
@@ -475,6 +503,8 @@ public abstract class CommitApply {
             parentNid = parent[0];
             ck = parent[1];
         }
+        boolean own = ownCheckpointInInsert() && !commit.checkpoint().isEmpty()
+                && commit.head().equals(Optional.of(node.nodeId())) && !parentOfAnother(node.nodeId());
         PreparedStatement ps = tx.ps(sql.insertNode());
         ps.setLong(1, sid);
         ps.setString(2, node.nodeId());
@@ -495,7 +525,9 @@ public abstract class CommitApply {
             ps.setBytes(10, null);
         }
         ps.setLong(11, nowNs);
-        if (ck == 0) {
+        if (own) {
+            ps.setLong(12, OWN_CHECKPOINT);
+        } else if (ck == 0) {
             ps.setNull(12, Types.INTEGER);
         } else {
             ps.setLong(12, ck);
@@ -506,6 +538,8 @@ public abstract class CommitApply {
                 throw duplicate(node.nodeId());
             }
             nid = rs.getLong(1);
+            // the row must point at itself; if it does not (the provider could not tell its nid), Checkpoints sets it
+            headPointsAtItself = own && rs.getLong(2) == nid;
         }
         added.put(node.nodeId(), new long[] {nid, ck, 0});
     }
@@ -654,11 +688,13 @@ public abstract class CommitApply {
 
     /** @return false only when the head is a node of this commit that no node of this commit descends from */
     private boolean mayHaveChildren(String headId) {
-        if (!added.containsKey(headId)) {
-            return true;
-        }
+        return !added.containsKey(headId) || parentOfAnother(headId);
+    }
+
+    /** @return whether a node of this commit names the node as its parent */
+    private boolean parentOfAnother(String nodeId) {
         for (NewNode n : commit.nodes()) {
-            if (n.parentNodeId().isPresent() && n.parentNodeId().get().equals(headId)) {
+            if (n.parentNodeId().isPresent() && n.parentNodeId().get().equals(nodeId)) {
                 return true;
             }
         }

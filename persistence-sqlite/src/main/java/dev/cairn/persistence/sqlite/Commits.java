@@ -6,6 +6,7 @@ import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.StorePolicy;
 import dev.cairn.persistence.UsageRecord;
+import dev.cairn.persistence.jdbc.Checkpoints;
 import dev.cairn.persistence.jdbc.Codec;
 import dev.cairn.persistence.jdbc.CommitApply;
 import dev.cairn.persistence.jdbc.PreparedCommit;
@@ -41,6 +42,19 @@ final class Commits {
             + " RETURNING typeof(input_tokens) = 'integer' AND typeof(output_tokens) = 'integer'"
             + " AND typeof(cached_input_tokens) = 'integer' AND typeof(reasoning_tokens) = 'integer'";
 
+    /**
+     * The node insert, which takes {@link CommitApply#OWN_CHECKPOINT} for {@code ck_nid}: the rowid SQLite
+     * gives a row of a table without AUTOINCREMENT is one more than the largest, unless that is the largest
+     * integer; the returned {@code ck_nid} tells the engine whether it guessed right.
+     */
+    static final String INSERT_NODE = "INSERT INTO nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
+            + " payload_size, payload_hash, attachments, created_at, ck_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " CASE WHEN ?12 = " + CommitApply.OWN_CHECKPOINT + " THEN (SELECT coalesce(max(nid), 0) + 1 FROM nodes)"
+            + " ELSE ?12 END) ON CONFLICT DO NOTHING RETURNING nid, ck_nid";
+    private static final CommitApply.Queries QUERIES = Sql.COMMITS.withInsertNode(INSERT_NODE);
+    /** Checkpoint resolution with inherited slots read first: a statement here costs no round trip. */
+    private static final Checkpoints CHECKPOINTS = Sql.CHECKPOINTS.readingInherited();
+
     private final Database db;
     private final SqlDialect dialect;
     private final Codec codec;
@@ -66,7 +80,13 @@ final class Commits {
     /** One commit being applied: the shared rules, with SQLite's blob writes and overflow check. */
     private static final class Apply extends CommitApply {
         Apply(WriterConnection tx, String sessionId, long sid, RuntimeCommit commit, PreparedCommit prepared, Codec codec) {
-            super(tx, Sql.COMMITS, Sql.CHECKPOINTS, sessionId, sid, commit, prepared, codec);
+            super(tx, QUERIES, CHECKPOINTS, sessionId, sid, commit, prepared, codec);
+        }
+
+        /** The head a commit appends with its slots is inserted pointing at itself ({@link #INSERT_NODE}). */
+        @Override
+        protected boolean ownCheckpointInInsert() {
+            return true;
         }
 
         /** The single writer serializes commits with gc, so the blobs are written after every check. */

@@ -18,7 +18,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -41,6 +44,8 @@ final class Database extends SingleWriter {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final int JOURNAL_SIZE_LIMIT = 64 << 20;
     private static final String BEGIN = "BEGIN IMMEDIATE";
+    /** Test hook: wraps the writer connection of the database file given (statement counts). */
+    private static final Map<Path, UnaryOperator<Connection>> WRITER_WRAPPERS = new ConcurrentHashMap<>();
 
     private final Path file;
     private final SqliteOptions options;
@@ -147,7 +152,7 @@ final class Database extends SingleWriter {
         config.setGetGeneratedKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
-        Connection c = ds.getConnection();
+        Connection c = WRITER_WRAPPERS.getOrDefault(file, UnaryOperator.identity()).apply(ds.getConnection());
         // Only the writer checkpoints automatically (readers never commit a write), so the setting is
         // the writer's alone: one statement once it is open, not an init SQL string.
         try (Statement s = c.createStatement()) {
@@ -250,6 +255,22 @@ final class Database extends SingleWriter {
             tx.exec("PRAGMA max_page_count = " + (pages + extraPages));
             return null;
         });
+    }
+
+    /**
+     * Test hook: the writer of the store in a directory, opened from now on, is the given wrapper of
+     * the driver's connection (to count the statements a commit runs).
+     *
+     * @param directory the store's directory
+     * @param wrapper wraps the writer's connection; null removes the hook
+     */
+    static void wrapWriterForTest(Path directory, UnaryOperator<Connection> wrapper) {
+        Path file = directory.toAbsolutePath().normalize().resolve(FILE_NAME);
+        if (wrapper == null) {
+            WRITER_WRAPPERS.remove(file);
+        } else {
+            WRITER_WRAPPERS.put(file, wrapper);
+        }
     }
 
     /** Closes the reader pool; the writer is closed after the running write. */

@@ -37,6 +37,7 @@ class QueryPlanTest {
         Map<String, String> all = new TreeMap<>();
         templates().forEach((name, template) -> all.put(name, SqliteDialect.translate(template)));
         all.put("addUsageTotal", Commits.ADD_USAGE_TOTAL);
+        all.put("insertNodeOwnCheckpoint", Commits.INSERT_NODE);
         return all;
     }
 
