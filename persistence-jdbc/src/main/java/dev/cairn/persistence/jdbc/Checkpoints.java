@@ -132,30 +132,10 @@ public final class Checkpoints {
      * @param tx the write transaction
      * @param nid the node (the head after the commit)
      * @param nodeId its id
-     * @param ckNid its {@code ck_nid} before the commit, or 0
+     * @param ckNid its {@code ck_nid} before the commit (the one it inherited), or 0
      * @param slots the slots to commit
      * @param inline the stored form of the slot values kept in their row ({@link InlineSlots}), by slot;
      *     a slot not in it names a row of {@code blobs}
-     * @param mayHaveChildren false only if the node is known to have no descendants
-     * @param nowNs the commit's time
-     * @return the checkpoint resolved at the node
-     * @throws SQLException if a statement fails
-     */
-    public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
-                             Map<String, Codec.Stored> inline, boolean mayHaveChildren, long nowNs) throws SQLException {
-        return commit(tx, nid, nodeId, ckNid, slots, inline, mayHaveChildren, false, nowNs);
-    }
-
-    /**
-     * {@link #commit(Statements, long, String, long, Map, Map, boolean, long)} for a node whose
-     * {@code ck_nid} may already point at itself.
-     *
-     * @param tx the write transaction
-     * @param nid the node (the head after the commit)
-     * @param nodeId its id
-     * @param ckNid its {@code ck_nid} before the commit (the one it inherited), or 0
-     * @param slots the slots to commit
-     * @param inline the stored form of the slot values kept in their row, by slot
      * @param mayHaveChildren false only if the node is known to have no descendants
      * @param pointsAtItself whether the node's {@code ck_nid} is its own {@code nid} already, set by its
      *     insert ({@link CommitApply#ownCheckpointInInsert()}), while {@code ckNid} is still the one it
