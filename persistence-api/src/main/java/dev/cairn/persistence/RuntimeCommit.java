@@ -139,7 +139,7 @@ public final class RuntimeCommit {
         if (l == null) {
             // One node: the list is made once, when first asked for; List.of is immutable with final
             // fields, so a racy first call publishes it safely (like String's hash).
-            l = node0 == null ? List.of() : List.of(node0);
+            l = listOf(node0);
             nodes = l;
         }
         return l;
@@ -147,8 +147,7 @@ public final class RuntimeCommit {
 
     /** @return how many nodes the commit appends; the same as {@code nodes().size()} */
     public int nodeCount() {
-        List<NewNode> l = nodes;
-        return l != null ? l.size() : node0 == null ? 0 : 1;
+        return count(nodes, node0);
     }
 
     /**
@@ -160,14 +159,7 @@ public final class RuntimeCommit {
      * @throws IndexOutOfBoundsException if there is no such node
      */
     public NewNode node(int index) {
-        List<NewNode> l = nodes;
-        if (l != null) {
-            return l.get(index);
-        }
-        if (index != 0 || node0 == null) {
-            throw new IndexOutOfBoundsException("Node " + index + " of a commit of " + nodeCount() + " nodes");
-        }
-        return node0;
+        return at(nodes, node0, index, "Node");
     }
 
     /** @return the node the head moves to, or empty to keep the head */
@@ -189,7 +181,7 @@ public final class RuntimeCommit {
     public List<UsageRecord> usage() {
         List<UsageRecord> l = usage;
         if (l == null) {
-            l = usage0 == null ? List.of() : List.of(usage0); // as in nodes()
+            l = listOf(usage0); // as in nodes()
             usage = l;
         }
         return l;
@@ -197,8 +189,7 @@ public final class RuntimeCommit {
 
     /** @return how many usage records the commit carries; the same as {@code usage().size()} */
     public int usageCount() {
-        List<UsageRecord> l = usage;
-        return l != null ? l.size() : usage0 == null ? 0 : 1;
+        return count(usage, usage0);
     }
 
     /**
@@ -210,14 +201,26 @@ public final class RuntimeCommit {
      * @throws IndexOutOfBoundsException if there is no such record
      */
     public UsageRecord usageRecord(int index) {
-        List<UsageRecord> l = usage;
-        if (l != null) {
-            return l.get(index);
+        return at(usage, usage0, index, "Usage record");
+    }
+
+    private static <T> List<T> listOf(T first) {
+        return first == null ? List.of() : List.of(first);
+    }
+
+    /** @return the size of a list kept as {@code list}, or as {@code first} alone while the list is null */
+    private static <T> int count(List<T> list, T first) {
+        return list != null ? list.size() : first == null ? 0 : 1;
+    }
+
+    private static <T> T at(List<T> list, T first, int index, String what) {
+        if (list != null) {
+            return list.get(index);
         }
-        if (index != 0 || usage0 == null) {
-            throw new IndexOutOfBoundsException("Usage record " + index + " of a commit of " + usageCount() + " records");
+        if (index != 0 || first == null) {
+            throw new IndexOutOfBoundsException(what + " " + index + " of a commit of " + count(list, first));
         }
-        return usage0;
+        return first;
     }
 
     /** @return the idempotency key, if any */

@@ -159,24 +159,8 @@ public class CommitLimitBench {
 
         @Override
         public Object commitTurn() {
-            String id = "n" + (size + 1);
-            byte[] payload = Workload.PAYLOAD;
-            if (find(id) >= 0) {
-                throw new IllegalStateException("taken: " + id);
-            }
-            int n = id.length() + payload.length;
-            if (fill + n > PAGE) {
-                if (pageCount == pages.length) {
-                    pages = Arrays.copyOf(pages, pageCount * 2);
-                }
-                pages[pageCount++] = new byte[PAGE];
-                fill = 0;
-            }
-            byte[] page = pages[pageCount - 1];
-            for (int i = 0; i < id.length(); i++) {
-                page[fill + i] = (byte) id.charAt(i);
-            }
-            System.arraycopy(payload, 0, page, fill + id.length(), payload.length);
+            String id = newId();
+            long place = put(id, Workload.PAYLOAD, PAGE);
             if (size == seq.length) {
                 int grown = size * 2;
                 at = Arrays.copyOf(at, grown);
@@ -185,12 +169,46 @@ public class CommitLimitBench {
                 createdAt = Arrays.copyOf(createdAt, grown);
             }
             Instant now = Instant.now();
-            at[size] = ((long) (pageCount - 1) << 32) | fill;
-            fill += n;
+            at[size] = place;
             parent[size] = head;
             seq[size] = size + 1L;
             createdAt[size] = now.getEpochSecond() * 1_000_000_000L + now.getNano();
             index(id, size);
+            moveHeadAndAddUsage();
+            return now;
+        }
+
+        /** Appends the id's bytes and the payload to the last page ({@code pageSize} long) or a new one. @return their place */
+        final long put(String id, byte[] payload, int pageSize) {
+            int n = id.length() + payload.length;
+            if (fill + n > pageSize) {
+                if (pageCount == pages.length) {
+                    pages = Arrays.copyOf(pages, pageCount * 2);
+                }
+                pages[pageCount++] = new byte[pageSize];
+                fill = 0;
+            }
+            byte[] page = pages[pageCount - 1];
+            for (int i = 0; i < id.length(); i++) {
+                page[fill + i] = (byte) id.charAt(i);
+            }
+            System.arraycopy(payload, 0, page, fill + id.length(), payload.length);
+            long place = ((long) (pageCount - 1) << 32) | fill;
+            fill += n;
+            return place;
+        }
+
+        /** @return the next node's id, proven free (a commit must check it) */
+        final String newId() {
+            String id = "n" + (size + 1);
+            if (find(id) >= 0) {
+                throw new IllegalStateException("taken: " + id);
+            }
+            return id;
+        }
+
+        /** The node just appended becomes the head; its usage goes to the total. */
+        final void moveHeadAndAddUsage() {
             head = size++;
             revision++;
             TokenUsage u = Workload.USAGE;
@@ -198,7 +216,6 @@ public class CommitLimitBench {
             total[1] += u.outputTokens();
             total[2] += u.cachedInputTokens();
             total[3] += u.reasoningTokens();
-            return now;
         }
 
         final int find(String id) {
@@ -284,24 +301,8 @@ public class CommitLimitBench {
 
         @Override
         public Object commitTurn() {
-            String id = "n" + (size + 1);
-            byte[] payload = Workload.PAYLOAD;
-            if (find(id) >= 0) {
-                throw new IllegalStateException("taken: " + id);
-            }
-            int n = id.length() + payload.length;
-            if (fill + n > PAGE) {
-                if (pageCount == pages.length) {
-                    pages = Arrays.copyOf(pages, pageCount * 2);
-                }
-                pages[pageCount++] = new byte[PAGE];
-                fill = 0;
-            }
-            byte[] page = pages[pageCount - 1];
-            for (int i = 0; i < id.length(); i++) {
-                page[fill + i] = (byte) id.charAt(i);
-            }
-            System.arraycopy(payload, 0, page, fill + id.length(), payload.length);
+            String id = newId();
+            long place = put(id, Workload.PAYLOAD, PAGE);
             int c = size >>> BITS;
             if (c == chunks.length) {
                 chunks = Arrays.copyOf(chunks, c * 2);
@@ -312,19 +313,12 @@ public class CommitLimitBench {
             long[] chunk = chunks[c];
             int o = (size & MASK) * WIDTH;
             Instant now = Instant.now();
-            chunk[o] = ((long) (pageCount - 1) << 32) | fill;
-            fill += n;
+            chunk[o] = place;
             chunk[o + 1] = head;
             chunk[o + 2] = size + 1L;
             chunk[o + 3] = now.getEpochSecond() * 1_000_000_000L + now.getNano();
             index(id, size);
-            head = size++;
-            revision++;
-            TokenUsage u = Workload.USAGE;
-            total[0] += u.inputTokens();
-            total[1] += u.outputTokens();
-            total[2] += u.cachedInputTokens();
-            total[3] += u.reasoningTokens();
+            moveHeadAndAddUsage();
             return now;
         }
     }
