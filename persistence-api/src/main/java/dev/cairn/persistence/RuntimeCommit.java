@@ -35,6 +35,12 @@ import java.util.function.IntFunction;
  * <p>Instances are immutable. The builder checks what it can see on its own (duplicate node ids in
  * the commit, attachments that no node of the commit references, ids); the store checks the rest
  * against what is stored (SPEC rules 3 to 8).
+ *
+ * <p>For stores on a hot path: {@link #nodeCount()} with {@link #node(int)}, {@link #usageCount()}
+ * with {@link #usageRecord(int)}, and {@link #admits(long)} answer exactly what {@link #nodes()},
+ * {@link #usage()} and {@link #expectedRevision()} answer, without an object per commit. A commit of
+ * one node and one usage record (the usual turn) keeps them as they are and makes their immutable
+ * lists only when the lists are asked for (issue 19).
  */
 public final class RuntimeCommit {
     /** The expected revision, or -1 for an unconditional commit. */
@@ -159,7 +165,9 @@ public final class RuntimeCommit {
      * @throws IndexOutOfBoundsException if there is no such node
      */
     public NewNode node(int index) {
-        return at(nodes, node0, index, "Node");
+        // node0 is the first node of every commit that has one; anything else goes through the list,
+        // which also throws for an index out of range.
+        return index == 0 && node0 != null ? node0 : nodes().get(index);
     }
 
     /** @return the node the head moves to, or empty to keep the head */
@@ -201,7 +209,7 @@ public final class RuntimeCommit {
      * @throws IndexOutOfBoundsException if there is no such record
      */
     public UsageRecord usageRecord(int index) {
-        return at(usage, usage0, index, "Usage record");
+        return index == 0 && usage0 != null ? usage0 : usage().get(index); // as in node(int)
     }
 
     private static <T> List<T> listOf(T first) {
@@ -211,16 +219,6 @@ public final class RuntimeCommit {
     /** @return the size of a list kept as {@code list}, or as {@code first} alone while the list is null */
     private static <T> int count(List<T> list, T first) {
         return list != null ? list.size() : first == null ? 0 : 1;
-    }
-
-    private static <T> T at(List<T> list, T first, int index, String what) {
-        if (list != null) {
-            return list.get(index);
-        }
-        if (index != 0 || first == null) {
-            throw new IndexOutOfBoundsException(what + " " + index + " of a commit of " + count(list, first));
-        }
-        return first;
     }
 
     /** @return the idempotency key, if any */
