@@ -35,31 +35,55 @@ import java.util.function.IntFunction;
  * <p>Instances are immutable. The builder checks what it can see on its own (duplicate node ids in
  * the commit, attachments that no node of the commit references, ids); the store checks the rest
  * against what is stored (SPEC rules 3 to 8).
+ *
+ * <p>For stores on a hot path: {@link #nodeCount()} with {@link #node(int)}, {@link #usageCount()}
+ * with {@link #usageRecord(int)}, and {@link #admits(long)} answer exactly what {@link #nodes()},
+ * {@link #usage()} and {@link #expectedRevision()} answer, without an object per commit. A commit of
+ * one node and one usage record (the usual turn) keeps them as they are and makes their immutable
+ * lists only when the lists are asked for (issue 19).
  */
 public final class RuntimeCommit {
     /** The expected revision, or -1 for an unconditional commit. */
     private final long expectedRevision;
-    private final List<NewNode> nodes;
+    // A turn is mostly one node and one usage record (issue 19): those are kept as they are, and
+    // their lists made only if someone asks for them; stores walk them with node(i) and usageRecord(i).
+    /** The first node, or null for none. */
+    private final NewNode node0;
+    /** Every node when there are two or more; for one node, made at the first {@link #nodes()}; else null. */
+    private List<NewNode> nodes;
     private final Optional<String> head;
-    private final Map<String, BlobRef> checkpoint;
-    private final Map<ContentHash, NewBlob> blobs;
-    private final List<UsageRecord> usage;
-    private final Optional<String> idempotencyKey;
+    /** The first usage record, or null for none. */
+    private final UsageRecord usage0;
+    /** Like {@link #nodes}, for the usage records. */
+    private List<UsageRecord> usage;
+    /** Slots, blobs and the idempotency key, or null when the commit has none of them. */
+    private final Rare rare;
     private volatile ContentHash fingerprint;
+
+    /** What most commits do not carry, in one object so that a plain turn does not pay a field for each. */
+    private record Rare(Map<String, BlobRef> checkpoint, Map<ContentHash, NewBlob> blobs,
+                        Optional<String> idempotencyKey) {
+    }
 
     private RuntimeCommit(Builder b) {
         this.expectedRevision = b.expectedRevision;
-        this.nodes = Builder.immutable(b.firstNode, b.nodes, b.nodeCount);
-        this.head = b.head;
-        // Sorted by slot name: the fingerprint and toString() walk the slots in this order.
-        this.checkpoint = b.checkpoint == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(b.checkpoint));
-        this.blobs = b.blobs == null ? Map.of() : carried(b);
-        this.usage = Builder.immutable(b.firstUsage, b.usage, b.usageCount);
-        this.idempotencyKey = b.idempotencyKey;
+        this.node0 = b.node0;
+        this.nodes = Builder.immutable(b.nodes, b.nodeCount);
+        this.head = b.head == null ? Optional.empty() : Optional.of(b.head);
+        this.usage0 = b.usage0;
+        this.usage = Builder.immutable(b.usages, b.usageCount);
+        Builder.Rare r = b.rare;
+        if (r == null || (r.checkpoint == null && r.blobs == null && r.idempotencyKey == null)) {
+            this.rare = null;
+        } else {
+            // Sorted by slot name: the fingerprint and toString() walk the slots in this order.
+            this.rare = new Rare(r.checkpoint == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(r.checkpoint)),
+                    r.blobs == null ? Map.of() : carried(r), Optional.ofNullable(r.idempotencyKey));
+        }
     }
 
     /** Only blobs something references: a checkpoint slot set twice leaves no orphan behind. */
-    private static Map<ContentHash, NewBlob> carried(Builder b) {
+    private static Map<ContentHash, NewBlob> carried(Builder.Rare b) {
         Set<ContentHash> slotted = new HashSet<>();
         if (b.checkpoint != null) {
             for (BlobRef r : b.checkpoint.values()) {
@@ -103,9 +127,47 @@ public final class RuntimeCommit {
         return expectedRevision < 0 ? OptionalLong.empty() : OptionalLong.of(expectedRevision);
     }
 
-    /** @return the nodes to append, in order */
+    /**
+     * Whether the commit may apply to a session at {@code revision} (SPEC rule 3): it is
+     * unconditional, or expects exactly that revision. The same answer as {@link #expectedRevision()},
+     * without an object per call, for stores on their hot path.
+     *
+     * @param revision the session's current revision
+     * @return true if the revision check passes
+     */
+    public boolean admits(long revision) {
+        return expectedRevision < 0 || expectedRevision == revision;
+    }
+
+    /** @return the nodes to append, in order (immutable) */
     public List<NewNode> nodes() {
-        return nodes;
+        List<NewNode> l = nodes;
+        if (l == null) {
+            // One node: the list is made once, when first asked for; List.of is immutable with final
+            // fields, so a racy first call publishes it safely (like String's hash).
+            l = listOf(node0);
+            nodes = l;
+        }
+        return l;
+    }
+
+    /** @return how many nodes the commit appends; the same as {@code nodes().size()} */
+    public int nodeCount() {
+        return count(nodes, node0);
+    }
+
+    /**
+     * The node at {@code index}: the same as {@code nodes().get(index)}, without making the list of
+     * a one-node commit.
+     *
+     * @param index from 0 to {@link #nodeCount()} - 1
+     * @return the node
+     * @throws IndexOutOfBoundsException if there is no such node
+     */
+    public NewNode node(int index) {
+        // node0 is the first node of every commit that has one; anything else goes through the list,
+        // which also throws for an index out of range.
+        return index == 0 && node0 != null ? node0 : nodes().get(index);
     }
 
     /** @return the node the head moves to, or empty to keep the head */
@@ -115,27 +177,58 @@ public final class RuntimeCommit {
 
     /** @return the checkpoint slots to commit at the new head, by slot name */
     public Map<String, BlobRef> checkpoint() {
-        return checkpoint;
+        return rare == null ? Map.of() : rare.checkpoint();
     }
 
     /** @return the blobs the commit carries (attachments and checkpoint slots), by hash */
     public Map<ContentHash, NewBlob> blobs() {
-        return blobs;
+        return rare == null ? Map.of() : rare.blobs();
     }
 
-    /** @return the usage records, in order */
+    /** @return the usage records, in order (immutable) */
     public List<UsageRecord> usage() {
-        return usage;
+        List<UsageRecord> l = usage;
+        if (l == null) {
+            l = listOf(usage0); // as in nodes()
+            usage = l;
+        }
+        return l;
+    }
+
+    /** @return how many usage records the commit carries; the same as {@code usage().size()} */
+    public int usageCount() {
+        return count(usage, usage0);
+    }
+
+    /**
+     * The usage record at {@code index}: the same as {@code usage().get(index)}, without making the
+     * list of a commit with one record.
+     *
+     * @param index from 0 to {@link #usageCount()} - 1
+     * @return the record
+     * @throws IndexOutOfBoundsException if there is no such record
+     */
+    public UsageRecord usageRecord(int index) {
+        return index == 0 && usage0 != null ? usage0 : usage().get(index); // as in node(int)
+    }
+
+    private static <T> List<T> listOf(T first) {
+        return first == null ? List.of() : List.of(first);
+    }
+
+    /** @return the size of a list kept as {@code list}, or as {@code first} alone while the list is null */
+    private static <T> int count(List<T> list, T first) {
+        return list != null ? list.size() : first == null ? 0 : 1;
     }
 
     /** @return the idempotency key, if any */
     public Optional<String> idempotencyKey() {
-        return idempotencyKey;
+        return rare == null ? Optional.empty() : rare.idempotencyKey();
     }
 
     /** @return true if the commit appends nothing, moves nothing and records nothing */
     public boolean isEmpty() {
-        return nodes.isEmpty() && head.isEmpty() && checkpoint.isEmpty() && usage.isEmpty();
+        return nodeCount() == 0 && head.isEmpty() && checkpoint().isEmpty() && usageCount() == 0;
     }
 
     /**
@@ -157,6 +250,7 @@ public final class RuntimeCommit {
     private ContentHash computeFingerprint() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(buf)) {
+            List<NewNode> nodes = nodes();
             out.writeInt(nodes.size());
             for (NewNode n : nodes) {
                 out.writeUTF(n.nodeId());
@@ -166,11 +260,13 @@ public final class RuntimeCommit {
                 writeRefs(out, n.attachments());
             }
             out.writeUTF(head.orElse(""));
+            Map<String, BlobRef> checkpoint = checkpoint();
             out.writeInt(checkpoint.size());
             for (Map.Entry<String, BlobRef> e : checkpoint.entrySet()) {
                 out.writeUTF(e.getKey());
                 writeRefs(out, List.of(e.getValue()));
             }
+            List<UsageRecord> usage = usage();
             out.writeInt(usage.size());
             for (UsageRecord u : usage) {
                 out.writeUTF(u.nodeId());
@@ -198,9 +294,9 @@ public final class RuntimeCommit {
     @Override
     public String toString() {
         return "RuntimeCommit[expecting=" + (expectedRevision >= 0 ? expectedRevision : "any")
-                + ", nodes=" + nodes.size() + ", head=" + head.orElse("-") + ", slots=" + checkpoint.keySet()
-                + ", blobs=" + blobs.size() + ", usage=" + usage.size()
-                + idempotencyKey.map(k -> ", key=" + k).orElse("") + "]";
+                + ", nodes=" + nodeCount() + ", head=" + head.orElse("-") + ", slots=" + checkpoint().keySet()
+                + ", blobs=" + blobs().size() + ", usage=" + usageCount()
+                + idempotencyKey().map(k -> ", key=" + k).orElse("") + "]";
     }
 
     /**
@@ -208,30 +304,46 @@ public final class RuntimeCommit {
      * builder may be built again after further changes.
      */
     public static final class Builder {
-        /** Up to this many nodes, a duplicate id is found by a scan; above it, through {@link #nodeIndex}. */
+        /** Up to this many nodes, a duplicate id is found by a scan; above it, through a set. */
         private static final int SCAN_LIMIT = 8;
 
         /** The expected revision, or -1 for none. */
         private final long expectedRevision;
         // Collections are made at first use and sized to what a turn needs: most commits append one
         // node with one usage record and carry neither slots nor blobs (issue 19).
-        /** The first node, as the immutable list a one-node commit returns. */
-        private List<NewNode> firstNode;
+        /** The first node, or null. */
+        private NewNode node0;
         /** Every node, once there is more than one; else null. */
         private NewNode[] nodes;
         private int nodeCount;
-        private Set<String> nodeIndex;
-        private Optional<String> head = Optional.empty();
-        private Map<String, BlobRef> checkpoint;
-        private Map<ContentHash, NewBlob> blobs;
-        private Set<ContentHash> attached;
-        private List<UsageRecord> firstUsage;
-        private UsageRecord[] usage;
+        /** The head's id, or null to keep the head. */
+        private String head;
+        /** The first usage record, or null. */
+        private UsageRecord usage0;
+        /** Every usage record, once there is more than one; else null. */
+        private UsageRecord[] usages;
         private int usageCount;
-        private Optional<String> idempotencyKey = Optional.empty();
+        /** What few commits use, made at first use. */
+        private Rare rare;
+
+        /** The builder's state for slots, blobs, the key and many nodes. */
+        private static final class Rare {
+            private Set<String> nodeIndex;
+            private Map<String, BlobRef> checkpoint;
+            private Map<ContentHash, NewBlob> blobs;
+            private Set<ContentHash> attached;
+            private String idempotencyKey;
+        }
 
         private Builder(long expectedRevision) {
             this.expectedRevision = expectedRevision;
+        }
+
+        private Rare rare() {
+            if (rare == null) {
+                rare = new Rare();
+            }
+            return rare;
         }
 
         /**
@@ -248,25 +360,28 @@ public final class RuntimeCommit {
                         + " in one commit: node ids are unique within a session");
             }
             if (nodeCount == 0) {
-                firstNode = List.of(node); // immutable already: build() takes it as it is
+                node0 = node;
             } else {
-                nodes = store(firstNode.get(0), nodes, nodeCount, node, NewNode[]::new);
+                nodes = store(node0, nodes, nodeCount, node, NewNode[]::new);
             }
             nodeCount++;
-            if (nodeIndex != null) {
-                nodeIndex.add(node.nodeId());
+            Set<String> index = rare == null ? null : rare.nodeIndex;
+            if (index != null) {
+                index.add(node.nodeId());
             } else if (nodeCount > SCAN_LIMIT) {
-                nodeIndex = new HashSet<>(nodeCount * 4);
+                index = new HashSet<>(nodeCount * 4);
                 for (int i = 0; i < nodeCount; i++) {
-                    nodeIndex.add(node(i).nodeId());
+                    index.add(node(i).nodeId());
                 }
+                rare().nodeIndex = index;
             }
             return this;
         }
 
         private boolean containsNode(String nodeId) {
-            if (nodeIndex != null) {
-                return nodeIndex.contains(nodeId);
+            Set<String> index = rare == null ? null : rare.nodeIndex;
+            if (index != null) {
+                return index.contains(nodeId);
             }
             for (int i = 0; i < nodeCount; i++) {
                 if (node(i).nodeId().equals(nodeId)) {
@@ -277,17 +392,16 @@ public final class RuntimeCommit {
         }
 
         private NewNode node(int i) {
-            return nodes == null ? firstNode.get(i) : nodes[i];
+            return nodes == null ? node0 : nodes[i];
         }
 
         /**
-         * An immutable list of the first {@code count} elements: one exact-size copy; for one element
-         * the list {@code single} that the builder made when it was appended, so no copy at all.
+         * An immutable list of the first {@code count} elements of {@code array}, one exact-size
+         * copy; null for one element or none, whose list the commit makes only when asked for it.
          */
-        static <T> List<T> immutable(List<T> single, T[] array, int count) {
+        static <T> List<T> immutable(T[] array, int count) {
             return switch (count) {
-                case 0 -> List.of();
-                case 1 -> single;
+                case 0, 1 -> null;
                 case 2 -> List.of(array[0], array[1]);
                 default -> List.of(Arrays.copyOf(array, count));
             };
@@ -313,7 +427,7 @@ public final class RuntimeCommit {
          * @return this builder
          */
         public Builder head(String nodeId) {
-            this.head = Optional.of(Ids.require("head node id", nodeId));
+            this.head = Ids.require("head node id", nodeId);
             return this;
         }
 
@@ -329,10 +443,11 @@ public final class RuntimeCommit {
             Ids.require("checkpoint slot", slot);
             NewBlob blob = NewBlob.of(Objects.requireNonNull(bytes, "bytes"));
             blobs().putIfAbsent(blob.hash(), blob);
-            if (checkpoint == null) {
-                checkpoint = new HashMap<>(4);
+            Rare r = rare();
+            if (r.checkpoint == null) {
+                r.checkpoint = new HashMap<>(4);
             }
-            checkpoint.put(slot, new BlobRef(blob.hash(), blob.size(), BlobRef.OCTET_STREAM));
+            r.checkpoint.put(slot, new BlobRef(blob.hash(), blob.size(), BlobRef.OCTET_STREAM));
             return this;
         }
 
@@ -350,18 +465,20 @@ public final class RuntimeCommit {
             NewBlob blob = NewBlob.of(bytes);
             BlobRef ref = new BlobRef(blob.hash(), blob.size(), mediaType);
             blobs().putIfAbsent(blob.hash(), blob);
-            if (attached == null) {
-                attached = new HashSet<>(4);
+            Rare r = rare();
+            if (r.attached == null) {
+                r.attached = new HashSet<>(4);
             }
-            attached.add(blob.hash());
+            r.attached.add(blob.hash());
             return ref;
         }
 
         private Map<ContentHash, NewBlob> blobs() {
-            if (blobs == null) {
-                blobs = new LinkedHashMap<>(4);
+            Rare r = rare();
+            if (r.blobs == null) {
+                r.blobs = new LinkedHashMap<>(4);
             }
-            return blobs;
+            return r.blobs;
         }
 
         /**
@@ -375,9 +492,9 @@ public final class RuntimeCommit {
         public Builder usage(String nodeId, String model, TokenUsage tokens) {
             UsageRecord record = new UsageRecord(nodeId, model, tokens);
             if (usageCount == 0) {
-                firstUsage = List.of(record);
+                usage0 = record;
             } else {
-                usage = store(firstUsage.get(0), usage, usageCount, record, UsageRecord[]::new);
+                usages = store(usage0, usages, usageCount, record, UsageRecord[]::new);
             }
             usageCount++;
             return this;
@@ -390,7 +507,7 @@ public final class RuntimeCommit {
          * @return this builder
          */
         public Builder idempotencyKey(String key) {
-            this.idempotencyKey = Optional.of(Ids.require("idempotency key", key));
+            rare().idempotencyKey = Ids.require("idempotency key", key);
             return this;
         }
 
@@ -401,8 +518,8 @@ public final class RuntimeCommit {
          * @throws InvalidRequestException if an attached blob is referenced by no node of the commit
          */
         public RuntimeCommit build() {
-            if (attached != null) {
-                Set<ContentHash> unreferenced = new HashSet<>(attached);
+            if (rare != null && rare.attached != null) {
+                Set<ContentHash> unreferenced = new HashSet<>(rare.attached);
                 for (int i = 0; i < nodeCount; i++) {
                     for (BlobRef r : node(i).attachments()) {
                         unreferenced.remove(r.hash());

@@ -143,4 +143,63 @@ class RuntimeCommitTest {
         assertEquals(0, n.attachments().size());
         assertThrows(UnsupportedOperationException.class, () -> n.attachments().add(BlobRef.of(b("y"), "text/plain")));
     }
+
+    @Test
+    void indexedAccessorsAnswerLikeTheLists() {
+        for (int count = 0; count <= 10; count++) {
+            RuntimeCommit.Builder builder = RuntimeCommit.expecting(0);
+            for (int i = 0; i < count; i++) {
+                String id = "n" + i;
+                builder.append(NewNode.root(id, NodeKind.USER_INPUT, b(id))).usage(id, "m", TokenUsage.of(i, 1));
+            }
+            RuntimeCommit c = builder.build();
+            assertEquals(count, c.nodeCount());
+            assertEquals(count, c.usageCount());
+            for (int i = 0; i < count; i++) {
+                assertEquals("n" + i, c.node(i).nodeId());
+                assertEquals(TokenUsage.of(i, 1), c.usageRecord(i).usage());
+            }
+            assertEquals(count, c.nodes().size(), "nodes() after node(i)");
+            assertEquals(count, c.usage().size());
+            for (int i = 0; i < count; i++) {
+                assertTrue(c.nodes().get(i) == c.node(i), "the list holds the same nodes");
+                assertTrue(c.usage().get(i) == c.usageRecord(i));
+            }
+            assertTrue(c.nodes() == c.nodes(), "the one-node list is made once");
+            assertThrows(UnsupportedOperationException.class, () -> c.nodes().add(NewNode.root("x", NodeKind.ERROR, b("x"))));
+            assertThrows(UnsupportedOperationException.class, () -> c.usage().clear());
+            int n = count;
+            assertThrows(IndexOutOfBoundsException.class, () -> c.node(n));
+            assertThrows(IndexOutOfBoundsException.class, () -> c.node(-1));
+            assertThrows(IndexOutOfBoundsException.class, () -> c.usageRecord(n));
+            assertEquals(count == 0, c.isEmpty());
+        }
+    }
+
+    @Test
+    void aOneNodeCommitIsASnapshotToo() {
+        RuntimeCommit.Builder builder = RuntimeCommit.expecting(0).append(NewNode.root("n1", NodeKind.USER_INPUT, b("a")))
+                .usage("n1", "m", TokenUsage.of(1, 1));
+        RuntimeCommit one = builder.build();
+        builder.append(NewNode.child("n2", "n1", NodeKind.USER_INPUT, b("b"))).usage("n2", "m", TokenUsage.of(2, 2))
+                .head("n2").idempotencyKey("k").checkpoint("s", b("x"));
+        assertEquals(List.of("n1"), one.nodes().stream().map(NewNode::nodeId).toList());
+        assertEquals(1, one.usageCount());
+        assertEquals(Optional.empty(), one.head());
+        assertEquals(Optional.empty(), one.idempotencyKey());
+        assertTrue(one.checkpoint().isEmpty() && one.blobs().isEmpty());
+        RuntimeCommit two = builder.build();
+        assertEquals(2, two.nodeCount());
+        assertEquals(Optional.of("k"), two.idempotencyKey());
+        assertEquals(Optional.of("n2"), two.head());
+    }
+
+    @Test
+    void admitsMatchesTheExpectedRevision() {
+        RuntimeCommit at3 = RuntimeCommit.expecting(3).build();
+        assertTrue(at3.admits(3));
+        assertTrue(!at3.admits(2) && !at3.admits(4));
+        RuntimeCommit any = RuntimeCommit.unconditional().build();
+        assertTrue(any.admits(0) && any.admits(Long.MAX_VALUE));
+    }
 }

@@ -28,7 +28,6 @@ final class CommitChecks {
     // The commit being checked; set by requireValid and cleared after it, so no commit is kept.
     private Map<ContentHash, byte[]> storedBlobs;
     private RuntimeCommit commit;
-    private List<NewNode> nodes;
     private Map<String, Integer> newIndex;
 
     /**
@@ -41,9 +40,8 @@ final class CommitChecks {
 
     /** Rule 8: payload and blob sizes, against the limits of the store handle. */
     static void requireWithinLimits(RuntimeCommit commit, StorePolicy policy) {
-        List<NewNode> nodes = commit.nodes();
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            NewNode node = nodes.get(i);
+        for (int i = 0, n = commit.nodeCount(); i < n; i++) {
+            NewNode node = commit.node(i);
             if (node.payloadSize() > policy.maxPayloadBytes()) {
                 throw new InvalidRequestException("Payload of node " + Ids.quote(node.nodeId()) + " is "
                         + node.payloadSize() + " bytes, over the store's limit maxPayloadBytes="
@@ -69,7 +67,6 @@ final class CommitChecks {
         CommitChecks checks = session.checks;
         checks.storedBlobs = storedBlobs;
         checks.commit = commit;
-        checks.nodes = commit.nodes();
         try {
             checks.requireNodes();
             checks.requireHead();
@@ -78,14 +75,13 @@ final class CommitChecks {
         } finally {
             checks.storedBlobs = null;
             checks.commit = null;
-            checks.nodes = null;
             checks.newIndex = null;
         }
     }
 
     private void requireNodes() {
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            NewNode node = nodes.get(i);
+        for (int i = 0, n = commit.nodeCount(); i < n; i++) {
+            NewNode node = commit.node(i);
             int taken = session.node(node.nodeId());
             if (taken >= 0) {
                 throw new InvalidRequestException("Node id " + Ids.quote(node.nodeId()) + " is already used in session "
@@ -129,10 +125,11 @@ final class CommitChecks {
     }
 
     private void requireBlobs() {
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            List<BlobRef> refs = nodes.get(i).attachments();
+        for (int i = 0, n = commit.nodeCount(); i < n; i++) {
+            NewNode node = commit.node(i);
+            List<BlobRef> refs = node.attachments();
             for (int j = 0, m = refs.size(); j < m; j++) {
-                requireBlob(refs.get(j), "attachment of node " + Ids.quote(nodes.get(i).nodeId()));
+                requireBlob(refs.get(j), "attachment of node " + Ids.quote(node.nodeId()));
             }
         }
         if (!commit.checkpoint().isEmpty()) {
@@ -168,8 +165,8 @@ final class CommitChecks {
     }
 
     private void requireUsage() {
-        List<UsageRecord> usage = commit.usage();
-        if (usage.isEmpty()) {
+        int count = commit.usageCount();
+        if (count == 0) {
             return;
         }
         long[] t = session.total;
@@ -177,8 +174,8 @@ final class CommitChecks {
         long out = t[1];
         long cached = t[2];
         long reasoning = t[3];
-        for (int i = 0, n = usage.size(); i < n; i++) {
-            UsageRecord u = usage.get(i);
+        for (int i = 0; i < count; i++) {
+            UsageRecord u = commit.usageRecord(i);
             if (!isLiveOrNew(u.nodeId())) {
                 throw new InvalidRequestException("Usage record names node " + Ids.quote(u.nodeId())
                         + ", which is not a live node of session " + Ids.quote(session.id)
@@ -208,10 +205,10 @@ final class CommitChecks {
     }
 
     private int indexOfNew(String nodeId) {
-        int n = nodes.size();
+        int n = commit.nodeCount();
         if (n <= SCAN_LIMIT) {
             for (int i = 0; i < n; i++) {
-                if (nodes.get(i).nodeId().equals(nodeId)) {
+                if (commit.node(i).nodeId().equals(nodeId)) {
                     return i;
                 }
             }
@@ -220,7 +217,7 @@ final class CommitChecks {
         if (newIndex == null) {
             newIndex = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {
-                newIndex.put(nodes.get(i).nodeId(), i);
+                newIndex.put(commit.node(i).nodeId(), i);
             }
         }
         Integer at = newIndex.get(nodeId);

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,9 +43,8 @@ final class Committer {
             }
         }
         CommitChecks.requireWithinLimits(commit, policy);
-        OptionalLong expected = commit.expectedRevision();
-        if (expected.isPresent() && expected.getAsLong() != s.revision) {
-            throw new RevisionConflictException(s.id, expected.getAsLong(), s.revision);
+        if (!commit.admits(s.revision)) {
+            throw new RevisionConflictException(s.id, commit.expectedRevision().orElseThrow(), s.revision);
         }
         CommitChecks.requireValid(s, blobs, commit);
 
@@ -56,10 +54,9 @@ final class Committer {
         long revision = s.revision + 1;
         long firstNewSeq = s.nextSeq;
         Map<ContentHash, NewBlob> carried = commit.blobs();
-        List<NewNode> nodes = commit.nodes();
         NodeTable table = s.nodes;
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            NewNode source = nodes.get(i);
+        for (int i = 0, n = commit.nodeCount(); i < n; i++) {
+            NewNode source = commit.node(i);
             Optional<String> parentId = source.parentNodeId();
             int parent = parentId.isPresent() ? s.node(parentId.get()) : -1;
             s.added(table.add(source, parent, s.nextSeq++, nowNanos), source.nodeId());
@@ -84,9 +81,8 @@ final class Committer {
                 s.checkpointEpoch++;
             }
         }
-        List<UsageRecord> usage = commit.usage();
-        for (int i = 0, n = usage.size(); i < n; i++) {
-            UsageRecord u = usage.get(i);
+        for (int i = 0, n = commit.usageCount(); i < n; i++) {
+            UsageRecord u = commit.usageRecord(i);
             s.addUsage(s.node(u.nodeId()), revision, u.model(), u.usage(), nowNanos);
         }
         s.revision = revision;

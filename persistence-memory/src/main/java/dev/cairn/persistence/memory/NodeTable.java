@@ -123,6 +123,11 @@ final class NodeTable {
         return byId.get(this, id);
     }
 
+    /** @return whether the id index is still moving entries after a growth, for tests */
+    boolean indexGrowing() {
+        return byId.growing();
+    }
+
     /** @return whether the node at {@code pos} has this id */
     boolean hasId(int pos, String id) {
         return arena.equalsAscii(idAt(pos), idLength(pos), id);

@@ -104,6 +104,31 @@ class StorageLayoutTest {
     }
 
     @Test
+    void theIndexFindsEveryIdWhileItGrowsIncrementally() {
+        NodeTable table = new NodeTable(new Arena());
+        int n = 70_000;
+        int growing = 0;
+        byte[] payload = {1, 2, 3};
+        for (int i = 0; i < n; i++) {
+            String id = "id" + i;
+            assertEquals(-1, table.find(id), "not added yet");
+            assertEquals(i, table.add(NewNode.root(id, NodeKind.USER_INPUT, payload), -1, i + 1L, 0));
+            if (table.indexGrowing()) {
+                growing++;
+            }
+            // The newest, the oldest and one in between, whether moved to the new table yet or not.
+            assertEquals(i, table.find(id));
+            assertEquals(0, table.find("id0"));
+            assertEquals(i / 2, table.find("id" + i / 2));
+            assertEquals(-1, table.find("id" + (i + 1)));
+        }
+        assertTrue(growing > 1_000, "the index moved entries over many adds: " + growing);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, table.find("id" + i));
+        }
+    }
+
+    @Test
     void aSessionOfSeveralChunksReadsAndVacuumsWhole() {
         try (MemorySessionStoreFactory factory = new MemorySessionStoreFactory()) {
             RuntimePersistence store = factory.createStore(SessionStoreCreateRequest.of("s"));
