@@ -6,6 +6,7 @@ import dev.cairn.persistence.NewNode;
 import dev.cairn.persistence.RuntimeCommit;
 import dev.cairn.persistence.RuntimeCommitResult;
 import dev.cairn.persistence.UsageRecord;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -122,36 +123,15 @@ public final class OneCallCommit {
         ps.setBytes(12, node.map(pn -> pn.payload().bytes()).orElse(null));
         ps.setBytes(14, node.map(PreparedCommit.Node::payloadDigest).orElse(null));
         List<UsageRecord> usage = commit.usage();
-        int u = usage.size();
-        String[] nodes = new String[u];
-        String[] models = new String[u];
-        Long[][] tokens = new Long[4][u];
-        for (int i = 0; i < u; i++) {
-            UsageRecord r = usage.get(i);
-            nodes[i] = r.nodeId();
-            models[i] = r.model();
-            tokens[0][i] = r.usage().inputTokens();
-            tokens[1][i] = r.usage().outputTokens();
-            tokens[2][i] = r.usage().cachedInputTokens();
-            tokens[3][i] = r.usage().reasoningTokens();
-        }
-        ps.setArray(15, c.createArrayOf("text", nodes));
-        ps.setArray(16, c.createArrayOf("text", models));
+        ps.setArray(15, OneTripRows.nodeIds(c, usage));
+        ps.setArray(16, OneTripRows.models(c, usage));
+        Array[] tokens = OneTripRows.tokens(c, usage);
+        Array[] sums = OneTripRows.totals(c, totals);
         for (int i = 0; i < 4; i++) {
-            ps.setArray(17 + i, c.createArrayOf("int8", tokens[i]));
+            ps.setArray(17 + i, tokens[i]);
         }
-        int k = totals.size();
-        Long[][] sums = new Long[4][k];
-        int j = 0;
-        for (long[] sum : totals.values()) {
-            for (int i = 0; i < 4; i++) {
-                sums[i][j] = sum[i];
-            }
-            j++;
-        }
-        ps.setArray(21, c.createArrayOf("text", totals.keySet().toArray(new String[0])));
-        for (int i = 0; i < 4; i++) {
-            ps.setArray(22 + i, c.createArrayOf("int8", sums[i]));
+        for (int i = 0; i < 5; i++) {
+            ps.setArray(21 + i, sums[i]);
         }
     }
 
