@@ -113,7 +113,8 @@ public final class Migrator {
     /**
      * Reads a dialect's steps from its resources {@code schema-v1.sql} to {@code schema-vN.sql}:
      * statements end with a {@code ;} at the end of a line, lines are trimmed and joined with one
-     * space, lines starting with {@code --} are comments. A step never changes once released.
+     * space, lines starting with {@code --} are comments. Between two {@code $$} (a function's body)
+     * a {@code ;} at the end of a line does not end the statement. A step never changes once released.
      *
      * @param resources opens a resource of the dialect's package by name (the dialect's own
      *     {@code Class::getResourceAsStream}, so its module's resources stay its own)
@@ -137,7 +138,7 @@ public final class Migrator {
                         continue;
                     }
                     statement.append(statement.length() == 0 ? "" : " ").append(t);
-                    if (t.endsWith(";")) {
+                    if (t.endsWith(";") && statement.toString().split("\\$\\$", -1).length % 2 == 1) {
                         statements.add(statement.substring(0, statement.length() - 1));
                         statement.setLength(0);
                     }

@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * idempotency lookup (commits with a key), the conditional update of the session row
  * (compare-and-set), every referenced blob share-locked in hash order. Commits with checkpoint slots
  * are taken when {@link OneTripSlots} takes them (small values at a head the commit appends); others
- * are not (empty, nothing sent): {@link Checkpoints} applies them.
+ * are not (empty, nothing sent): {@link Checkpoints} applies them. A turn without slots or blobs goes
+ * as one function call instead ({@link OneCallCommit}), the same statements run on the server.
  */
 public final class OneTripCommit {
     private final Statements tx;
@@ -76,6 +77,9 @@ public final class OneTripCommit {
     public static Optional<RuntimeCommitResult> tryApply(Statements tx, String sessionId, long incarnation,
                                                          RuntimeCommit commit, PreparedCommit prepared)
             throws SQLException {
+        if (OneCallCommit.takes(commit, prepared)) {
+            return OneCallCommit.tryApply(tx, sessionId, incarnation, commit, prepared);
+        }
         if (prepared.sizeViolation().isPresent() || !OneTripSlots.takes(commit, prepared)) {
             return Optional.empty();
         }

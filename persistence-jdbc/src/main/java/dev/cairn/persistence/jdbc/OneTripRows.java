@@ -155,31 +155,40 @@ final class OneTripRows {
                 b.add(OneTripSql.INSERT_USAGE, nowNs, nodeIds(c, usage), models(c, usage), tokens[0], tokens[1],
                         tokens[2], tokens[3], sid);
             }
-            int k = totals.size();
-            String[] models = totals.keySet().toArray(new String[0]);
-            Long[][] sums = new Long[4][k];
-            int j = 0;
-            for (long[] sum : totals.values()) {
-                for (int i = 0; i < 4; i++) {
-                    sums[i][j] = sum[i];
-                }
-                j++;
-            }
-            b.add(OneTripSql.ADD_TOTALS, sid, c.createArrayOf("text", models), c.createArrayOf("int8", sums[0]),
-                    c.createArrayOf("int8", sums[1]), c.createArrayOf("int8", sums[2]), c.createArrayOf("int8", sums[3]));
+            Array[] t = totals(c, totals);
+            b.add(OneTripSql.ADD_TOTALS, sid, t[0], t[1], t[2], t[3], t[4]);
         }
     }
 
-    private static Array nodeIds(Connection c, List<UsageRecord> usage) throws SQLException {
+    /** @return the sums ({@link #totals(List)}) as arrays: the models, then the 4 token sums, one element per model */
+    static Array[] totals(Connection c, TreeMap<String, long[]> totals) throws SQLException {
+        int k = totals.size();
+        Long[][] sums = new Long[4][k];
+        int j = 0;
+        for (long[] sum : totals.values()) {
+            for (int i = 0; i < 4; i++) {
+                sums[i][j] = sum[i];
+            }
+            j++;
+        }
+        Array[] arrays = new Array[5];
+        arrays[0] = c.createArrayOf("text", totals.keySet().toArray(new String[0]));
+        for (int i = 0; i < 4; i++) {
+            arrays[i + 1] = c.createArrayOf("int8", sums[i]);
+        }
+        return arrays;
+    }
+
+    static Array nodeIds(Connection c, List<UsageRecord> usage) throws SQLException {
         return c.createArrayOf("text", usage.stream().map(UsageRecord::nodeId).toArray(String[]::new));
     }
 
-    private static Array models(Connection c, List<UsageRecord> usage) throws SQLException {
+    static Array models(Connection c, List<UsageRecord> usage) throws SQLException {
         return c.createArrayOf("text", usage.stream().map(UsageRecord::model).toArray(String[]::new));
     }
 
     /** @return the records' input, output, cached and reasoning token counts, one array each */
-    private static Array[] tokens(Connection c, List<UsageRecord> usage) throws SQLException {
+    static Array[] tokens(Connection c, List<UsageRecord> usage) throws SQLException {
         int u = usage.size();
         Long[][] tokens = new Long[4][u];
         for (int i = 0; i < u; i++) {

@@ -57,6 +57,17 @@ final class OneTripStatement {
      * @throws SQLException the cause (or the rollback's error) if the rollback fails: the connection is gone
      */
     void rollback(SQLException cause) throws SQLException {
+        rollback(tx, cause);
+    }
+
+    /**
+     * Rolls a transaction back after a failed or refused attempt.
+     *
+     * @param tx the transaction
+     * @param cause the error that ended the attempt, or null
+     * @throws SQLException the cause (or the rollback's error) if the rollback fails: the connection is gone
+     */
+    static void rollback(Statements tx, SQLException cause) throws SQLException {
         try {
             tx.connection().rollback();
         } catch (SQLException e) {

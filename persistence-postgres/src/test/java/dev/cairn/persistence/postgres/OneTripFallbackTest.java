@@ -25,6 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +150,60 @@ class OneTripFallbackTest {
             RuntimeCommitResult ok = s.commitRuntimeState(RuntimeCommit.expecting(rev2).append(leaf("c", "b"))
                     .head("c").build());
             assertEquals(rev2 + 1, ok.revision());
+        }
+    }
+
+    /** A turn goes as one function call (OneCallCommit): each anomaly it raises takes the slow path. */
+    @Test
+    void aTurnOfOneCallFallsBackAtEachAnomalyAndWritesNothing() throws Exception {
+        String location = Pg.freshLocation("onecall", "");
+        String schema = Pg.schemaOf(location);
+        try (PostgresSessionStoreFactory factory = Pg.open(location)) {
+            RuntimePersistence s = factory.createStore(SessionStoreCreateRequest.of("s"));
+            long rev = s.commitRuntimeState(RuntimeCommit.expecting(0).append(NewNode.root("a", NodeKind.USER_INPUT,
+                    new byte[] {1})).append(leaf("b", "a")).append(leaf("gone", "a")).head("b")
+                    .checkpoint("state", new byte[] {7}).build()).revision();
+            assertEquals(1, s.tombstoneNodes(List.of("gone")));
+            String q = Ids.quote("s");
+            TokenUsage one = new TokenUsage(1, 1, 0, 0);
+            expect(schema, RevisionConflictException.class, new RevisionConflictException("s", 0, rev).getMessage(),
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(0).append(leaf("c", "b")).head("c").build()));
+            expect(schema, InvalidRequestException.class, "Parent " + Ids.quote("nope") + " of node " + Ids.quote("c")
+                    + " is not a node of session " + q + ": a parent is a live node, stored earlier or appended"
+                    + " earlier in the same commit",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "nope")).build()));
+            expect(schema, InvalidRequestException.class, "Node id " + Ids.quote("b") + " is already used in session "
+                    + q + " by a live node: node ids are unique within a session, detached ones included until vacuum",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("b", "a")).head("b").build()));
+            for (String nodeId : List.of("x", "gone")) {
+                expect(schema, InvalidRequestException.class, unknownUsage(nodeId),
+                        () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).append(leaf("c", "b")).head("c")
+                                .usage("c", "m", one).usage(nodeId, "m", one).build()));
+                expect(schema, InvalidRequestException.class, unknownUsage(nodeId),
+                        () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).usage(nodeId, "m", one).build()));
+            }
+            expect(schema, InvalidRequestException.class, "Head " + Ids.quote("gone") + " is not a live node of session "
+                    + q + ": the head must be a live node, stored or appended in the commit",
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev).head("gone").build()));
+            RuntimeCommit keyed = RuntimeCommit.expecting(rev).append(leaf("c", "b")).head("c").usage("c", "m", one)
+                    .idempotencyKey("k").build();
+            RuntimeCommitResult first = s.commitRuntimeState(keyed);
+            assertEquals(rev + 1, first.revision());
+            assertEquals("b", first.checkpoint().slot("state").orElseThrow().nodeId(), "the head inherits b's slot");
+            expect(schema, IdempotencyConflictException.class, new IdempotencyConflictException("s", "k").getMessage(),
+                    () -> s.commitRuntimeState(RuntimeCommit.expecting(rev + 1).append(leaf("d", "c")).head("d")
+                            .idempotencyKey("k").build()));
+            List<Long> before = snapshot(schema);
+            RuntimeCommitResult replay = s.commitRuntimeState(keyed);
+            assertTrue(replay.replayed());
+            assertEquals(List.of(first.revision(), first.head(), first.committedAt(), first.checkpoint()),
+                    List.of(replay.revision(), replay.head(), replay.committedAt(), replay.checkpoint()));
+            assertEquals(before, snapshot(schema));
+            RuntimeCommitResult unconditional = s.commitRuntimeState(RuntimeCommit.unconditional().append(leaf("d", "c"))
+                    .head("d").usage("d", "m", one).build());
+            assertEquals(rev + 2, unconditional.revision());
+            assertEquals(Optional.of("d"), unconditional.head());
+            assertEquals(first.checkpoint(), unconditional.checkpoint());
         }
     }
 
