@@ -85,7 +85,7 @@ final class NodeRows {
     public static Map<Long, Stored> scan(ResultSet rs) throws SQLException {
         Map<Long, Stored> out = new HashMap<>();
         while (rs.next()) {
-            Stored r = new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
+            Stored r = new Stored(rs.getLong(1), Reads.text(rs, 2), rs.getLong(3), Reads.text(rs, 4), rs.getInt(5),
                     rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
                     rs.getInt(12));
             out.put(r.nid(), r);

@@ -13,16 +13,16 @@ import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -138,6 +138,21 @@ final class Reads {
                 checkpoint, usage));
     }
 
+    /**
+     * A text column's value as {@code getString} gives it, through {@code getBytes}: both drivers hand
+     * over a text's UTF-8 bytes as they are, and sqlite-jdbc's {@code getString} costs about twice its
+     * {@code getBytes} (a direct buffer made through JNI per value; issue 19's third pass).
+     *
+     * @param rs a row
+     * @param column a text column of it
+     * @return the text, null if SQL NULL
+     * @throws SQLException if the read fails
+     */
+    static String text(ResultSet rs, int column) throws SQLException {
+        byte[] utf8 = rs.getBytes(column);
+        return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+    }
+
     /** A node row: its {@code nid} and the node. */
     record Row(long nid, SessionNode node) {
     }
@@ -226,34 +241,64 @@ final class Reads {
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.PATH_USAGE))) {
             ps.setLong(1, leafNid);
             ps.setLong(2, n);
-            return turns(ps, null);
+            return turns(ps);
         }
     }
 
     private List<UsageEntry> allTurns(Connection c, long sid, List<Row> rows) throws SQLException {
-        Set<Long> nids = new HashSet<>(rows.size() * 2);
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE)); ResultSet rs = executed(ps, sid)) {
+            return wholeTurns(rs, idsByNid(rows));
+        }
+    }
+
+    private static ResultSet executed(PreparedStatement ps, long sid) throws SQLException {
+        ps.setLong(1, sid);
+        return ps.executeQuery();
+    }
+
+    /**
+     * @param rows the rows a read returns
+     * @return their ids by {@code nid}, for {@link #wholeTurns}
+     */
+    static Map<Long, String> idsByNid(List<Row> rows) {
+        Map<Long, String> ids = new HashMap<>(rows.size() * 2);
         for (Row r : rows) {
-            nids.add(r.nid());
+            ids.put(r.nid(), r.node().nodeId());
         }
-        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE))) {
-            ps.setLong(1, sid);
-            return turns(ps, nids);
-        }
+        return ids;
     }
 
-    private List<UsageEntry> turns(PreparedStatement ps, Set<Long> only) throws SQLException {
+    /**
+     * Maps rows of {@link Sql#ALL_USAGE}: only the records of the returned nodes, each with its node's id.
+     *
+     * @param rs the rows
+     * @param ids the returned nodes' ids by {@code nid}
+     * @return the entries in commit order
+     * @throws SQLException if the read fails
+     */
+    static List<UsageEntry> wholeTurns(ResultSet rs, Map<Long, String> ids) throws SQLException {
+        List<UsageEntry> out = new ArrayList<>(ids.size());
+        while (rs.next()) {
+            String nodeId = ids.get(rs.getLong(1));
+            if (nodeId != null) {
+                out.add(new UsageEntry(rs.getLong(2), nodeId, text(rs, 3),
+                        new TokenUsage(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
+                        Times.fromNanos(rs.getLong(8))));
+            }
+        }
+        return out;
+    }
+
+    private List<UsageEntry> turns(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return turns(rs, only);
+            return turns(rs);
         }
     }
 
-    /** Maps rows of {@link Sql#USAGE_COLUMNS}, only those of these {@code nid}s unless null. */
-    static List<UsageEntry> turns(ResultSet rs, Set<Long> only) throws SQLException {
+    /** Maps rows of {@link Sql#USAGE_COLUMNS}. */
+    static List<UsageEntry> turns(ResultSet rs) throws SQLException {
         List<UsageEntry> out = new ArrayList<>();
         while (rs.next()) {
-            if (only != null && !only.contains(rs.getLong(1))) {
-                continue;
-            }
             out.add(new UsageEntry(rs.getLong(2), rs.getString(3), rs.getString(4),
                     new TokenUsage(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
                     Times.fromNanos(rs.getLong(9))));
