@@ -85,21 +85,12 @@ final class NodeRows {
     public static Map<Long, Stored> scan(ResultSet rs) throws SQLException {
         Map<Long, Stored> out = new HashMap<>();
         while (rs.next()) {
-            Stored r = stored(rs);
+            Stored r = new Stored(rs.getLong(1), Reads.text(rs, 2), rs.getLong(3), Reads.text(rs, 4), rs.getInt(5),
+                    rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
+                    rs.getInt(12));
             out.put(r.nid(), r);
         }
         return out;
-    }
-
-    /**
-     * @param rs a row whose first twelve columns are the scan's
-     * @return the node row
-     * @throws SQLException if the read fails
-     */
-    public static Stored stored(ResultSet rs) throws SQLException {
-        return new Stored(rs.getLong(1), Reads.text(rs, 2), rs.getLong(3), Reads.text(rs, 4), rs.getInt(5),
-                rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
-                rs.getInt(12));
     }
 
     /**

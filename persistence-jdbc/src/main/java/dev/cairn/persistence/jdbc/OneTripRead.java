@@ -6,7 +6,6 @@ import dev.cairn.persistence.PersistedSessionRead;
 import dev.cairn.persistence.SessionHead;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.SessionReadScope;
-import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
 import java.sql.Connection;
@@ -15,8 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,11 +74,13 @@ final class OneTripRead {
         if (tail) {
             batch.add(OneTripSql.READ_TAIL_NODES, sid, n);
         } else {
-            batch.add(Sql.ALL_NODES_AND_USAGE, sid, 2);
+            batch.add(Sql.ALL_NODES, sid, 2);
         }
         addHeadCheckpoint(batch, sid);
         if (tail) {
             batch.add(OneTripSql.READ_TAIL_USAGE, sid, n);
+        } else {
+            batch.add(Sql.ALL_USAGE, sid);
         }
         batch.add(Sql.TOTALS, sid);
         batch.add(END);
@@ -97,69 +96,17 @@ final class OneTripRead {
         for (ResultSet rs = r.next(); rs.next(); ) {
             attributes.put(rs.getString(1), rs.getString(2));
         }
-        if (tail) {
-            List<Reads.Row> rows = tailRows(reads, r.next());
-            TreeMap<String, CheckpointSlot> slots = resolved(r.next());
-            return Optional.of(read(s, attributes, rows, slots, Reads.turns(r.next()), r.next()));
-        }
-        Map<Long, NodeRows.Stored> byNid = new HashMap<>();
-        List<Joined> joined = joined(r.next(), byNid);
-        List<Reads.Row> rows = scopeRows(byNid, scope, s.headNid());
+        List<Reads.Row> rows = tail ? tailRows(reads, r.next()) : scopeRows(r.next(), scope, s.headNid());
         TreeMap<String, CheckpointSlot> slots = resolved(r.next());
-        return Optional.of(read(s, attributes, rows, slots, turns(joined, Reads.idsByNid(rows)), r.next()));
-    }
-
-    private static PersistedSessionRead read(Reads.SessionRow s, Map<String, String> attributes, List<Reads.Row> rows,
-                                             TreeMap<String, CheckpointSlot> slots, List<UsageEntry> turns,
-                                             ResultSet totals) throws SQLException {
-        UsageLedger usage = Reads.ledger(totals, turns);
+        List<UsageEntry> turns = tail ? Reads.turns(r.next()) : Reads.wholeTurns(r.next(), Reads.idsByNid(rows));
+        UsageLedger usage = Reads.ledger(r.next(), turns);
         List<SessionNode> nodes = new ArrayList<>(rows.size());
         for (Reads.Row row : rows) {
             nodes.add(row.node());
         }
-        return new PersistedSessionRead(s.meta().withAttributes(attributes), new SessionHead(s.headId(), s.revision()),
-                nodes, new Checkpoint(slots), usage);
+        return Optional.of(new PersistedSessionRead(s.meta().withAttributes(attributes),
+                new SessionHead(s.headId(), s.revision()), nodes, new Checkpoint(slots), usage));
     }
-
-    /** A usage record from a row of {@link Sql#ALL_NODES_AND_USAGE}. */
-    private record Joined(long nid, long revision, long pos, String model, TokenUsage usage, long recordedAt) {
-    }
-
-    /**
-     * Maps rows of {@link Sql#ALL_NODES_AND_USAGE}: each node once into {@code byNid}, each usage record into
-     * the list.
-     */
-    private static List<Joined> joined(ResultSet rs, Map<Long, NodeRows.Stored> byNid) throws SQLException {
-        List<Joined> out = new ArrayList<>();
-        while (rs.next()) {
-            long nid = rs.getLong(1);
-            if (!byNid.containsKey(nid)) {
-                byNid.put(nid, NodeRows.stored(rs));
-            }
-            long revision = rs.getLong(13);
-            if (!rs.wasNull()) {
-                out.add(new Joined(nid, revision, rs.getLong(14), Reads.text(rs, 15),
-                        new TokenUsage(rs.getLong(16), rs.getLong(17), rs.getLong(18), rs.getLong(19)), rs.getLong(20)));
-            }
-        }
-        return out;
-    }
-
-    /** @return the records of the returned nodes, in commit order (revision, then position in the commit) */
-    private static List<UsageEntry> turns(List<Joined> joined, Map<Long, String> ids) {
-        joined.sort(BY_COMMIT_ORDER);
-        List<UsageEntry> out = new ArrayList<>(joined.size());
-        for (Joined j : joined) {
-            String nodeId = ids.get(j.nid());
-            if (nodeId != null) {
-                out.add(new UsageEntry(j.revision(), nodeId, j.model(), j.usage(), Times.fromNanos(j.recordedAt())));
-            }
-        }
-        return out;
-    }
-
-    private static final Comparator<Joined> BY_COMMIT_ORDER =
-            Comparator.comparingLong(Joined::revision).thenComparingLong(Joined::pos);
 
     /**
      * Adds the resolution of the checkpoint at the session's head ({@link OneTripSql#HEAD_RESOLVED}).
@@ -201,7 +148,8 @@ final class OneTripRead {
         return out;
     }
 
-    private static List<Reads.Row> scopeRows(Map<Long, NodeRows.Stored> byNid, SessionReadScope scope, long headNid) {
+    private static List<Reads.Row> scopeRows(ResultSet rs, SessionReadScope scope, long headNid) throws SQLException {
+        Map<Long, NodeRows.Stored> byNid = NodeRows.scan(rs);
         if (scope instanceof SessionReadScope.ActivePath) {
             return headNid == 0 ? List.of() : Reads.decoded(NodeRows.pathTo(byNid, headNid), byNid);
         }

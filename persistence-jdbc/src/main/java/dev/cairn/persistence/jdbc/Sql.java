@@ -136,17 +136,6 @@ public final class Sql {
     public static final String ALL_USAGE = "SELECT u.nid, u.revision, u.model, u.input_tokens, u.output_tokens,"
             + " u.cached_input_tokens, u.reasoning_tokens, u.recorded_at FROM ~usage u WHERE u.sid = ?"
             + " ORDER BY u.revision, u.pos";
-    /**
-     * {@link Sql#ALL_NODES} with each node's usage records joined (columns 13 to 20: {@code revision, pos,
-     * model}, the four counts, {@code recorded_at}; NULL for a node without one): one row per node instead
-     * of a node row and a usage row, which halves what the server formats and the driver parses per node
-     * (issue 19); PostgreSQL's one-round-trip read sends it ({@code OneTripRead}), SQLite keeps the two scans
-     * (a join there looks each node's records up through {@code usage_by_node}). A node with several records
-     * comes once per record; its node columns are read once.
-     */
-    public static final String ALL_NODES_AND_USAGE = ALL_NODES.replace(" FROM ~nodes n WHERE",
-            ", u.revision, u.pos, u.model, u.input_tokens, u.output_tokens, u.cached_input_tokens, u.reasoning_tokens,"
-            + " u.recorded_at FROM ~nodes n LEFT JOIN ~usage u ON u.sid = n.sid AND u.nid = n.nid WHERE");
     public static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM ~usage_totals WHERE sid = ?";
     public static final String LOAD_NODE = "SELECT " + NODE_COLUMNS + ", s.sid AS owner_sid FROM ~sessions s"

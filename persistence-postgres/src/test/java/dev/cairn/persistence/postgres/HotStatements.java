@@ -44,7 +44,6 @@ final class HotStatements {
         // A whole-graph read of a long session reads most of the table anyway; of a small one, not.
         s.add(new Statement("allNodes", Sql.ALL_NODES, small, 1));
         s.add(new Statement("allUsage", Sql.ALL_USAGE, small));
-        s.add(new Statement("allNodesAndUsage", Sql.ALL_NODES_AND_USAGE, small, 1));
         s.add(new Statement("listFirstPage", Catalogue.listSql(false, 0), Long.MAX_VALUE, "\uffff", 20));
         s.add(new Statement("listAfterCursor", Catalogue.listSql(false, 0), Long.MAX_VALUE - 1, otherSession, 20));
         s.add(new Statement("listChildren", Catalogue.listSql(true, 0), Long.MAX_VALUE, "\uffff", session, 20));
