@@ -98,7 +98,7 @@ final class OneTripRead {
         }
         List<Reads.Row> rows = tail ? tailRows(reads, r.next()) : scopeRows(r.next(), scope, s.headNid());
         TreeMap<String, CheckpointSlot> slots = resolved(r.next());
-        List<UsageEntry> turns = tail ? Reads.turns(r.next()) : Reads.wholeTurns(r.next(), Reads.idsByNid(rows));
+        List<UsageEntry> turns = tail ? Reads.turns(r.next()) : NodeRows.wholeTurns(r.next(), NodeRows.idsByNid(rows));
         UsageLedger usage = Reads.ledger(r.next(), turns);
         List<SessionNode> nodes = new ArrayList<>(rows.size());
         for (Reads.Row row : rows) {

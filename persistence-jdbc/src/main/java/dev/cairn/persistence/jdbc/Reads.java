@@ -13,13 +13,11 @@ import dev.cairn.persistence.SessionReadScope;
 import dev.cairn.persistence.TokenUsage;
 import dev.cairn.persistence.UsageEntry;
 import dev.cairn.persistence.UsageLedger;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,21 +136,6 @@ final class Reads {
                 checkpoint, usage));
     }
 
-    /**
-     * A text column's value as {@code getString} gives it, through {@code getBytes}: both drivers hand
-     * over a text's UTF-8 bytes as they are, and sqlite-jdbc's {@code getString} costs about twice its
-     * {@code getBytes} (a direct buffer made through JNI per value; issue 19's third pass).
-     *
-     * @param rs a row
-     * @param column a text column of it
-     * @return the text, null if SQL NULL
-     * @throws SQLException if the read fails
-     */
-    static String text(ResultSet rs, int column) throws SQLException {
-        byte[] utf8 = rs.getBytes(column);
-        return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
-    }
-
     /** A node row: its {@code nid} and the node. */
     record Row(long nid, SessionNode node) {
     }
@@ -246,47 +229,12 @@ final class Reads {
     }
 
     private List<UsageEntry> allTurns(Connection c, long sid, List<Row> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE)); ResultSet rs = executed(ps, sid)) {
-            return wholeTurns(rs, idsByNid(rows));
-        }
-    }
-
-    private static ResultSet executed(PreparedStatement ps, long sid) throws SQLException {
-        ps.setLong(1, sid);
-        return ps.executeQuery();
-    }
-
-    /**
-     * @param rows the rows a read returns
-     * @return their ids by {@code nid}, for {@link #wholeTurns}
-     */
-    static Map<Long, String> idsByNid(List<Row> rows) {
-        Map<Long, String> ids = new HashMap<>(rows.size() * 2);
-        for (Row r : rows) {
-            ids.put(r.nid(), r.node().nodeId());
-        }
-        return ids;
-    }
-
-    /**
-     * Maps rows of {@link Sql#ALL_USAGE}: only the records of the returned nodes, each with its node's id.
-     *
-     * @param rs the rows
-     * @param ids the returned nodes' ids by {@code nid}
-     * @return the entries in commit order
-     * @throws SQLException if the read fails
-     */
-    static List<UsageEntry> wholeTurns(ResultSet rs, Map<Long, String> ids) throws SQLException {
-        List<UsageEntry> out = new ArrayList<>(ids.size());
-        while (rs.next()) {
-            String nodeId = ids.get(rs.getLong(1));
-            if (nodeId != null) {
-                out.add(new UsageEntry(rs.getLong(2), nodeId, text(rs, 3),
-                        new TokenUsage(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
-                        Times.fromNanos(rs.getLong(8))));
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE))) {
+            ps.setLong(1, sid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return NodeRows.wholeTurns(rs, NodeRows.idsByNid(rows));
             }
         }
-        return out;
     }
 
     private List<UsageEntry> turns(PreparedStatement ps) throws SQLException {
