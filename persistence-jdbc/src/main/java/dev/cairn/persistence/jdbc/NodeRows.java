@@ -6,6 +6,9 @@ import dev.cairn.persistence.Ids;
 import dev.cairn.persistence.NodeKind;
 import dev.cairn.persistence.SessionNode;
 import dev.cairn.persistence.StoreCorruptedException;
+import dev.cairn.persistence.TokenUsage;
+import dev.cairn.persistence.UsageEntry;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,6 +27,7 @@ import java.util.Optional;
  *
  * <p>The scan's columns, in order: {@code nid, node_id, parent_nid, kind, codec, payload,
  * payload_size, payload_hash, attachments, seq, created_at, state} ({@code parent_nid} NULL for a root).
+ * The usage records of such a read ({@link Sql#ALL_USAGE}) take their node's id from these rows.
  */
 final class NodeRows {
     private NodeRows() {
@@ -85,7 +89,7 @@ final class NodeRows {
     public static Map<Long, Stored> scan(ResultSet rs) throws SQLException {
         Map<Long, Stored> out = new HashMap<>();
         while (rs.next()) {
-            Stored r = new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
+            Stored r = new Stored(rs.getLong(1), text(rs, 2), rs.getLong(3), text(rs, 4), rs.getInt(5),
                     rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
                     rs.getInt(12));
             out.put(r.nid(), r);
@@ -130,6 +134,54 @@ final class NodeRows {
         List<Stored> out = new ArrayList<>(up.size());
         for (int i = up.size() - 1; i >= 0; i--) {
             out.add(up.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * A text column's value as {@code getString} gives it, through {@code getBytes}: both drivers hand
+     * over a text's UTF-8 bytes as they are, and sqlite-jdbc's {@code getString} costs about twice its
+     * {@code getBytes} (a direct buffer made through JNI per value; issue 19's third pass).
+     *
+     * @param rs a row
+     * @param column a text column of it
+     * @return the text, null if SQL NULL
+     * @throws SQLException if the read fails
+     */
+    static String text(ResultSet rs, int column) throws SQLException {
+        byte[] utf8 = rs.getBytes(column);
+        return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param rows the rows a read returns
+     * @return their ids by {@code nid}, for {@link #wholeTurns}
+     */
+    static Map<Long, String> idsByNid(List<Reads.Row> rows) {
+        Map<Long, String> ids = new HashMap<>(rows.size() * 2);
+        for (Reads.Row r : rows) {
+            ids.put(r.nid(), r.node().nodeId());
+        }
+        return ids;
+    }
+
+    /**
+     * Maps rows of {@link Sql#ALL_USAGE}: only the records of the returned nodes, each with its node's id.
+     *
+     * @param rs the rows
+     * @param ids the returned nodes' ids by {@code nid}
+     * @return the entries in commit order
+     * @throws SQLException if the read fails
+     */
+    static List<UsageEntry> wholeTurns(ResultSet rs, Map<Long, String> ids) throws SQLException {
+        List<UsageEntry> out = new ArrayList<>(ids.size());
+        while (rs.next()) {
+            String nodeId = ids.get(rs.getLong(1));
+            if (nodeId != null) {
+                out.add(new UsageEntry(rs.getLong(2), nodeId, text(rs, 3),
+                        new TokenUsage(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
+                        Times.fromNanos(rs.getLong(8))));
+            }
         }
         return out;
     }

@@ -14,11 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -100,14 +98,7 @@ final class OneTripRead {
         }
         List<Reads.Row> rows = tail ? tailRows(reads, r.next()) : scopeRows(r.next(), scope, s.headNid());
         TreeMap<String, CheckpointSlot> slots = resolved(r.next());
-        Set<Long> nids = null;
-        if (!tail) {
-            nids = new HashSet<>(rows.size() * 2);
-            for (Reads.Row row : rows) {
-                nids.add(row.nid());
-            }
-        }
-        List<UsageEntry> turns = Reads.turns(r.next(), nids);
+        List<UsageEntry> turns = tail ? Reads.turns(r.next()) : NodeRows.wholeTurns(r.next(), NodeRows.idsByNid(rows));
         UsageLedger usage = Reads.ledger(r.next(), turns);
         List<SessionNode> nodes = new ArrayList<>(rows.size());
         for (Reads.Row row : rows) {

@@ -18,11 +18,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -226,34 +224,29 @@ final class Reads {
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.PATH_USAGE))) {
             ps.setLong(1, leafNid);
             ps.setLong(2, n);
-            return turns(ps, null);
+            return turns(ps);
         }
     }
 
     private List<UsageEntry> allTurns(Connection c, long sid, List<Row> rows) throws SQLException {
-        Set<Long> nids = new HashSet<>(rows.size() * 2);
-        for (Row r : rows) {
-            nids.add(r.nid());
-        }
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_USAGE))) {
             ps.setLong(1, sid);
-            return turns(ps, nids);
+            try (ResultSet rs = ps.executeQuery()) {
+                return NodeRows.wholeTurns(rs, NodeRows.idsByNid(rows));
+            }
         }
     }
 
-    private List<UsageEntry> turns(PreparedStatement ps, Set<Long> only) throws SQLException {
+    private List<UsageEntry> turns(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return turns(rs, only);
+            return turns(rs);
         }
     }
 
-    /** Maps rows of {@link Sql#USAGE_COLUMNS}, only those of these {@code nid}s unless null. */
-    static List<UsageEntry> turns(ResultSet rs, Set<Long> only) throws SQLException {
+    /** Maps rows of {@link Sql#USAGE_COLUMNS}. */
+    static List<UsageEntry> turns(ResultSet rs) throws SQLException {
         List<UsageEntry> out = new ArrayList<>();
         while (rs.next()) {
-            if (only != null && !only.contains(rs.getLong(1))) {
-                continue;
-            }
             out.add(new UsageEntry(rs.getLong(2), rs.getString(3), rs.getString(4),
                     new TokenUsage(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
                     Times.fromNanos(rs.getLong(9))));

@@ -128,7 +128,13 @@ public final class Sql {
     public static final String ALL_NODES = "SELECT n.nid, n.node_id, n.parent_nid, n.kind, n.codec, n.payload,"
             + " n.payload_size, n.payload_hash, n.attachments, n.seq, n.created_at, n.state FROM ~nodes n"
             + " WHERE n.sid = ? AND n.state <= ?";
-    public static final String ALL_USAGE = "SELECT " + USAGE_COLUMNS + " FROM ~usage u WHERE u.sid = ?"
+    /**
+     * Every usage record of a session in commit order, by the primary key's range: {@code nid, revision,
+     * model}, the four counts, {@code recorded_at}. No {@code node_id}: a whole-history read takes it from
+     * the node rows it scanned, and drops the records of nodes it does not return.
+     */
+    public static final String ALL_USAGE = "SELECT u.nid, u.revision, u.model, u.input_tokens, u.output_tokens,"
+            + " u.cached_input_tokens, u.reasoning_tokens, u.recorded_at FROM ~usage u WHERE u.sid = ?"
             + " ORDER BY u.revision, u.pos";
     public static final String TOTALS = "SELECT model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens"
             + " FROM ~usage_totals WHERE sid = ?";
