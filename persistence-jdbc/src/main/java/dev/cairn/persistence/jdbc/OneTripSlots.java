@@ -28,8 +28,7 @@ public final class OneTripSlots {
     /** The slot rows at the head: (slots, hashes, sizes, codecs, bytes, sid, head id). */
     public static final String INSERT_SLOTS = "INSERT INTO ~checkpoints (nid, slot, hash, size, codec, bytes)"
             + " SELECT h.nid, t.slot, t.h, t.s, t.c, t.b FROM unnest(?::text[], ?::bytea[], ?::bigint[], ?::int[],"
-            + " ?::bytea[]) AS t(slot, h, s, c, b) JOIN LATERAL (SELECT n.nid FROM ~nodes n WHERE n.sid = ?"
-            + " AND n.node_id = ? LIMIT 1) h ON true";
+            + " ?::bytea[]) AS t(slot, h, s, c, b) JOIN LATERAL " + HEAD_NID + " h ON true";
 
     /**
      * The slots the head inherits, resolved at its {@code ck_nid} before {@link #SET_CK} (so not its own),
