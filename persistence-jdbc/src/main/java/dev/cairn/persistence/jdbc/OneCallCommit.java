@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The commit of a turn as one statement: a call of the PostgreSQL function {@code ~commit_turn} (schema
- * version 4 of the PostgreSQL provider), which runs {@link OneTripCommit}'s statements on the server, in
+ * The commit of a turn as one statement: a call of the PostgreSQL function {@code ~commit_turn} (installed by schema
+ * version 4 of the PostgreSQL provider, replaced by a lighter body in version 5), which runs {@link OneTripCommit}'s statements on the server, in
  * PL/pgSQL, with their plans cached per connection. Measured on PostgreSQL 15 (ANALYSIS.md, issue 16's
  * third pass), the call costs the server about a third less than the batch of seven statements it replaces.
  *
