@@ -177,6 +177,8 @@ class RuntimeCommitTest {
                 assertTrue(c.usage().get(i) == c.usageRecord(i));
             }
             assertTrue(c.nodes() == c.nodes(), "the one-node list is made once");
+            assertEquals(count, c.nodeCount(), "nodeCount() after nodes()");
+            assertEquals(count, c.usageCount(), "usageCount() after usage()");
             assertThrows(UnsupportedOperationException.class, () -> c.nodes().add(NewNode.root("x", NodeKind.ERROR, b("x"))));
             assertThrows(UnsupportedOperationException.class, () -> c.usage().clear());
             int n = count;
