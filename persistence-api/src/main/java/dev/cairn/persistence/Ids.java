@@ -50,7 +50,7 @@ public final class Ids {
                 return false;
             }
         }
-        return !value.equals(".") && !value.equals("..");
+        return n > 2 || !value.equals(".") && !value.equals("..");
     }
 
     /**

@@ -427,7 +427,10 @@ public final class RuntimeCommit {
          * @return this builder
          */
         public Builder head(String nodeId) {
-            this.head = Ids.require("head node id", nodeId);
+            // The id of a node appended last (the usual turn) was checked by NewNode, and a String
+            // does not change: the same object needs no second scan (issue 19).
+            boolean appendedLast = nodeCount > 0 && nodeId == node(nodeCount - 1).nodeId();
+            this.head = appendedLast ? nodeId : Ids.require("head node id", nodeId);
             return this;
         }
 

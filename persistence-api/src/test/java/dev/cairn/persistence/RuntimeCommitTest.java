@@ -79,6 +79,17 @@ class RuntimeCommitTest {
     }
 
     @Test
+    void aHeadIsCheckedUnlessItIsTheIdOfTheNodeAppendedLast() {
+        String id = "n1";
+        RuntimeCommit.Builder builder = RuntimeCommit.expecting(0).append(NewNode.root(id, NodeKind.USER_INPUT, b("a")));
+        assertThrows(InvalidRequestException.class, () -> builder.head("../x"));
+        assertThrows(NullPointerException.class, () -> builder.head(null));
+        assertEquals(Optional.of("n1"), builder.head(id).build().head());
+        assertEquals(Optional.of("n1"), builder.head(new String("n1")).build().head());
+        assertEquals(Optional.of("n0"), builder.head("n0").build().head());
+    }
+
+    @Test
     void validatesIdsSlotsKeysAndMediaTypes() {
         RuntimeCommit.Builder builder = RuntimeCommit.expecting(0);
         assertThrows(InvalidRequestException.class, () -> builder.head("../x"));
@@ -166,6 +177,8 @@ class RuntimeCommitTest {
                 assertTrue(c.usage().get(i) == c.usageRecord(i));
             }
             assertTrue(c.nodes() == c.nodes(), "the one-node list is made once");
+            assertEquals(count, c.nodeCount(), "nodeCount() after nodes()");
+            assertEquals(count, c.usageCount(), "usageCount() after usage()");
             assertThrows(UnsupportedOperationException.class, () -> c.nodes().add(NewNode.root("x", NodeKind.ERROR, b("x"))));
             assertThrows(UnsupportedOperationException.class, () -> c.usage().clear());
             int n = count;

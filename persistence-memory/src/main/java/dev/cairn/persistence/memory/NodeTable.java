@@ -42,7 +42,7 @@ final class NodeTable {
     private static final int SEQ = 1;
     /** Nanoseconds since the epoch. */
     private static final int CREATED = 2;
-    /** The epoch of {@link #resolved}'s entry, plus one. */
+    /** The epoch of {@link #resolved}'s entry, plus one; negated when the checkpoint is empty (no entry). */
     private static final int EPOCH = 3;
     /** Depth (nodes on the path from a root to this one, itself included) high, parent's position (or -1) low. */
     private static final int LINK = 4;
@@ -65,7 +65,7 @@ final class NodeTable {
     private final Refs<Extra> extras = new Refs<>();
     /** The live view, built at the first read (it owns a copy of the payload and its hash). */
     private final Refs<SessionNode> views = new Refs<>();
-    /** The checkpoint resolved at a node, valid while its {@code EPOCH} is the session's plus one. */
+    /** The checkpoint resolved at a node, valid while its {@code EPOCH} is the session's plus one (empty ones are not kept). */
     private final Refs<Checkpoint> resolved = new Refs<>();
 
     NodeTable(Arena arena) {
@@ -207,10 +207,26 @@ final class NodeTable {
 
     /** @return the memoized checkpoint at a node if it was resolved in this epoch, else null */
     Checkpoint resolved(int pos, long epoch) {
-        return rows.get(pos, EPOCH) == epoch + 1 ? resolved.get(pos) : null;
+        long w = rows.get(pos, EPOCH);
+        if (w == epoch + 1) {
+            return resolved.get(pos);
+        }
+        return w == -(epoch + 1) ? Checkpoint.EMPTY : null;
     }
 
+    /**
+     * Memoizes the checkpoint at a node. An empty one, what every node of a session without slots
+     * resolves to, is kept as the epoch's negation in the row alone: no reference is written, so a
+     * commit spares the collector's write barrier on a chunk in the old generation (issue 19).
+     */
     void setResolved(int pos, long epoch, Checkpoint c) {
+        if (c.isEmpty()) {
+            if (rows.get(pos, EPOCH) > 0) {
+                resolved.set(pos, null); // an entry of an earlier epoch: no longer kept alive
+            }
+            rows.set(pos, EPOCH, -(epoch + 1));
+            return;
+        }
         resolved.set(pos, c);
         rows.set(pos, EPOCH, epoch + 1);
     }

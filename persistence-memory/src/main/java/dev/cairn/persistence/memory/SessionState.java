@@ -49,6 +49,9 @@ final class SessionState {
     final long[] total = new long[4];
     /** Per model, the same four counts (they never exceed {@link #total}'s). */
     final TreeMap<String, long[]> byModel = new TreeMap<>();
+    /** The model of the last usage entry and its counts in {@link #byModel}, or null. */
+    private String lastModel;
+    private long[] lastModelTotal;
 
     /** The blobs {@link #references} answers for; rebuilt from the nodes when {@link #refsStale}. */
     private final HashSet<ContentHash> refs = new HashSet<>();
@@ -142,7 +145,11 @@ final class SessionState {
     void addUsage(int node, long rev, String model, TokenUsage u, long recordedNanos) {
         nodes.setLastTurn(node, turns.add(rev, model, u, recordedNanos, nodes.lastTurn(node)));
         add(total, u);
-        add(byModel.computeIfAbsent(model, m -> new long[4]), u);
+        if (model != lastModel) { // most turns name the same model string: no tree lookup (issue 19)
+            lastModelTotal = byModel.computeIfAbsent(model, m -> new long[4]);
+            lastModel = model;
+        }
+        add(lastModelTotal, u);
     }
 
     private static void add(long[] t, TokenUsage u) {
@@ -233,6 +240,8 @@ final class SessionState {
         headId = Optional.empty();
         keys = null;
         byModel.clear();
+        lastModel = null;
+        lastModelTotal = null;
         Arrays.fill(total, 0);
         refs.clear();
     }

@@ -69,6 +69,22 @@ class MechanicsTest {
     }
 
     @Test
+    void emptyCachedCheckpointsFollowASlotAddedAtAnAncestor() {
+        // Every node of r, a, b, c resolves to no slots and keeps that in its row alone (issue 19);
+        // a slot committed later at r must reach them all, and a sibling path must stay empty.
+        Fixtures.chain(store, 0, null, "r", "a", "b", "c");
+        assertTrue(read(SessionReadScope.activePath()).checkpoint().isEmpty());
+        store.commitRuntimeState(RuntimeCommit.expecting(4).head("r").checkpoint("tool_state", bytes("v1")).build());
+        RuntimeCommitResult back = store.commitRuntimeState(RuntimeCommit.expecting(5).head("c").build());
+        assertEquals("v1", slot(back.checkpoint()), "an empty cached checkpoint below r outlived the slot");
+        assertEquals("r", back.checkpoint().slot("tool_state").orElseThrow().nodeId());
+        assertEquals("v1", slot(read(SessionReadScope.activePathTo("b")).checkpoint()));
+        Fixtures.chain(store, 6, null, "other");
+        assertTrue(read(SessionReadScope.activePath()).checkpoint().isEmpty(), "a root without slots");
+        assertEquals("v1", slot(store.commitRuntimeState(RuntimeCommit.expecting(7).head("a").build()).checkpoint()));
+    }
+
+    @Test
     void deepSessionsAreWalkedWithoutRecursion() {
         int depth = 20_000;
         RuntimeCommit.Builder b = RuntimeCommit.expecting(0).append(NewNode.root("n0", NodeKind.USER_INPUT, bytes("0")));
