@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -86,8 +87,9 @@ final class NodeRows {
      */
     public static NidMap<Stored> scan(ResultSet rs) throws SQLException {
         NidMap<Stored> out = new NidMap<>(256);
+        Repeats kinds = new Repeats();
         while (rs.next()) {
-            Stored r = new Stored(rs.getLong(1), text(rs, 2), rs.getLong(3), text(rs, 4), rs.getInt(5),
+            Stored r = new Stored(rs.getLong(1), text(rs, 2), rs.getLong(3), kinds.text(rs.getBytes(4)), rs.getInt(5),
                     rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
                     rs.getInt(12));
             out.put(r.nid(), r);
@@ -173,14 +175,46 @@ final class NodeRows {
      */
     static List<UsageEntry> wholeTurns(ResultSet rs, NidMap<String> ids) throws SQLException {
         List<UsageEntry> out = new ArrayList<>(ids.size());
+        Repeats models = new Repeats();
         while (rs.next()) {
             String nodeId = ids.get(rs.getLong(1));
             if (nodeId != null) {
-                out.add(new UsageEntry(rs.getLong(2), nodeId, text(rs, 3),
+                out.add(new UsageEntry(rs.getLong(2), nodeId, models.text(rs.getBytes(3)),
                         new TokenUsage(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
                         Times.fromNanos(rs.getLong(8))));
             }
         }
         return out;
+    }
+
+    /**
+     * The few texts a column repeats row after row (a node's kind, a record's model), each decoded once
+     * per read: the last {@value #KEPT} distinct values are compared by their bytes before a new string is made.
+     */
+    static final class Repeats {
+        static final int KEPT = 8;
+        private final byte[][] bytes = new byte[KEPT][];
+        private final String[] texts = new String[KEPT];
+        private int next;
+
+        /**
+         * @param utf8 a text column's bytes, or null
+         * @return the text, null for null; the same string for the same bytes
+         */
+        String text(byte[] utf8) {
+            if (utf8 == null) {
+                return null;
+            }
+            for (int i = 0; i < KEPT && bytes[i] != null; i++) {
+                if (Arrays.equals(bytes[i], utf8)) {
+                    return texts[i];
+                }
+            }
+            String text = new String(utf8, StandardCharsets.UTF_8);
+            int slot = next++ % KEPT;
+            bytes[slot] = utf8;
+            texts[slot] = text;
+            return text;
+        }
     }
 }
