@@ -106,7 +106,27 @@ public final class StatementCachingDataSource implements DataSource {
         return iface.isInstance(this) || physical.isWrapperFor(iface);
     }
 
-    static Object call(Object target, Method method, Object[] args) throws Throwable {
+    /** What {@link #objectMethod} returns for a method that is not one of {@link Object}'s. */
+    private static final Object NOT_OWN = new Object();
+
+    /**
+     * A proxy's own {@code equals}, {@code hashCode} and {@code toString}: by identity, whatever the
+     * state of what it stands for.
+     *
+     * @return the result, or {@link #NOT_OWN} for any other method
+     */
+    private static Object objectMethod(Object proxy, Method method, Object[] args, Object delegate) {
+        if (method.getDeclaringClass() != Object.class) {
+            return NOT_OWN;
+        }
+        return switch (method.getName()) {
+            case "equals" -> proxy == args[0];
+            case "hashCode" -> System.identityHashCode(proxy);
+            default -> "kept " + delegate;
+        };
+    }
+
+    private static Object call(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
@@ -140,16 +160,11 @@ public final class StatementCachingDataSource implements DataSource {
                 case "close":
                     closeAll();
                     break;
-                case "equals":
-                    return proxy == args[0];
-                case "hashCode":
-                    return System.identityHashCode(proxy);
-                case "toString":
-                    return "statement-keeping " + connection;
                 default:
                     break;
             }
-            return call(connection, method, args);
+            Object own = objectMethod(proxy, method, args, connection);
+            return own != NOT_OWN ? own : call(connection, method, args);
         }
 
         private synchronized PreparedStatement prepare(String sql) throws SQLException {
@@ -238,6 +253,10 @@ public final class StatementCachingDataSource implements DataSource {
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            Object own = objectMethod(proxy, method, args, statement);
+            if (own != NOT_OWN) {
+                return own;
+            }
             String name = method.getName();
             int arity = args == null ? 0 : args.length;
             if (name.equals("close") && arity == 0) {
@@ -258,12 +277,6 @@ public final class StatementCachingDataSource implements DataSource {
                     }
                     onlyQueries = false;
                     break;
-                case "equals":
-                    return proxy == args[0];
-                case "hashCode":
-                    return System.identityHashCode(proxy);
-                case "toString":
-                    return "kept " + statement;
                 default:
                     if (changesMoreThanParameters(name, method)) {
                         onlyQueries = false;
