@@ -13,10 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,7 +56,7 @@ final class NodeRows {
          * @param byNid the scanned rows, for the parent's id
          * @return the node as a read returns it
          */
-        public SessionNode decode(Map<Long, Stored> byNid) {
+        public SessionNode decode(NidMap<Stored> byNid) {
             Stored parent = parentNid == 0 ? null : byNid.get(parentNid);
             // The messages are built only on failure: quoting every row's id cost more than its payload check.
             byte[] bytes = Codec.decode(codec, payload, payloadSize, digest, () -> "the payload of node " + Ids.quote(nodeId));
@@ -75,7 +74,7 @@ final class NodeRows {
      * @return the rows by {@code nid}
      * @throws SQLException if the read fails
      */
-    public static Map<Long, Stored> scan(PreparedStatement ps) throws SQLException {
+    public static NidMap<Stored> scan(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             return scan(rs);
         }
@@ -86,10 +85,11 @@ final class NodeRows {
      * @return the rows by {@code nid}
      * @throws SQLException if the read fails
      */
-    public static Map<Long, Stored> scan(ResultSet rs) throws SQLException {
-        Map<Long, Stored> out = new HashMap<>();
+    public static NidMap<Stored> scan(ResultSet rs) throws SQLException {
+        NidMap<Stored> out = new NidMap<>(256);
+        Repeats kinds = new Repeats();
         while (rs.next()) {
-            Stored r = new Stored(rs.getLong(1), text(rs, 2), rs.getLong(3), text(rs, 4), rs.getInt(5),
+            Stored r = new Stored(rs.getLong(1), text(rs, 2), rs.getLong(3), kinds.text(rs.getBytes(4)), rs.getInt(5),
                     rs.getBytes(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9), rs.getLong(10), rs.getLong(11),
                     rs.getInt(12));
             out.put(r.nid(), r);
@@ -102,9 +102,9 @@ final class NodeRows {
      * @param maxState the highest state to keep (0 live, 1 with tombstones)
      * @return the rows up to that state, in commit order
      */
-    public static List<Stored> inCommitOrder(Map<Long, Stored> byNid, int maxState) {
+    public static List<Stored> inCommitOrder(NidMap<Stored> byNid, int maxState) {
         List<Stored> out = new ArrayList<>(byNid.size());
-        for (Stored r : byNid.values()) {
+        for (Stored r : byNid.values()) { // in scan order
             if (r.state() <= maxState) {
                 out.add(r);
             }
@@ -119,7 +119,7 @@ final class NodeRows {
      * @return the path from a root to the leaf, root first; empty if the leaf was not scanned
      * @throws StoreCorruptedException if a parent on the path is not a row of the session
      */
-    public static List<Stored> pathTo(Map<Long, Stored> byNid, long leafNid) {
+    public static List<Stored> pathTo(NidMap<Stored> byNid, long leafNid) {
         List<Stored> up = new ArrayList<>();
         for (Stored r = byNid.get(leafNid); r != null; r = r.parentNid() == 0 ? null : byNid.get(r.parentNid())) {
             if (r.parentNid() != 0 && !byNid.containsKey(r.parentNid())) {
@@ -157,8 +157,8 @@ final class NodeRows {
      * @param rows the rows a read returns
      * @return their ids by {@code nid}, for {@link #wholeTurns}
      */
-    static Map<Long, String> idsByNid(List<Reads.Row> rows) {
-        Map<Long, String> ids = new HashMap<>(rows.size() * 2);
+    static NidMap<String> idsByNid(List<Reads.Row> rows) {
+        NidMap<String> ids = new NidMap<>(rows.size());
         for (Reads.Row r : rows) {
             ids.put(r.nid(), r.node().nodeId());
         }
@@ -173,16 +173,48 @@ final class NodeRows {
      * @return the entries in commit order
      * @throws SQLException if the read fails
      */
-    static List<UsageEntry> wholeTurns(ResultSet rs, Map<Long, String> ids) throws SQLException {
+    static List<UsageEntry> wholeTurns(ResultSet rs, NidMap<String> ids) throws SQLException {
         List<UsageEntry> out = new ArrayList<>(ids.size());
+        Repeats models = new Repeats();
         while (rs.next()) {
             String nodeId = ids.get(rs.getLong(1));
             if (nodeId != null) {
-                out.add(new UsageEntry(rs.getLong(2), nodeId, text(rs, 3),
+                out.add(new UsageEntry(rs.getLong(2), nodeId, models.text(rs.getBytes(3)),
                         new TokenUsage(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
                         Times.fromNanos(rs.getLong(8))));
             }
         }
         return out;
+    }
+
+    /**
+     * The few texts a column repeats row after row (a node's kind, a record's model), each decoded once
+     * per read: the last {@value #KEPT} distinct values are compared by their bytes before a new string is made.
+     */
+    static final class Repeats {
+        static final int KEPT = 8;
+        private final byte[][] bytes = new byte[KEPT][];
+        private final String[] texts = new String[KEPT];
+        private int next;
+
+        /**
+         * @param utf8 a text column's bytes, or null
+         * @return the text, null for null; the same string for the same bytes
+         */
+        String text(byte[] utf8) {
+            if (utf8 == null) {
+                return null;
+            }
+            for (int i = 0; i < KEPT && bytes[i] != null; i++) {
+                if (Arrays.equals(bytes[i], utf8)) {
+                    return texts[i];
+                }
+            }
+            String text = new String(utf8, StandardCharsets.UTF_8);
+            int slot = next++ % KEPT;
+            bytes[slot] = utf8;
+            texts[slot] = text;
+            return text;
+        }
     }
 }

@@ -149,7 +149,7 @@ final class OneTripRead {
     }
 
     private static List<Reads.Row> scopeRows(ResultSet rs, SessionReadScope scope, long headNid) throws SQLException {
-        Map<Long, NodeRows.Stored> byNid = NodeRows.scan(rs);
+        NidMap<NodeRows.Stored> byNid = NodeRows.scan(rs);
         if (scope instanceof SessionReadScope.ActivePath) {
             return headNid == 0 ? List.of() : Reads.decoded(NodeRows.pathTo(byNid, headNid), byNid);
         }

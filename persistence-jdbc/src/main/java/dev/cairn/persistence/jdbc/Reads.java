@@ -153,7 +153,7 @@ final class Reads {
 
     /** Every node of the session up to a state, in commit order: one scan, parents' ids and order from Java. */
     private List<Row> all(Connection c, long sid, int maxState) throws SQLException {
-        Map<Long, NodeRows.Stored> byNid = scan(c, sid);
+        NidMap<NodeRows.Stored> byNid = scan(c, sid);
         return decoded(NodeRows.inCommitOrder(byNid, maxState), byNid);
     }
 
@@ -162,12 +162,12 @@ final class Reads {
         if (leafNid == 0) {
             return List.of();
         }
-        Map<Long, NodeRows.Stored> byNid = scan(c, sid);
+        NidMap<NodeRows.Stored> byNid = scan(c, sid);
         return decoded(NodeRows.pathTo(byNid, leafNid), byNid);
     }
 
     /** Every node row of the session, every state (a live node's parent may be tombstoned). */
-    private Map<Long, NodeRows.Stored> scan(Connection c, long sid) throws SQLException {
+    private NidMap<NodeRows.Stored> scan(Connection c, long sid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(dialect.sql(Sql.ALL_NODES))) {
             ps.setLong(1, sid);
             ps.setInt(2, 2);
@@ -175,7 +175,7 @@ final class Reads {
         }
     }
 
-    static List<Row> decoded(List<NodeRows.Stored> stored, Map<Long, NodeRows.Stored> byNid) {
+    static List<Row> decoded(List<NodeRows.Stored> stored, NidMap<NodeRows.Stored> byNid) {
         List<Row> out = new ArrayList<>(stored.size());
         for (NodeRows.Stored r : stored) {
             out.add(new Row(r.nid(), r.decode(byNid)));

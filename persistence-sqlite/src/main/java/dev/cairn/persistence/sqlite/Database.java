@@ -8,6 +8,7 @@ import dev.cairn.persistence.PersistenceException;
 import dev.cairn.persistence.jdbc.CachedStatements;
 import dev.cairn.persistence.jdbc.SingleWriter;
 import dev.cairn.persistence.jdbc.SqlDialect;
+import dev.cairn.persistence.jdbc.StatementCachingDataSource;
 import dev.cairn.persistence.jdbc.Transactions;
 import dev.cairn.persistence.jdbc.WriterConnection;
 import java.io.IOException;
@@ -44,6 +45,8 @@ final class Database extends SingleWriter {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final int JOURNAL_SIZE_LIMIT = 64 << 20;
     private static final String BEGIN = "BEGIN IMMEDIATE";
+    /** The most statements a read connection keeps: more than the engine's read statements. */
+    static final int READER_STATEMENTS = 32;
     /** Test hook: wraps the writer connection of the database file given (statement counts). */
     private static final Map<Path, UnaryOperator<Connection>> WRITER_WRAPPERS = new ConcurrentHashMap<>();
 
@@ -178,7 +181,8 @@ final class Database extends SingleWriter {
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
         HikariConfig hc = new HikariConfig();
-        hc.setDataSource(ds);
+        // sqlite-jdbc prepares anew on every prepareStatement: each reader keeps its statements (issue 19)
+        hc.setDataSource(new StatementCachingDataSource(ds, READER_STATEMENTS));
         hc.setPoolName("cairn-sqlite-readers-" + POOLS.incrementAndGet());
         hc.setReadOnly(true);
         hc.setAutoCommit(false);
