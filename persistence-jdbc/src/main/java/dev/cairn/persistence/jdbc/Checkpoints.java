@@ -85,6 +85,20 @@ public final class Checkpoints {
     }
 
     /**
+     * The same resolution with another statement for {@link Sql#upsertCheckpoint()}: SQLite's
+     * {@code checkpoints} is a view whose insert trigger replaces a slot itself (a view takes no
+     * {@code ON CONFLICT} clause).
+     *
+     * @param upsertCheckpoint {@code (nid, slot, hash, size, codec, bytes)}, replacing the node's slot
+     * @return this resolution with that statement
+     */
+    public Checkpoints withUpsertCheckpoint(String upsertCheckpoint) {
+        return new Checkpoints(new Sql(sql.resolved(), upsertCheckpoint, sql.setCk(), sql.upsertResolved(),
+                sql.hasLiveChild(), sql.liveSubtree(), sql.ownCheckpoints(), sql.deleteResolved(),
+                sql.deleteResolvedSlot(), sql.copyInherited()), readInherited);
+    }
+
+    /**
      * @param resolved the prepared statement {@link Sql#resolved()}
      * @param ckNid a node's {@code ck_nid}, or 0 for none
      * @return the resolved slots, by name (a new, mutable map)

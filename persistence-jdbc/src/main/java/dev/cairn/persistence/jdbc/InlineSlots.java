@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public final class InlineSlots {
     static final String CARRIED = "SELECT c.size, c.codec, c.bytes FROM ~checkpoints c JOIN ~nodes n ON n.nid = c.nid"
             + " WHERE c.hash = ? AND c.bytes IS NOT NULL AND n.state < 2";
     /** The values carried by the rows of tombstoned nodes, which gc is about to detach: {@code -> hash, size}. */
-    public static final String DETACHING = "SELECT DISTINCT c.hash, c.size FROM ~nodes n JOIN ~checkpoints c"
+    public static final String DETACHING = "SELECT c.hash, c.size FROM ~nodes n JOIN ~checkpoints c"
             + " ON c.nid = n.nid WHERE n.state = 1 AND c.bytes IS NOT NULL";
     /** {@code (hash, hash)}: a row if the value is still stored (a row of blobs, or carried by a row of a node not detached). */
     public static final String STILL_STORED = "SELECT 1 FROM ~blobs WHERE hash = ? UNION ALL SELECT 1 FROM (" + CARRIED
@@ -130,14 +131,16 @@ public final class InlineSlots {
      * @throws SQLException if a statement fails
      */
     static long[] detach(Statements tx, String detach) throws SQLException {
-        List<byte[]> hashes = new ArrayList<>();
-        List<Long> sizes = new ArrayList<>();
+        // Distinct in Java: SQLite plans a DISTINCT over its checkpoints view as a scan of the whole view.
+        Map<ContentHash, Long> values = new LinkedHashMap<>();
         try (ResultSet rs = tx.ps(DETACHING).executeQuery()) {
             while (rs.next()) {
-                hashes.add(rs.getBytes(1));
-                sizes.add(rs.getLong(2));
+                values.putIfAbsent(ContentHash.ofDigest(rs.getBytes(1)), rs.getLong(2));
             }
         }
+        List<byte[]> hashes = new ArrayList<>(values.size());
+        List<Long> sizes = new ArrayList<>(values.values());
+        values.keySet().forEach(h -> hashes.add(h.toBytes()));
         long[] out = {tx.ps(detach).executeUpdate(), 0, 0};
         PreparedStatement still = tx.ps(STILL_STORED);
         for (int i = 0; i < hashes.size(); i++) {

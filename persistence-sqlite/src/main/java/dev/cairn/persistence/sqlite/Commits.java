@@ -52,8 +52,14 @@ final class Commits {
             + " CASE WHEN ?12 = " + CommitApply.OWN_CHECKPOINT + " THEN (SELECT coalesce(max(nid), 0) + 1 FROM nodes)"
             + " ELSE ?12 END) ON CONFLICT DO NOTHING RETURNING nid, ck_nid";
     private static final CommitApply.Queries QUERIES = Sql.COMMITS.withInsertNode(INSERT_NODE);
+    /**
+     * A slot into the {@code checkpoints} view (schema v5), whose trigger replaces the node's slot where
+     * it is, else keeps it in the node's own row when that place is free, else in {@code checkpoint_rows}.
+     */
+    static final String INSERT_CHECKPOINT = "INSERT INTO ~checkpoints (nid, slot, hash, size, codec, bytes)"
+            + " VALUES (?, ?, ?, ?, ?, ?)";
     /** Checkpoint resolution with inherited slots read first: a statement here costs no round trip. */
-    private static final Checkpoints CHECKPOINTS = Sql.CHECKPOINTS.readingInherited();
+    private static final Checkpoints CHECKPOINTS = Sql.CHECKPOINTS.readingInherited().withUpsertCheckpoint(INSERT_CHECKPOINT);
 
     private final Database db;
     private final SqlDialect dialect;

@@ -131,6 +131,17 @@ class SchemaMigrationTest {
             }
             assertEquals(List.of("n2/tool_state inline=0 blobs=1", "n5/plan inline=1 blobs=0"), rows);
         }
+        // Version 5 keeps a node's first slot in its nodes row: n5's, committed after the migration; version
+        // 1's row of n2 stays a row of checkpoint_rows. Both are rows of the checkpoints view above.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT group_concat(n.node_id || '/' || n.own_slot) FROM nodes n"
+                     + " WHERE n.own_slot IS NOT NULL), (SELECT group_concat(n.node_id || '/' || r.slot) FROM checkpoint_rows r"
+                     + " JOIN nodes n ON n.nid = r.nid)")) {
+            assertTrue(rs.next());
+            assertEquals("n5/plan", rs.getString(1));
+            assertEquals("n2/tool_state", rs.getString(2));
+        }
         try (SqliteSessionStoreFactory f = new SqliteSessionStoreFactory(dir)) {
             RuntimePersistence s = f.openExisting(V1Fixture.SESSION).orElseThrow();
             s.gcUnreachable();
