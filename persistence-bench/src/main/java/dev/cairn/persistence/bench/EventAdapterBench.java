@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -63,10 +64,11 @@ public class EventAdapterBench {
 
     /**
      * {@code bare}, {@code bare-slot} (the bare commit with a ~200-byte checkpoint slot: what the core
-     * charges for state committed with the node), {@code adk} (an event with a state delta),
+     * charges for state committed with the node), {@code bare-uuid} (the bare commit with a random UUID
+     * node id, as ADK's {@code Event.generateEventId()} makes them: what the id shape alone costs), {@code adk} (an event with a state delta),
      * {@code adk-no-delta}, {@code langgraph4j} (a changed state) or {@code langgraph4j-same-state}.
      */
-    @Param({"bare", "bare-slot", "adk", "adk-no-delta", "langgraph4j", "langgraph4j-same-state"})
+    @Param({"bare", "bare-slot", "bare-uuid", "adk", "adk-no-delta", "langgraph4j", "langgraph4j-same-state"})
     public String adapter;
 
     /** How many events or checkpoints the session holds when an iteration starts. */
@@ -92,7 +94,7 @@ public class EventAdapterBench {
         factory = t.open(dir);
         counter = 0;
         switch (adapter) {
-            case "bare", "bare-slot" -> {
+            case "bare", "bare-slot", "bare-uuid" -> {
                 bare = factory.createStore(SessionStoreCreateRequest.of("bare"));
                 RuntimeCommit.Builder b = RuntimeCommit.expecting(0);
                 head = null;
@@ -118,7 +120,7 @@ public class EventAdapterBench {
                     lg4j.put(thread, checkpoint(i));
                 }
             }
-            default -> throw new IllegalArgumentException("adapter must be bare, bare-slot, adk, adk-no-delta, langgraph4j"
+            default -> throw new IllegalArgumentException("adapter must be bare, bare-slot, bare-uuid, adk, adk-no-delta, langgraph4j"
                     + " or langgraph4j-same-state, was " + adapter);
         }
         counter = history;
@@ -164,8 +166,8 @@ public class EventAdapterBench {
     public Object append() {
         long i = counter++;
         switch (adapter) {
-            case "bare" -> {
-                String id = "b" + i;
+            case "bare", "bare-uuid" -> {
+                String id = adapter.equals("bare") ? "b" + i : UUID.randomUUID().toString();
                 RuntimeCommitResult r = bare.commitRuntimeState(RuntimeCommit.expecting(revision)
                         .append(NewNode.child(id, head, NodeKind.USER_INPUT, payload(i))).head(id).build());
                 revision = r.revision();

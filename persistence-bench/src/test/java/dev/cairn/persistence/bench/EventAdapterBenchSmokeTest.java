@@ -19,7 +19,7 @@ class EventAdapterBenchSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bare", "bare-slot", "adk", "adk-no-delta", "langgraph4j", "langgraph4j-same-state"})
+    @ValueSource(strings = {"bare", "bare-slot", "bare-uuid", "adk", "adk-no-delta", "langgraph4j", "langgraph4j-same-state"})
     void eachAdapterAppends(String adapter) {
         for (String target : new String[] {"memory", "sqlite-process-crash"}) {
             EventAdapterBench b = new EventAdapterBench();
