@@ -56,6 +56,14 @@ public final class Checkpoints {
     public record Sql(String resolved, String upsertCheckpoint, String setCk, String upsertResolved,
                       String hasLiveChild, String liveSubtree, String ownCheckpoints, String deleteResolved,
                       String deleteResolvedSlot, String copyInherited) {
+        /**
+         * @param statement {@code (nid, slot, hash, size, codec, bytes)}, replacing the node's slot
+         * @return these statements with that slot insert
+         */
+        public Sql withUpsertCheckpoint(String statement) {
+            return new Sql(resolved, statement, setCk, upsertResolved, hasLiveChild, liveSubtree, ownCheckpoints,
+                    deleteResolved, deleteResolvedSlot, copyInherited);
+        }
     }
 
     /**
@@ -93,9 +101,7 @@ public final class Checkpoints {
      * @return this resolution with that statement
      */
     public Checkpoints withUpsertCheckpoint(String upsertCheckpoint) {
-        return new Checkpoints(new Sql(sql.resolved(), upsertCheckpoint, sql.setCk(), sql.upsertResolved(),
-                sql.hasLiveChild(), sql.liveSubtree(), sql.ownCheckpoints(), sql.deleteResolved(),
-                sql.deleteResolvedSlot(), sql.copyInherited()), readInherited);
+        return new Checkpoints(sql.withUpsertCheckpoint(upsertCheckpoint), readInherited);
     }
 
     /**
