@@ -7,7 +7,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Iterator;
@@ -25,7 +24,9 @@ import javax.sql.DataSource;
  * what is prepared through it when the connection goes back. Each connection it hands out keeps at
  * most {@code perConnection} statements by SQL text, least recently used evicted. A statement
  * {@code prepareStatement(String)} returns is the kept one; closing it does not close it but makes it
- * free again, and closes the result set it returned, so it holds no snapshot. Only what a read does is
+ * free again, and closes the result set it returned, so it holds no snapshot. Each borrower gets a handle
+ * of its own, closed for good when it is closed, so a borrower that keeps its handle after closing it
+ * cannot touch the statement once it is lent to the next one. Only what a read does is
  * kept: a statement run by anything but {@code executeQuery} (or one whose driver statement was
  * closed) is closed for real when it is closed. A statement asked for while its kept one is in use
  * is a fresh one, closed for real. Closing the connection (the pool retiring it) closes every kept
@@ -107,7 +108,7 @@ public final class StatementCachingDataSource implements DataSource {
     }
 
     /** What {@link #objectMethod} returns for a method that is not one of {@link Object}'s. */
-    private static final Object NOT_OWN = new Object();
+    static final Object NOT_OWN = new Object();
 
     /**
      * A proxy's own {@code equals}, {@code hashCode} and {@code toString}: by identity, whatever the
@@ -115,7 +116,7 @@ public final class StatementCachingDataSource implements DataSource {
      *
      * @return the result, or {@link #NOT_OWN} for any other method
      */
-    private static Object objectMethod(Object proxy, Method method, Object[] args, Object delegate) {
+    static Object objectMethod(Object proxy, Method method, Object[] args, Object delegate) {
         if (method.getDeclaringClass() != Object.class) {
             return NOT_OWN;
         }
@@ -126,7 +127,7 @@ public final class StatementCachingDataSource implements DataSource {
         };
     }
 
-    private static Object call(Object target, Method method, Object[] args) throws Throwable {
+    static Object call(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
@@ -135,7 +136,7 @@ public final class StatementCachingDataSource implements DataSource {
     }
 
     /** One physical connection and the statements it keeps. */
-    private static final class Kept implements InvocationHandler {
+    static final class Kept implements InvocationHandler {
         private final Connection connection;
         private final int capacity;
         private final Map<String, KeptStatement> statements = new LinkedHashMap<>(16, 0.75f, true);
@@ -169,7 +170,7 @@ public final class StatementCachingDataSource implements DataSource {
 
         private synchronized PreparedStatement prepare(String sql) throws SQLException {
             KeptStatement kept = statements.get(sql);
-            if (kept != null && kept.statement.isClosed()) {
+            if (kept != null && kept.statement().isClosed()) {
                 statements.remove(sql);
                 kept = null;
             }
@@ -179,20 +180,19 @@ public final class StatementCachingDataSource implements DataSource {
                 }
                 kept = new KeptStatement(this, sql, connection.prepareStatement(sql));
                 statements.put(sql, kept);
-            } else if (kept.inUse) {
+            } else if (kept.inUse()) {
                 return connection.prepareStatement(sql);
             }
-            kept.inUse = true;
-            return kept.proxy;
+            return kept.lend();
         }
 
         /** Closes the least recently used statement not in use; false if every one is in use. */
         private boolean evictOne() throws SQLException {
             for (Iterator<KeptStatement> it = statements.values().iterator(); it.hasNext(); ) {
                 KeptStatement k = it.next();
-                if (!k.inUse) {
+                if (!k.inUse()) {
                     it.remove();
-                    k.statement.close();
+                    k.statement().close();
                     return true;
                 }
             }
@@ -201,10 +201,10 @@ public final class StatementCachingDataSource implements DataSource {
 
         /** A statement handed back: kept if it only ran queries, else closed and forgotten. */
         synchronized void release(KeptStatement k, boolean keep) throws SQLException {
-            k.inUse = false;
-            if (!keep || k.statement.isClosed()) {
-                statements.remove(k.sql, k);
-                k.statement.close();
+            k.returned();
+            if (!keep || k.statement().isClosed()) {
+                statements.remove(k.sql(), k);
+                k.statement().close();
             }
         }
 
@@ -212,7 +212,7 @@ public final class StatementCachingDataSource implements DataSource {
             SQLException first = null;
             for (KeptStatement k : statements.values()) {
                 try {
-                    k.statement.close();
+                    k.statement().close();
                 } catch (SQLException e) {
                     if (first == null) {
                         first = e;
@@ -229,89 +229,6 @@ public final class StatementCachingDataSource implements DataSource {
                     first.addSuppressed(e);
                 }
                 throw first;
-            }
-        }
-    }
-
-    /** A kept statement and the proxy its borrowers see. */
-    private static final class KeptStatement implements InvocationHandler {
-        private final Kept owner;
-        private final String sql;
-        private final PreparedStatement statement;
-        private final PreparedStatement proxy;
-        private boolean inUse;
-        private boolean onlyQueries = true;
-        private ResultSet lastResult;
-
-        KeptStatement(Kept owner, String sql, PreparedStatement statement) {
-            this.owner = owner;
-            this.sql = sql;
-            this.statement = statement;
-            this.proxy = (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
-                    new Class<?>[] {PreparedStatement.class}, this);
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            Object own = objectMethod(proxy, method, args, statement);
-            if (own != NOT_OWN) {
-                return own;
-            }
-            String name = method.getName();
-            int arity = args == null ? 0 : args.length;
-            if (name.equals("close") && arity == 0) {
-                handBack();
-                return null;
-            }
-            if (name.equals("isClosed") && arity == 0) {
-                return !inUse;
-            }
-            if (!inUse) {
-                throw new SQLException("The statement is closed");
-            }
-            switch (name) {
-                case "executeQuery":
-                    if (arity == 0) {
-                        lastResult = statement.executeQuery();
-                        return lastResult;
-                    }
-                    onlyQueries = false;
-                    break;
-                default:
-                    if (changesMoreThanParameters(name, method)) {
-                        onlyQueries = false;
-                    }
-                    break;
-            }
-            return call(statement, method, args);
-        }
-
-        /**
-         * Whether a call leaves more behind than parameters, which the next borrower sets again
-         * ({@code setX(int index, value...)}): another way to run it, a setting ({@code setMaxRows}),
-         * a result that is not {@code executeQuery}'s.
-         */
-        private static boolean changesMoreThanParameters(String name, Method m) {
-            boolean parameter = m.getParameterCount() >= 2 && m.getParameterTypes()[0] == int.class;
-            return name.startsWith("execute") || name.equals("addBatch") || name.equals("getResultSet")
-                    || name.equals("getMoreResults") || name.startsWith("set") && !parameter;
-        }
-
-        private void handBack() throws SQLException {
-            if (!inUse) {
-                return;
-            }
-            ResultSet rs = lastResult;
-            lastResult = null;
-            try {
-                if (rs != null) {
-                    rs.close();
-                }
-                if (onlyQueries) {
-                    statement.clearParameters();
-                }
-            } finally {
-                owner.release(this, onlyQueries);
             }
         }
     }

@@ -171,6 +171,41 @@ class ReadStatementCacheTest {
     }
 
     @Test
+    void aStaleHandleCannotTouchTheStatementLentToTheNextBorrower() throws SQLException {
+        try (HikariDataSource pool = pool(1, 4); Connection c = pool.getConnection()) {
+            PreparedStatement first = c.prepareStatement(QUERY);
+            first.close();
+            PreparedStatement second = c.prepareStatement(QUERY);
+            assertEquals(1, prepared.size(), "the kept statement is lent again");
+            second.setInt(1, 5);
+            assertTrue(first.isClosed(), "the first borrower's handle stays closed");
+            assertThrows(SQLException.class, () -> first.setInt(1, 9), "a stale handle cannot set a parameter");
+            assertThrows(SQLException.class, first::executeQuery, "a stale handle cannot run the statement");
+            try (ResultSet rs = second.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("v5", rs.getString(1), "the second borrower's parameter is untouched");
+            }
+            second.close();
+        }
+        try (Connection c = new StatementCachingDataSource(counting(), 4).getConnection()) {
+            PreparedStatement first = c.prepareStatement(QUERY);
+            first.close();
+            PreparedStatement second = c.prepareStatement(QUERY);
+            first.close(); // a second close of the stale handle must not hand back the second borrower's lease
+            PreparedStatement third = c.prepareStatement(QUERY);
+            assertEquals(3, prepared.size(), "the statement in use is not lent a second time (one prepare for the"
+                    + " first pool's connection, one kept here, one of the third borrower's own): " + prepared.size());
+            second.setInt(1, 6);
+            try (ResultSet rs = second.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("v6", rs.getString(1));
+            }
+            third.close();
+            second.close();
+        }
+    }
+
+    @Test
     void keepsAtMostItsCapacityEvictingTheLeastRecentlyUsed() throws SQLException {
         try (HikariDataSource pool = pool(1, 3); Connection c = pool.getConnection()) {
             for (int i = 0; i < 10; i++) {
