@@ -3,12 +3,11 @@ package dev.cairn.persistence.jdbc;
 import dev.cairn.persistence.BlobRef;
 import dev.cairn.persistence.ContentHash;
 import dev.cairn.persistence.NewBlob;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -131,25 +130,24 @@ public final class InlineSlots {
      * @throws SQLException if a statement fails
      */
     static long[] detach(Statements tx, String detach) throws SQLException {
-        // Distinct in Java: SQLite plans a DISTINCT over its checkpoints view as a scan of the whole view.
-        Map<ContentHash, Long> values = new LinkedHashMap<>();
+        // Distinct in Java, by the hash's bytes: SQLite plans a DISTINCT over its checkpoints view as a scan
+        // of the whole view.
+        Map<ByteBuffer, Long> values = new LinkedHashMap<>();
         try (ResultSet rs = tx.ps(DETACHING).executeQuery()) {
             while (rs.next()) {
-                values.putIfAbsent(ContentHash.ofDigest(rs.getBytes(1)), rs.getLong(2));
+                values.putIfAbsent(ByteBuffer.wrap(rs.getBytes(1)), rs.getLong(2));
             }
         }
-        List<byte[]> hashes = new ArrayList<>(values.size());
-        List<Long> sizes = new ArrayList<>(values.values());
-        values.keySet().forEach(h -> hashes.add(h.toBytes()));
         long[] out = {tx.ps(detach).executeUpdate(), 0, 0};
         PreparedStatement still = tx.ps(STILL_STORED);
-        for (int i = 0; i < hashes.size(); i++) {
-            still.setBytes(1, hashes.get(i));
-            still.setBytes(2, hashes.get(i));
+        for (Map.Entry<ByteBuffer, Long> value : values.entrySet()) {
+            byte[] hash = value.getKey().array();
+            still.setBytes(1, hash);
+            still.setBytes(2, hash);
             try (ResultSet rs = still.executeQuery()) {
                 if (!rs.next()) {
                     out[1]++;
-                    out[2] += sizes.get(i);
+                    out[2] += value.getValue();
                 }
             }
         }
