@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -147,7 +148,8 @@ public final class Checkpoints {
      * parameters are the node's {@code nid}, its old {@code ck_nid} and the slots, never a value read
      * earlier in this method, and the result is built from the slots and the copied rows. With
      * {@link #readingInherited()}, the copy is one {@link Sql#resolved()} and an
-     * {@link Sql#upsertResolved()} per inherited slot.
+     * {@link Sql#upsertResolved()} per inherited slot. A slot the node's insert stored already
+     * ({@code slotInRow}, {@link CommitApply#ownSlotInInsert()}) has no upsert.
      *
      * @param tx the write transaction
      * @param nid the node (the head after the commit)
@@ -160,18 +162,26 @@ public final class Checkpoints {
      * @param pointsAtItself whether the node's {@code ck_nid} is its own {@code nid} already, set by its
      *     insert ({@link CommitApply#ownCheckpointInInsert()}), while {@code ckNid} is still the one it
      *     inherited: the {@code ck_nid} update is left out
+     * @param slotInRow the slot the node's insert stored already ({@link CommitApply#ownSlotInInsert()}):
+     *     not written again
      * @param nowNs the commit's time
      * @return the checkpoint resolved at the node
      * @throws SQLException if a statement fails
      */
     public Checkpoint commit(Statements tx, long nid, String nodeId, long ckNid, Map<String, BlobRef> slots,
                              Map<String, Codec.Stored> inline, boolean mayHaveChildren, boolean pointsAtItself,
-                             long nowNs) throws SQLException {
+                             Optional<String> slotInRow, long nowNs) throws SQLException {
         if (ckNid == nid) {
             InlineSlots.keepReplaced(tx, nid, slots, nowNs);
         }
-        PreparedStatement own = tx.ps(sql.upsertCheckpoint());
+        PreparedStatement own = null;
         for (Map.Entry<String, BlobRef> e : slots.entrySet()) {
+            if (slotInRow.isPresent() && slotInRow.get().equals(e.getKey())) {
+                continue;
+            }
+            if (own == null) {
+                own = tx.ps(sql.upsertCheckpoint());
+            }
             BlobRef ref = e.getValue();
             Codec.Stored value = inline.get(e.getKey());
             own.setLong(1, nid);

@@ -158,6 +158,8 @@ public abstract class CommitApply {
     private long sid;
     /** Whether the head's {@code ck_nid} was set to itself by its insert ({@link #ownCheckpointInInsert()}). */
     private boolean headPointsAtItself;
+    /** The slot the head's insert stored in its row ({@link #ownSlotInInsert()}), if any. */
+    private Optional<String> slotInRow = Optional.empty();
     /** The internal key of the session the store handle was opened on: a later session of that id is another. */
     private final long incarnation;
 
@@ -202,6 +204,21 @@ public abstract class CommitApply {
      * @return whether the node insert takes {@link #OWN_CHECKPOINT}
      */
     protected boolean ownCheckpointInInsert() {
+        return false;
+    }
+
+    /**
+     * Whether the provider's node insert also takes the head's first checkpoint slot, as parameters 13 to
+     * 17: {@code own_slot, own_hash, own_size, own_codec, own_bytes} (SQLite schema 5's place for a node's
+     * first slot in its own row; codec and bytes null for a value that is a row of {@code blobs}, all five
+     * null for every other node). The engine sets them for the head a commit appends with its slots,
+     * exactly when {@link #ownCheckpointInInsert()} points that head at itself, and leaves that slot out of
+     * the checkpoint's slot writes: a turn with one slot writes its node row once, in one statement
+     * (issue 17). Requires {@link #ownCheckpointInInsert()}. Off by default.
+     *
+     * @return whether the node insert takes the head's first slot
+     */
+    protected boolean ownSlotInInsert() {
         return false;
     }
 
@@ -405,7 +422,7 @@ public abstract class CommitApply {
                 checkpoint = new Checkpoint(Checkpoints.resolved(tx.ps(sql.resolved()), head[1]));
             } else {
                 checkpoint = checkpoints.commit(tx, head[0], headId, head[1], slots, prepared.inline(),
-                        mayHaveChildren(headId), headPointsAtItself, nowNs);
+                        mayHaveChildren(headId), headPointsAtItself, slotInRow, nowNs);
             }
         }
         if (key.isPresent()) {
@@ -532,6 +549,9 @@ public abstract class CommitApply {
         } else {
             ps.setLong(12, ck);
         }
+        if (ownSlotInInsert()) {
+            bindSlotInRow(ps, own);
+        }
         long nid;
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -542,6 +562,35 @@ public abstract class CommitApply {
             headPointsAtItself = own && rs.getLong(2) == nid;
         }
         added.put(node.nodeId(), new long[] {nid, ck, 0});
+    }
+
+    /**
+     * Parameters 13 to 17 of the node insert ({@link #ownSlotInInsert()}): the commit's first slot for the
+     * head it appends and points at itself, nulls for any other node.
+     */
+    private void bindSlotInRow(PreparedStatement ps, boolean own) throws SQLException {
+        if (!own) {
+            ps.setNull(13, Types.VARCHAR);
+            ps.setNull(14, Types.BINARY);
+            ps.setNull(15, Types.INTEGER);
+            ps.setNull(16, Types.INTEGER);
+            ps.setNull(17, Types.BINARY);
+            return;
+        }
+        Map.Entry<String, BlobRef> first = commit.checkpoint().entrySet().iterator().next();
+        BlobRef ref = first.getValue();
+        Codec.Stored value = prepared.inline().get(first.getKey());
+        ps.setString(13, first.getKey());
+        ps.setBytes(14, ref.hash().toBytes());
+        ps.setLong(15, ref.size());
+        if (value == null) {
+            ps.setNull(16, Types.INTEGER);
+            ps.setNull(17, Types.BINARY);
+        } else {
+            ps.setInt(16, value.codec());
+            ps.setBytes(17, value.bytes());
+        }
+        slotInRow = Optional.of(first.getKey());
     }
 
     private long[] parent(NewNode node, String parentId) throws SQLException {

@@ -45,12 +45,16 @@ final class Commits {
     /**
      * The node insert, which takes {@link CommitApply#OWN_CHECKPOINT} for {@code ck_nid}: the rowid SQLite
      * gives a row of a table without AUTOINCREMENT is one more than the largest, unless that is the largest
-     * integer; the returned {@code ck_nid} tells the engine whether it guessed right.
+     * integer; the returned {@code ck_nid} tells the engine whether it guessed right. Parameters 13 to 17
+     * are the head's first checkpoint slot ({@link CommitApply#ownSlotInInsert()}), written straight into
+     * the row's own place (schema v5), so a turn with one slot writes its node row once and runs no
+     * trigger; they are null for every other node.
      */
     static final String INSERT_NODE = "INSERT INTO nodes (sid, node_id, parent_nid, seq, kind, codec, payload,"
-            + " payload_size, payload_hash, attachments, created_at, ck_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " payload_size, payload_hash, attachments, created_at, ck_nid, own_slot, own_hash, own_size, own_codec,"
+            + " own_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
             + " CASE WHEN ?12 = " + CommitApply.OWN_CHECKPOINT + " THEN (SELECT coalesce(max(nid), 0) + 1 FROM nodes)"
-            + " ELSE ?12 END) ON CONFLICT DO NOTHING RETURNING nid, ck_nid";
+            + " ELSE ?12 END, ?13, ?14, ?15, ?16, ?17) ON CONFLICT DO NOTHING RETURNING nid, ck_nid";
     private static final CommitApply.Queries QUERIES = Sql.COMMITS.withInsertNode(INSERT_NODE);
     /**
      * A slot into the {@code checkpoints} view (schema v5), whose trigger replaces the node's slot where
@@ -92,6 +96,12 @@ final class Commits {
         /** The head a commit appends with its slots is inserted pointing at itself ({@link #INSERT_NODE}). */
         @Override
         protected boolean ownCheckpointInInsert() {
+            return true;
+        }
+
+        /** That head's first slot goes into its row with the insert ({@link #INSERT_NODE}, schema v5's own_* columns). */
+        @Override
+        protected boolean ownSlotInInsert() {
             return true;
         }
 
