@@ -28,6 +28,7 @@ abstract class GcVacuumRules extends KitRules {
     private static final byte[] DEAD_SLOT = Fx.utf8("blob C: a slot committed at a tombstoned node");
     private static final byte[] SHARED = Fx.utf8("blob D: a tombstoned node here, a live node in session t");
     private static final byte[] LIVE_SLOT = Fx.utf8("blob E: a slot at a live node, nothing else");
+    private static final byte[] TWICE = Fx.utf8("blob F: one slot value committed at two nodes that gc detaches");
 
     /**
      * Session s: r [slot E] - a [attach A] (head); x [attach A, B], y [slot C], z [attach D] under r;
@@ -75,6 +76,20 @@ abstract class GcVacuumRules extends KitRules {
         checkEquals(new GcReport(3, 2, ONLY_DEAD.length + DEAD_SLOT.length), report,
                 "GcReport (nodes detached, blobs deleted, bytes freed)");
         checkEquals(new GcReport(0, 0, 0), must("gcUnreachable", s::gcUnreachable), "GcReport of a second gc");
+    }
+
+    @Test
+    void rule16_gcCountsAValueThatTwoDetachedNodesCarriedOnce() {
+        RuntimePersistence s = open("s");
+        commit(s, RuntimeCommit.expecting(0).append(Fx.root("r")).head("r"));
+        commit(s, RuntimeCommit.expecting(1).append(Fx.child("a", "r")).head("a").checkpoint("state", TWICE));
+        commit(s, RuntimeCommit.expecting(2).append(Fx.child("b", "a")).head("b").checkpoint("state", TWICE));
+        commit(s, RuntimeCommit.expecting(3).head("r"));
+        checkEquals(2, s.tombstoneNodes(List.of("a")), "tombstoneNodes([a]) (a and its child b)");
+        checkEquals(new GcReport(2, 1, TWICE.length), must("gcUnreachable", s::gcUnreachable),
+                "GcReport after gc detached two nodes whose slots held one value (blobs deleted counts distinct"
+                        + " values, as for attachments)");
+        check(factory().loadBlob(h(TWICE)).isEmpty(), "blob F, a slot value only detached nodes held, survived gc");
     }
 
     @Test
