@@ -187,14 +187,15 @@ class ReadStatementCacheTest {
             }
             second.close();
         }
+        prepared.clear();
         try (Connection c = new StatementCachingDataSource(counting(), 4).getConnection()) {
             PreparedStatement first = c.prepareStatement(QUERY);
             first.close();
             PreparedStatement second = c.prepareStatement(QUERY);
             first.close(); // a second close of the stale handle must not hand back the second borrower's lease
             PreparedStatement third = c.prepareStatement(QUERY);
-            assertEquals(3, prepared.size(), "the statement in use is not lent a second time (one prepare for the"
-                    + " first pool's connection, one kept here, one of the third borrower's own): " + prepared.size());
+            assertEquals(2, prepared.size(), "the statement in use is not lent a second time (one kept, one of the"
+                    + " third borrower's own): " + prepared.size());
             second.setInt(1, 6);
             try (ResultSet rs = second.executeQuery()) {
                 assertTrue(rs.next());
