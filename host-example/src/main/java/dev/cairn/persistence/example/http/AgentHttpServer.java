@@ -14,11 +14,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.net.URI;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -56,9 +52,9 @@ public final class AgentHttpServer implements AutoCloseable {
     private final Javalin app;
     private final HttpSettings settings;
     private final HeaderDeadline headers;
-    private final ExecutorService turnWorkers;
+    private final TurnWorkers turnWorkers;
 
-    private AgentHttpServer(Javalin app, HttpSettings settings, HeaderDeadline headers, ExecutorService turnWorkers) {
+    private AgentHttpServer(Javalin app, HttpSettings settings, HeaderDeadline headers, TurnWorkers turnWorkers) {
         this.app = app;
         this.settings = settings;
         this.headers = headers;
@@ -78,12 +74,7 @@ public final class AgentHttpServer implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         ObjectMapper json = JsonMapper.builder().build();
         HttpLimits limits = settings.limits();
-        AtomicInteger turnThreads = new AtomicInteger();
-        ExecutorService turnWorkers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "turn-" + turnThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        TurnWorkers turnWorkers = new TurnWorkers(limits.maxConcurrentRequests());
         ChatHandlers h = new ChatHandlers(chats, settings, json, turnWorkers);
         RequestGuard guard = new RequestGuard(settings);
         StaticPages pages = StaticPages.load();
@@ -140,7 +131,7 @@ public final class AgentHttpServer implements AutoCloseable {
         try {
             app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
-            turnWorkers.shutdownNow();
+            turnWorkers.close();
             throw e;
         }
         ServerConnector connector = (ServerConnector) app.jettyServer().server().getConnectors()[0];
@@ -165,14 +156,7 @@ public final class AgentHttpServer implements AutoCloseable {
     public void close() {
         headers.close();
         app.stop();
-        turnWorkers.shutdown();
-        try {
-            if (!turnWorkers.awaitTermination(10, TimeUnit.SECONDS)) {
-                turnWorkers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        turnWorkers.close();
     }
 
     static void respond(Context ctx, Errors.Mapped m) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +26,9 @@ final class ChatHandlers {
     private final ChatService chats;
     private final HttpSettings settings;
     private final ObjectMapper json;
-    private final ExecutorService turnWorkers;
+    private final TurnWorkers turnWorkers;
 
-    ChatHandlers(ChatService chats, HttpSettings settings, ObjectMapper json, ExecutorService turnWorkers) {
+    ChatHandlers(ChatService chats, HttpSettings settings, ObjectMapper json, TurnWorkers turnWorkers) {
         this.chats = chats;
         this.settings = settings;
         this.json = json;
@@ -79,14 +78,16 @@ final class ChatHandlers {
         Optional<String> key = idempotencyKey(ctx);
         chats.get(chatId); // 404 before anything is streamed
         if (wantsStream(ctx)) {
-            SseStream sse;
-            try {
-                sse = SseStream.open(ctx, json);
-            } catch (IOException e) {
-                LOG.debug("Chat {}: the stream's client went away before the turn started", chatId);
-                return;
+            try (TurnWorkers.Slot slot = turnWorkers.reserve()) { // 503 before anything is streamed
+                SseStream sse;
+                try {
+                    sse = SseStream.open(ctx, json);
+                } catch (IOException e) {
+                    LOG.debug("Chat {}: the stream's client went away before the turn started", chatId);
+                    return;
+                }
+                TurnStream.run(sse, slot, listener -> chats.send(chatId, text, key, listener), chatId);
             }
-            TurnStream.run(sse, turnWorkers, listener -> chats.send(chatId, text, key, listener), chatId);
         } else {
             ctx.json(Views.Turn.of(chats.send(chatId, text, key, node -> { })));
         }

@@ -5,7 +5,7 @@ import dev.cairn.persistence.example.agent.TurnListener;
 import dev.cairn.persistence.example.agent.TurnResult;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,11 +40,11 @@ final class TurnStream {
 
     /**
      * @param sse the open event stream
-     * @param workers where the turn runs
+     * @param workers where the turn runs (a {@link TurnWorkers.Slot} in the service)
      * @param turn runs the turn with the given listener
      * @param chatId for logs
      */
-    static void run(SseStream sse, ExecutorService workers, Function<TurnListener, TurnResult> turn, String chatId) {
+    static void run(SseStream sse, Executor workers, Function<TurnListener, TurnResult> turn, String chatId) {
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
         workers.execute(() -> {
             try {
